@@ -1,0 +1,40 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
+import { MINUTE, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
+import { checkLimit, hitLimit } from "./rate-limit.server.ts";
+
+describe.each(testEngines())("database rate limits on %s", (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+  afterEach(() => resetClock());
+
+  it("counts concurrent hits exactly, so parallel requests cannot slip past", async () => {
+    const limit = { bucket: `concurrent-${engine}`, max: 10, windowMs: MINUTE };
+    const states = await Promise.all(Array.from({ length: 25 }, () => hitLimit(t.db, limit)));
+    expect(states.filter((s) => !s.blocked)).toHaveLength(10);
+    const row = await t.db.selectFrom("rate_limits").selectAll().where("bucket", "=", limit.bucket).executeTakeFirstOrThrow();
+    expect(row.hits).toBe(25);
+  });
+
+  it("blocks at the limit and opens again when the window ends", async () => {
+    setClock(Date.UTC(2026, 5, 1));
+    const limit = { bucket: `window-${engine}`, max: 3, windowMs: 10 * MINUTE };
+    for (let i = 0; i < 3; i++) await hitLimit(t.db, limit);
+    const blocked = await checkLimit(t.db, limit);
+    expect(blocked.blocked).toBe(true);
+    expect(blocked.retryAfterMs).toBe(10 * MINUTE);
+
+    advanceClock(10 * MINUTE - 1);
+    expect((await checkLimit(t.db, limit)).blocked).toBe(true);
+    advanceClock(1);
+    expect((await checkLimit(t.db, limit)).blocked).toBe(false);
+    expect((await hitLimit(t.db, limit)).blocked).toBe(false);
+    const row = await t.db.selectFrom("rate_limits").selectAll().where("bucket", "=", limit.bucket).executeTakeFirstOrThrow();
+    expect(row.hits).toBe(1);
+  });
+});

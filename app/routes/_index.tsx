@@ -1,0 +1,104 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { isStaff } from "#app/features/auth/policy.ts";
+import { getCurrentUser } from "#app/features/auth/request.server.ts";
+import { buttonClass } from "#app/ui/button.tsx";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getCurrentUser(request, context);
+  if (!user) return { signedIn: false as const };
+  return {
+    signedIn: true as const,
+    displayName: user.displayName,
+    staff: isStaff(user),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.signedIn ? "Your communities · Cohort" : "Cohort: research communities that reach the product team" },
+];
+
+export default function HomePage() {
+  const data = useLoaderData<typeof loader>();
+  return data.signedIn ? <SignedInHome displayName={data.displayName} staff={data.staff} /> : <Landing />;
+}
+
+function SignedInHome({ displayName, staff }: { displayName: string; staff: boolean }) {
+  return (
+    <main id="main" className="mx-auto max-w-5xl px-4 py-10">
+      <p className="text-sm text-slate-600">Welcome, {displayName}</p>
+      <h1 className="mt-1 text-2xl font-bold tracking-tight">Your communities</h1>
+      <section aria-label="Your communities" className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+        <h2 className="text-lg font-semibold">You are not in any community yet</h2>
+        <p className="mx-auto mt-2 max-w-prose text-slate-600">
+          {staff
+            ? "No research community has been set up on this Cohort yet. Once one exists, it will be listed here with its dates and phase."
+            : "Cohort communities are private. You join one through the invitation link that the company running it sends you; it will then be listed here with its dates."}
+        </p>
+      </section>
+    </main>
+  );
+}
+
+const STEPS = [
+  {
+    title: "Invite your evangelists",
+    text: "Open a private community for a declared time box. Everyone sees when it opens and when it closes before they join.",
+  },
+  {
+    title: "Discuss and vote",
+    text: "Research prompts, threads and idea voting, with bias controls researchers ask for: masked answers, hidden counts, random order.",
+  },
+  {
+    title: "Turn feedback into suggestions",
+    text: "Moderators highlight what matters, tag it and link it to product suggestions backed by every quote and vote.",
+  },
+  {
+    title: "Close the loop",
+    text: "Product teams decide and answer. Every contributor hears what became of their words, including why when the answer is no.",
+  },
+];
+
+function Landing() {
+  return (
+    <main id="main">
+      <section className="bg-white">
+        <div className="mx-auto max-w-5xl px-4 py-16 sm:py-24">
+          <p className="text-sm font-semibold uppercase tracking-wide text-brand-700">Research communities</p>
+          <h1 className="mt-3 max-w-3xl text-4xl font-bold tracking-tight sm:text-5xl">
+            Hear your most passionate customers, then tell them what you did.
+          </h1>
+          <p className="mt-6 max-w-2xl text-lg text-slate-600">
+            Cohort runs time-boxed research communities. Customers join for a purpose with a start and an end, share what they
+            think in discussions and idea votes, and every useful word reaches the product team as a tagged, evidenced
+            suggestion that gets an answer.
+          </p>
+          <div className="mt-8 flex flex-wrap gap-3">
+            <Link to="/login" className={buttonClass("primary")}>
+              Sign in
+            </Link>
+            <Link to="/signup" className={buttonClass("secondary")}>
+              Create an account
+            </Link>
+          </div>
+        </div>
+      </section>
+      <section aria-labelledby="how-heading" className="mx-auto max-w-5xl px-4 py-14">
+        <h2 id="how-heading" className="text-xl font-bold">
+          How it works
+        </h2>
+        <ol className="mt-6 grid gap-6 sm:grid-cols-2 lg:grid-cols-4">
+          {STEPS.map((step, index) => (
+            <li key={step.title} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+              <span className="flex h-8 w-8 items-center justify-center rounded-full bg-brand-100 text-sm font-bold text-brand-700">
+                {index + 1}
+              </span>
+              <h3 className="mt-3 font-semibold">{step.title}</h3>
+              <p className="mt-2 text-sm text-slate-600">{step.text}</p>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </main>
+  );
+}

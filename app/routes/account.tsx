@@ -1,0 +1,107 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { changePassword } from "#app/features/auth/accounts.server.ts";
+import { requirePermission } from "#app/features/auth/request.server.ts";
+import { ChangePasswordSchema, PASSWORD_MIN } from "#app/features/auth/schemas.ts";
+import { sessionCookie } from "#app/features/auth/session.server.ts";
+import { getDb } from "#app/lib/db.server.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+import { Button } from "#app/ui/button.tsx";
+import { FormAlert, TextField } from "#app/ui/field.tsx";
+
+const ROLE_TEXT = {
+  member: "Member: you take part in the communities you are invited to.",
+  moderator: "Moderator: you run communities and triage their feedback.",
+  product: "Product reviewer: you review suggestions and answer them.",
+  admin: "Admin: you can do everything, including managing people and roles.",
+} as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "account.manage");
+  return { email: user.email, displayName: user.displayName, role: user.role };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "account.manage");
+  const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply({ hideFields: ["currentPassword", "newPassword"] }), changed: false }, { status: 400 });
+  }
+  const db = getDb();
+  try {
+    const { token } = await changePassword(
+      db,
+      { userId: user.id, currentPassword: submission.value.currentPassword, newPassword: submission.value.newPassword },
+      { clientAddress: context.clientAddress },
+    );
+    return data(
+      { result: submission.reply({ resetForm: true }), changed: true },
+      { headers: { "Set-Cookie": sessionCookie(db, token, request) } },
+    );
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    return data(
+      { result: submission.reply({ formErrors: [error.message], hideFields: ["currentPassword", "newPassword"] }), changed: false },
+      { status: error.status },
+    );
+  }
+}
+
+export const meta: MetaFunction = () => [{ title: "Your account · Cohort" }];
+
+export default function AccountPage() {
+  const account = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+
+  return (
+    <main id="main" className="mx-auto max-w-2xl px-4 py-10">
+      <h1 className="text-2xl font-bold tracking-tight">Your account</h1>
+      <dl className="mt-6 divide-y divide-slate-200 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+        <div className="grid grid-cols-3 gap-4 px-5 py-4">
+          <dt className="text-sm font-medium text-slate-600">Display name</dt>
+          <dd className="col-span-2 text-sm">{account.displayName}</dd>
+        </div>
+        <div className="grid grid-cols-3 gap-4 px-5 py-4">
+          <dt className="text-sm font-medium text-slate-600">Email</dt>
+          <dd className="col-span-2 text-sm">
+            {account.email}
+            <span className="block text-slate-500">Only staff can see it; members see your display name.</span>
+          </dd>
+        </div>
+        <div className="grid grid-cols-3 gap-4 px-5 py-4">
+          <dt className="text-sm font-medium text-slate-600">Role</dt>
+          <dd className="col-span-2 text-sm">{ROLE_TEXT[account.role]}</dd>
+        </div>
+      </dl>
+
+      <h2 className="mt-10 text-lg font-semibold">Change your password</h2>
+      <p className="mt-1 text-sm text-slate-600">Changing it signs you out everywhere else.</p>
+      <Form method="post" {...getFormProps(form)} className="mt-4 space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        {actionData?.changed ? (
+          <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
+            Your password is changed. Other devices have been signed out.
+          </p>
+        ) : null}
+        <FormAlert id={form.errorId} errors={form.errors} />
+        <TextField label="Current password" type="password" field={fields.currentPassword} autoComplete="current-password" />
+        <TextField
+          label="New password"
+          type="password"
+          field={fields.newPassword}
+          autoComplete="new-password"
+          hint={`At least ${PASSWORD_MIN} characters.`}
+        />
+        <Button disabled={navigation.state === "submitting"}>Change password</Button>
+      </Form>
+    </main>
+  );
+}

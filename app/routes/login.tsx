@@ -1,0 +1,72 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { signIn } from "#app/features/auth/accounts.server.ts";
+import { redirectIfSignedIn } from "#app/features/auth/request.server.ts";
+import { SignInSchema } from "#app/features/auth/schemas.ts";
+import { sessionCookie } from "#app/features/auth/session.server.ts";
+import { getDb } from "#app/lib/db.server.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+import { safeRedirect } from "#app/lib/security.ts";
+import { Button } from "#app/ui/button.tsx";
+import { FormAlert, TextField } from "#app/ui/field.tsx";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await redirectIfSignedIn(request, context, safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: SignInSchema });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
+  }
+  const db = getDb();
+  try {
+    const { token } = await signIn(db, submission.value, { clientAddress: context.clientAddress });
+    return redirect(safeRedirect(submission.value.redirectTo), {
+      headers: { "Set-Cookie": sessionCookie(db, token, request) },
+    });
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    const headers: HeadersInit = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {};
+    return data(
+      { result: submission.reply({ formErrors: [error.message], hideFields: ["password"] }) },
+      { status: error.status, headers },
+    );
+  }
+}
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Cohort" }];
+
+export default function LoginPage() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  const redirectTo = searchParams.get("redirectTo") ?? "";
+
+  return (
+    <main id="main" className="mx-auto max-w-md px-4 py-12">
+      <h1 className="text-2xl font-bold tracking-tight">Sign in to Cohort</h1>
+      <p className="mt-2 text-sm text-slate-600">
+        New here? <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : "/signup"}>Create an account</Link>.
+      </p>
+      <Form method="post" {...getFormProps(form)} className="mt-8 space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <FormAlert id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <TextField label="Email" type="email" field={fields.email} autoComplete="email" autoFocus />
+        <TextField label="Password" type="password" field={fields.password} autoComplete="current-password" />
+        <Button className="w-full" disabled={navigation.state === "submitting"}>
+          {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
+        </Button>
+      </Form>
+    </main>
+  );
+}

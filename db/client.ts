@@ -1,0 +1,89 @@
+import SQLite from "better-sqlite3";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql } from "kysely";
+import type { DatabaseConnection, SqliteDialectConfig } from "kysely";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import pg from "pg";
+import type { Database } from "./schema.ts";
+
+export type Engine = "sqlite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Where the data lives, for messages (a file path, or the PostgreSQL URL without password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SQLITE_PATH = "data/cohort.db";
+
+/** Which engine a DATABASE_URL selects: postgres:// URLs PostgreSQL, anything else a SQLite file. */
+export function engineFor(url: string | undefined): Engine {
+  return url && /^postgres(ql)?:\/\//.test(url) ? "postgres" : "sqlite";
+}
+
+// PostgreSQL returns bigint (int8) as a string to avoid precision loss; our bigints are
+// Unix milliseconds and counts, far below 2^53, so numbers are exact and keep both
+// engines returning the same types.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+/**
+ * Kysely's SQLite driver opens transactions with a plain BEGIN, which takes the write lock
+ * only at the first write; with several processes a reader that later writes can then fail
+ * with SQLITE_BUSY without waiting. BEGIN IMMEDIATE takes the lock up front so the busy
+ * timeout applies.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class CohortSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+export function openSqlite(path: string): DatabaseHandle {
+  const file = path.startsWith("file:") ? path.slice(5) : path;
+  if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
+  const database = new SQLite(file);
+  // WAL lets readers run beside the writer; synchronous=FULL makes every acknowledged
+  // commit durable across power loss (docs/decisions/003-sqlite-durability.md).
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = FULL");
+  database.pragma("foreign_keys = ON");
+  database.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new CohortSqliteDialect({ database }) });
+  return { db, engine: "sqlite", location: file, close: () => db.destroy() };
+}
+
+export function openPostgres(url: string, options: { schema?: string; max?: number } = {}): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    // A per-schema search path lets tests run in a throwaway schema of a shared database.
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const safe = new URL(url);
+  safe.password = "";
+  return { db, engine: "postgres", location: safe.toString(), close: () => db.destroy() };
+}
+
+/** Open the database DATABASE_URL names (SQLite at data/cohort.db when unset). */
+export function openDatabase(url: string | undefined = process.env.DATABASE_URL): DatabaseHandle {
+  return engineFor(url) === "postgres" ? openPostgres(url!) : openSqlite(url || DEFAULT_SQLITE_PATH);
+}
+
+/** A cheap round trip, for /healthz. */
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,11 @@
+import type { Migration } from "kysely";
+import * as foundation from "./20261123093000-foundation.ts";
+
+/**
+ * Every migration, by its sortable timestamped name. Listed here rather than read from the
+ * folder at run time so the same list works under tsx, Vitest and a bundled build.
+ * Append new ones; never edit or reorder an applied one.
+ */
+export const migrations: Record<string, Migration> = {
+  "20261123093000-foundation": foundation,
+};

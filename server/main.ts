@@ -1,0 +1,73 @@
+/**
+ * Starts Cohort: migrates the database, seeds the demo into an empty one, then serves on
+ * PORT with one worker per core (or WEB_CONCURRENCY). `--dev` serves through Vite instead.
+ */
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
+
+const development = process.argv.includes("--dev");
+// Whoever runs Cohort with NODE_ENV=production is deploying it: no demo unless asked.
+const deployedInProduction = process.env.NODE_ENV === "production";
+process.env.NODE_ENV ??= development ? "development" : "production";
+
+const { env } = await import("#app/lib/env.server.ts");
+const config = env();
+
+async function prepareDatabase(): Promise<void> {
+  const { openDatabase } = await import("#db/client.ts");
+  const { migrateToLatest } = await import("#db/migrate.ts");
+  const { describeDemo, generatePassword, isEmpty, seedDemo } = await import("#db/seed.ts");
+  const handle = openDatabase(config.DATABASE_URL);
+  try {
+    const applied = await migrateToLatest(handle.db);
+    if (applied.length) console.log(`Applied ${applied.length} migration(s) to ${handle.location}.`);
+    const wanted = config.SEED_DEMO === "1" || (config.SEED_DEMO !== "0" && !deployedInProduction);
+    if (wanted && (await isEmpty(handle.db))) {
+      const password = config.DEMO_PASSWORD ?? generatePassword();
+      const accounts = await seedDemo(handle.db, password);
+      console.log(describeDemo(accounts, password, `http://localhost:${config.PORT}`));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function serve(): Promise<void> {
+  const { createApp } = await import("./app.ts");
+  const app = await createApp({ development, trustProxy: config.TRUST_PROXY, appOrigin: config.APP_ORIGIN });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    if (cluster.isPrimary) console.log(`Cohort is running at http://localhost:${config.PORT}`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+if (cluster.isPrimary) {
+  await prepareDatabase();
+  const workers = development ? 1 : (config.WEB_CONCURRENCY ?? availableParallelism());
+  if (workers === 1) {
+    await serve();
+  } else {
+    let stopping = false;
+    for (let i = 0; i < workers; i++) cluster.fork();
+    cluster.once("listening", () => console.log(`Cohort is running at http://localhost:${config.PORT} (${workers} workers)`));
+    cluster.on("exit", (worker, code, signal) => {
+      if (stopping) return;
+      console.error(`Worker ${worker.process.pid} stopped (${signal ?? code}); starting another.`);
+      cluster.fork();
+    });
+    const stopAll = () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
+      setTimeout(() => process.exit(0), 5000).unref();
+      cluster.on("exit", () => {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      });
+    };
+    process.once("SIGTERM", stopAll);
+    process.once("SIGINT", stopAll);
+  }
+} else {
+  await serve();
+}
