@@ -1,0 +1,47 @@
+import type { BrowserContext, Page } from "@playwright/test";
+import { createAccount } from "#app/features/auth/accounts.server.ts";
+import { createSession } from "#app/features/auth/session.server.ts";
+import { SESSION_COOKIE } from "#app/lib/security.ts";
+import { openSqlite } from "#db/client.ts";
+import type { GlobalRole } from "#db/schema.ts";
+import { E2E_DATABASE, E2E_DEMO_PASSWORD, E2E_PORT } from "./constants.ts";
+
+export { E2E_DEMO_PASSWORD };
+export const BASE_URL = `http://localhost:${E2E_PORT}`;
+
+let counter = 0;
+export function uniqueEmail(prefix = "person"): string {
+  return `${prefix}.${process.pid}.${Date.now()}.${++counter}@example.com`;
+}
+
+/** The test server's database, for arranging data and checking what was written. */
+export async function withDatabase<T>(work: (db: ReturnType<typeof openSqlite>["db"]) => Promise<T>): Promise<T> {
+  const handle = openSqlite(E2E_DATABASE);
+  try {
+    return await work(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A new account, created through the same use case as sign-up. */
+export async function createUser(options: { role?: GlobalRole; displayName?: string; password?: string } = {}) {
+  const email = uniqueEmail(options.role ?? "member");
+  const password = options.password ?? "a long enough password";
+  const displayName = options.displayName ?? "Test Person";
+  const { userId } = await withDatabase((db) => createAccount(db, { email, displayName, password, role: options.role }));
+  return { userId, email, password, displayName };
+}
+
+/** Sign a browser context in by writing the session straight to the database. */
+export async function signInAs(context: BrowserContext, userId: string): Promise<void> {
+  const token = await withDatabase((db) => createSession(db, userId));
+  await context.addCookies([{ name: SESSION_COOKIE, value: token, url: BASE_URL, httpOnly: true, sameSite: "Lax" }]);
+}
+
+/** Sign in through the form, as a person would. */
+export async function signInWithForm(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}

@@ -1,0 +1,75 @@
+import { defineConfig } from "@playwright/test";
+import { chromium } from "@playwright/test";
+import { existsSync } from "node:fs";
+import { E2E_DATABASE, E2E_DEMO_PASSWORD, E2E_PORT } from "./e2e/constants.ts";
+
+/**
+ * Which Chromium drives the journeys: CHROMIUM_PATH if set, else Debian's /usr/bin/chromium,
+ * else Playwright's own download. With none of them, say how to get one.
+ */
+function chromiumExecutable(): string | undefined {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is ${fromEnv}, but there is no file there.`);
+    return fromEnv;
+  }
+  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+  let bundled: string | undefined;
+  try {
+    bundled = chromium.executablePath();
+  } catch {
+    bundled = undefined;
+  }
+  if (bundled && existsSync(bundled)) return undefined;
+  throw new Error(
+    "No Chromium for the end-to-end tests. Install one with `sudo apt-get install chromium` (Debian/Ubuntu), " +
+      "or `npx playwright install chromium`, or point CHROMIUM_PATH at a Chromium or Chrome binary.",
+  );
+}
+
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  use: {
+    baseURL: `http://localhost:${E2E_PORT}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromiumExecutable(),
+      // Without the background-networking flags Chromium keeps calling home, which a
+      // closed network answers with a stream of refused connections.
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [{ name: "chromium" }],
+  webServer: {
+    // The production build (npm run test:e2e builds first) on a fresh SQLite file with demo data.
+    command: `rm -f ${E2E_DATABASE} ${E2E_DATABASE}-wal ${E2E_DATABASE}-shm && node_modules/.bin/tsx server/main.ts`,
+    url: `http://localhost:${E2E_PORT}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      SEED_DEMO: "1",
+      DEMO_PASSWORD: E2E_DEMO_PASSWORD,
+      PORT: String(E2E_PORT),
+      DATABASE_URL: E2E_DATABASE,
+      WEB_CONCURRENCY: "2",
+    },
+  },
+});
