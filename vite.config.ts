@@ -11,6 +11,8 @@ declare module "@remix-run/node" {
 export default defineConfig({
   server: { port: 3000 },
   build: { target: "es2022" },
+  // Listed up front so the first page in development does not fail while Vite discovers them.
+  optimizeDeps: { include: ["@conform-to/react", "@conform-to/zod/v4", "zod"] },
   plugins: [
     tailwindcss(),
     remix({

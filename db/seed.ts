@@ -27,6 +27,15 @@ export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
   return Number(row.count) === 0;
 }
 
+/**
+ * Whether start-up seeds the demo: only into an empty database, and on a production
+ * deployment (NODE_ENV=production set by the operator) only when SEED_DEMO=1 asks for it.
+ */
+export function shouldSeedDemo(options: { empty: boolean; deployedInProduction: boolean; seedDemo?: "0" | "1" }): boolean {
+  if (!options.empty || options.seedDemo === "0") return false;
+  return options.seedDemo === "1" || !options.deployedInProduction;
+}
+
 /** A password that is easy to type from a terminal: four groups of five letters and digits. */
 export function generatePassword(): string {
   const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";

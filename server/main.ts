@@ -16,13 +16,13 @@ const config = env();
 async function prepareDatabase(): Promise<void> {
   const { openDatabase } = await import("#db/client.ts");
   const { migrateToLatest } = await import("#db/migrate.ts");
-  const { describeDemo, generatePassword, isEmpty, seedDemo } = await import("#db/seed.ts");
+  const { describeDemo, generatePassword, isEmpty, seedDemo, shouldSeedDemo } = await import("#db/seed.ts");
   const handle = openDatabase(config.DATABASE_URL);
   try {
     const applied = await migrateToLatest(handle.db);
     if (applied.length) console.log(`Applied ${applied.length} migration(s) to ${handle.location}.`);
-    const wanted = config.SEED_DEMO === "1" || (config.SEED_DEMO !== "0" && !deployedInProduction);
-    if (wanted && (await isEmpty(handle.db))) {
+    const empty = await isEmpty(handle.db);
+    if (shouldSeedDemo({ empty, deployedInProduction, seedDemo: config.SEED_DEMO })) {
       const password = config.DEMO_PASSWORD ?? generatePassword();
       const accounts = await seedDemo(handle.db, password);
       console.log(describeDemo(accounts, password, `http://localhost:${config.PORT}`));

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signIn } from "#app/features/auth/accounts.server.ts";
+import { createTestDatabase, testEngines, type TestDatabase } from "./testing.ts";
+import { DEMO_ACCOUNTS, generatePassword, isEmpty, seedDemo, shouldSeedDemo, wipe } from "./seed.ts";
+
+describe("shouldSeedDemo", () => {
+  it("seeds an empty development database", () => {
+    expect(shouldSeedDemo({ empty: true, deployedInProduction: false })).toBe(true);
+  });
+  it("never seeds a database that has data, even when asked", () => {
+    expect(shouldSeedDemo({ empty: false, deployedInProduction: false })).toBe(false);
+    expect(shouldSeedDemo({ empty: false, deployedInProduction: true, seedDemo: "1" })).toBe(false);
+  });
+  it("does not seed a production deployment unless asked", () => {
+    expect(shouldSeedDemo({ empty: true, deployedInProduction: true })).toBe(false);
+    expect(shouldSeedDemo({ empty: true, deployedInProduction: true, seedDemo: "1" })).toBe(true);
+  });
+  it("never seeds when told not to", () => {
+    expect(shouldSeedDemo({ empty: true, deployedInProduction: false, seedDemo: "0" })).toBe(false);
+  });
+});
+
+describe.each(testEngines())("demo data on %s", (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it("seeds every demo account with the password given, and reseeds after a wipe", async () => {
+    expect(await isEmpty(t.db)).toBe(true);
+    const password = generatePassword();
+    expect(password).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+    await seedDemo(t.db, password);
+    expect(await isEmpty(t.db)).toBe(false);
+    const roles = await t.db.selectFrom("users").select(["email", "role"]).execute();
+    expect(roles).toHaveLength(DEMO_ACCOUNTS.length);
+    for (const role of ["admin", "moderator", "product", "member"]) expect(roles.map((r) => r.role)).toContain(role);
+    await expect(signIn(t.db, { email: DEMO_ACCOUNTS[0]!.email, password }, { clientAddress: "127.0.0.1" })).resolves.toHaveProperty("token");
+
+    await wipe(t);
+    expect(await isEmpty(t.db)).toBe(true);
+    expect(await t.db.selectFrom("sessions").selectAll().execute()).toEqual([]);
+    await seedDemo(t.db, "another password");
+    expect(await isEmpty(t.db)).toBe(false);
+  });
+});
