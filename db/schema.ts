@@ -39,7 +39,44 @@ export interface SecurityEventsTable {
   detail: string | null;
 }
 
+export type CommunityRole = "participant" | "leader" | "moderator";
+
+export interface CommunitiesTable {
+  id: string;
+  slug: string;
+  name: string;
+  /** The research brief as written, and as rendered (safely) when it was written. */
+  purpose_markdown: string;
+  purpose_html: string;
+  starts_at: number;
+  ends_at: number;
+  /** IANA zone the dates are shown in, e.g. "Europe/Berlin". */
+  time_zone: string;
+  /** Votes each member may cast (dot voting); null means one per idea without a cap. */
+  vote_budget: number | null;
+  published_at: number | null;
+  archived_at: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MembershipsTable {
+  community_id: string;
+  user_id: string;
+  role: CommunityRole;
+  joined_at: number;
+  /** When the member confirmed they had seen the community's dates (null for staff added directly). */
+  dates_confirmed_at: number | null;
+  /** Where an evangelist was found: a support ticket, a forum, an event. */
+  source: string | null;
+  /** Segment attributes as a JSON object of strings (segment, plan, region). */
+  attributes: string;
+}
+
 export interface Database {
+  communities: CommunitiesTable;
+  memberships: MembershipsTable;
   users: UsersTable;
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;

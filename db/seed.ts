@@ -3,6 +3,10 @@ import { randomBytes } from "node:crypto";
 import type { DatabaseHandle } from "./client.ts";
 import type { Database, GlobalRole } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
+import { addMember } from "#app/features/communities/communities.server.ts";
+import { DAY, HOUR, now } from "#app/lib/clock.ts";
+import { newId } from "#app/lib/ids.ts";
+import { renderMarkdown } from "#app/lib/markdown.server.ts";
 
 export interface DemoAccount {
   email: string;
@@ -44,10 +48,108 @@ export function generatePassword(): string {
   return chars.match(/.{5}/g)!.join("-");
 }
 
-/** Fill an empty database with the demo: its accounts, all sharing one password. */
+interface DemoCommunity {
+  slug: string;
+  name: string;
+  purpose: string;
+  /** Relative to the moment of seeding, so the demo always shows each phase. */
+  startsIn: number;
+  endsIn: number;
+  timeZone: string;
+  voteBudget: number | null;
+  members: { email: string; role: "participant" | "leader" | "moderator"; source?: string; attributes?: Record<string, string> }[];
+}
+
+const DEMO_COMMUNITIES: DemoCommunity[] = [
+  {
+    slug: "reporting-beta",
+    name: "Reporting beta: what do your dashboards miss?",
+    purpose:
+      "We are rebuilding **reporting** and want to hear from the people who live in it every week.\n\n" +
+      "- Which reports do you export to a spreadsheet, and why?\n- What question can you not answer today?\n- Which ideas would you put your votes on?\n\n" +
+      "Everything you write here is read by the product team, and you will hear what became of it.",
+    startsIn: -5 * DAY,
+    endsIn: 9 * DAY,
+    timeZone: "Europe/Berlin",
+    voteBudget: 10,
+    members: [
+      { email: "sam@customer.example", role: "leader", source: "Support ticket #4821", attributes: { segment: "enterprise", region: "EU" } },
+      { email: "lena@customer.example", role: "participant", source: "User forum", attributes: { segment: "smb", region: "EU" } },
+      { email: "diego@customer.example", role: "participant", source: "Customer conference 2026", attributes: { segment: "enterprise", region: "LATAM" } },
+    ],
+  },
+  {
+    slug: "mobile-onboarding",
+    name: "Mobile onboarding study",
+    purpose:
+      "A two-week study of the first hour in our mobile app. We will post a research prompt each morning; " +
+      "answer from your phone whenever it suits you.",
+    startsIn: 3 * DAY + 2 * HOUR,
+    endsIn: 17 * DAY,
+    timeZone: "America/New_York",
+    voteBudget: null,
+    members: [
+      { email: "june@customer.example", role: "participant", source: "App store review", attributes: { segment: "consumer", region: "NA" } },
+      { email: "lena@customer.example", role: "participant", attributes: { segment: "smb", region: "EU" } },
+    ],
+  },
+  {
+    slug: "integrations-council",
+    name: "Integrations council, spring",
+    purpose: "Six weeks on which integrations matter most and what breaks in the ones you use. This community has closed; thank you all.",
+    startsIn: -60 * DAY,
+    endsIn: -18 * DAY,
+    timeZone: "Asia/Singapore",
+    voteBudget: null,
+    members: [
+      { email: "sam@customer.example", role: "participant", attributes: { segment: "enterprise", region: "EU" } },
+      { email: "diego@customer.example", role: "participant", attributes: { segment: "enterprise", region: "LATAM" } },
+      { email: "june@customer.example", role: "participant", attributes: { segment: "consumer", region: "NA" } },
+    ],
+  },
+];
+
+/** Fill an empty database with the demo: its accounts (all sharing one password) and communities in each phase. */
 export async function seedDemo(db: Kysely<Database>, password: string): Promise<DemoAccount[]> {
+  const ids = new Map<string, string>();
   for (const account of DEMO_ACCOUNTS) {
-    await createAccount(db, { email: account.email, displayName: account.displayName, password, role: account.role });
+    const { userId } = await createAccount(db, { email: account.email, displayName: account.displayName, password, role: account.role });
+    ids.set(account.email, userId);
+  }
+  // On the hour, so the demo's dates read like dates a person would choose.
+  const at = Math.floor(now() / HOUR) * HOUR;
+  const moderator = ids.get("maya@cohort.example")!;
+  for (const community of DEMO_COMMUNITIES) {
+    const id = newId();
+    await db
+      .insertInto("communities")
+      .values({
+        id,
+        slug: community.slug,
+        name: community.name,
+        purpose_markdown: community.purpose,
+        purpose_html: renderMarkdown(community.purpose),
+        starts_at: at + community.startsIn,
+        ends_at: at + community.endsIn,
+        time_zone: community.timeZone,
+        vote_budget: community.voteBudget,
+        published_at: at + Math.min(community.startsIn, 0) - 7 * DAY,
+        archived_at: null,
+        created_by: moderator,
+        created_at: at + Math.min(community.startsIn, 0) - 10 * DAY,
+        updated_at: at,
+      })
+      .execute();
+    for (const member of community.members) {
+      await addMember(db, {
+        communityId: id,
+        userId: ids.get(member.email)!,
+        role: member.role,
+        datesConfirmedAt: at,
+        source: member.source ?? null,
+        attributes: member.attributes,
+      });
+    }
   }
   return DEMO_ACCOUNTS;
 }

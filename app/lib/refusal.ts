@@ -21,3 +21,13 @@ export function describeWait(ms: number): string {
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
+
+/** Run a use case from a loader: a Refusal becomes the HTTP answer (404, 403…) with its message. */
+export async function orRespond<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof Refusal) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}

@@ -1,7 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { isStaff } from "#app/features/auth/policy.ts";
+import { can, isStaff } from "#app/features/auth/policy.ts";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
+import { describeTimeBox, listHomeCommunities } from "#app/features/communities/communities.server.ts";
+import type { Phase } from "#app/features/communities/phase.ts";
+import { PhaseBadge, timeBoxSummary, type TimeBoxText } from "#app/features/communities/time-box.tsx";
+import { getDb } from "#app/lib/db.server.ts";
 import { buttonClass } from "#app/ui/button.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -11,6 +15,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     signedIn: true as const,
     displayName: user.displayName,
     staff: isStaff(user),
+    canCreate: can(user, "community.create"),
+    communities: (await listHomeCommunities(getDb(), user)).map((c) => ({
+      slug: c.slug,
+      name: c.name,
+      members: c.members,
+      box: describeTimeBox(c),
+    })),
   };
 }
 
@@ -20,14 +31,68 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function HomePage() {
   const data = useLoaderData<typeof loader>();
-  return data.signedIn ? <SignedInHome displayName={data.displayName} staff={data.staff} /> : <Landing />;
+  if (!data.signedIn) return <Landing />;
+  return <SignedInHome {...data} />;
 }
 
-function SignedInHome({ displayName, staff }: { displayName: string; staff: boolean }) {
+interface HomeCommunity {
+  slug: string;
+  name: string;
+  members: number;
+  box: TimeBoxText;
+}
+
+// Open communities first: that is where there is something to do today.
+const GROUPS: { phase: Phase; title: string }[] = [
+  { phase: "active", title: "Open now" },
+  { phase: "upcoming", title: "Opening soon" },
+  { phase: "draft", title: "Drafts" },
+  { phase: "closed", title: "Closed" },
+];
+
+function SignedInHome({ displayName, staff, canCreate, communities }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[] }) {
   return (
     <main id="main" className="mx-auto max-w-5xl px-4 py-10">
-      <p className="text-sm text-slate-600">Welcome, {displayName}</p>
-      <h1 className="mt-1 text-2xl font-bold tracking-tight">Your communities</h1>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <p className="text-sm text-slate-600">Welcome, {displayName}</p>
+          <h1 className="mt-1 text-2xl font-bold tracking-tight">Your communities</h1>
+        </div>
+        {canCreate ? (
+          <Link to="/communities/new" className={buttonClass("primary")}>
+            New community
+          </Link>
+        ) : null}
+      </div>
+      {communities.length ? (
+        GROUPS.map((group) => {
+          const items = communities.filter((c) => c.box.phase === group.phase);
+          if (!items.length) return null;
+          return (
+            <section key={group.phase} aria-labelledby={`group-${group.phase}`} className="mt-8">
+              <h2 id={`group-${group.phase}`} className="text-sm font-semibold uppercase tracking-wide text-slate-500">
+                {group.title}
+              </h2>
+              <ul className="mt-3 grid gap-4 sm:grid-cols-2">
+                {items.map((community) => (
+                  <li key={community.slug} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+                    <div className="flex items-start justify-between gap-2">
+                      <Link to={`/c/${community.slug}`} className="text-lg font-semibold text-slate-900">
+                        {community.name}
+                      </Link>
+                      <PhaseBadge phase={community.box.phase} />
+                    </div>
+                    <p className="mt-2 text-sm text-slate-700">{timeBoxSummary(community.box)}</p>
+                    <p className="mt-1 text-xs text-slate-500">
+                      {community.box.opens} to {community.box.closes} · {community.members} member{community.members === 1 ? "" : "s"}
+                    </p>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          );
+        })
+      ) : (
       <section aria-label="Your communities" className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
         <h2 className="text-lg font-semibold">You are not in any community yet</h2>
         <p className="mx-auto mt-2 max-w-prose text-slate-600">
@@ -36,6 +101,7 @@ function SignedInHome({ displayName, staff }: { displayName: string; staff: bool
             : "Cohort communities are private. You join one through the invitation link that the company running it sends you; it will then be listed here with its dates."}
         </p>
       </section>
+      )}
     </main>
   );
 }

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as foundation from "./20261123093000-foundation.ts";
+import * as communities from "./20261123110000-communities.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -8,4 +9,5 @@ import * as foundation from "./20261123093000-foundation.ts";
  */
 export const migrations: Record<string, Migration> = {
   "20261123093000-foundation": foundation,
+  "20261123110000-communities": communities,
 };

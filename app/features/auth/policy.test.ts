@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, isStaff, type Actor } from "./policy.ts";
+import { can, decide, isStaff, type Actor } from "./policy.ts";
 
 const actor = (role: Actor["role"], id: string = role): Actor => ({ id, role });
 
@@ -41,5 +41,81 @@ describe("access policy", () => {
     expect(can(actor("admin", "a1"), "user.change-role", { targetUserId: "u2" })).toBe(true);
     expect(can(actor("admin", "a1"), "user.change-role", { targetUserId: "a1" })).toBe(false);
     expect(can(actor("moderator", "m1"), "user.change-role", { targetUserId: "u2" })).toBe(false);
+  });
+});
+
+describe("community rules", () => {
+  const starts = Date.UTC(2026, 2, 3, 8);
+  const ends = Date.UTC(2026, 2, 17, 18);
+  const community = (phase: import("#app/features/communities/phase.ts").Phase) => ({
+    phase,
+    starts_at: starts,
+    ends_at: ends,
+    time_zone: "Europe/Berlin",
+  });
+  const member = (phase: Parameters<typeof community>[0], role: "participant" | "leader" | "moderator" = "participant") => ({
+    community: community(phase),
+    membership: { role },
+  });
+  const outsider = (phase: Parameters<typeof community>[0]) => ({ community: community(phase), membership: null });
+
+  it("hides a community from people who are not in it, with 404", () => {
+    const decision = decide(actor("member"), "community.view", outsider("active"));
+    expect(decision).toEqual({ allowed: false, status: 404, message: "We could not find that community." });
+    expect(decide(null, "community.view", member("active")).allowed).toBe(false);
+  });
+
+  it("hides drafts from members but shows every other phase", () => {
+    expect(can(actor("member"), "community.view", member("draft"))).toBe(false);
+    for (const phase of ["upcoming", "active", "closed", "archived"] as const) {
+      expect(can(actor("member"), "community.view", member(phase))).toBe(true);
+    }
+  });
+
+  it("lets every staff role read every community", () => {
+    for (const role of ["moderator", "product", "admin"] as const) {
+      expect(can(actor(role), "community.view", outsider("draft"))).toBe(true);
+    }
+  });
+
+  it("lets participants write only while the community is active, saying why otherwise", () => {
+    expect(can(actor("member"), "community.participate", member("active"))).toBe(true);
+    const upcoming = decide(actor("member"), "community.participate", member("upcoming"));
+    expect(upcoming).toMatchObject({ allowed: false, status: 403 });
+    expect(upcoming.allowed || upcoming.message).toBe(
+      "This community opens on Tuesday, 3 March 2026 at 09:00 CET; you can take part from then.",
+    );
+    const closed = decide(actor("member"), "community.participate", member("closed"));
+    expect(closed.allowed || closed.message).toBe("This community closed on 17 March 2026; it is read only.");
+    expect(can(actor("member"), "community.participate", member("archived"))).toBe(false);
+  });
+
+  it("keeps product reviewers to reading", () => {
+    const decision = decide(actor("product"), "community.participate", outsider("active"));
+    expect(decision.allowed || decision.message).toBe("Product reviewers read communities but do not post in them.");
+  });
+
+  it("lets moderators prepare before opening, but not write after closing", () => {
+    expect(can(actor("moderator"), "community.participate", outsider("upcoming"))).toBe(true);
+    expect(can(actor("moderator"), "community.participate", outsider("draft"))).toBe(true);
+    expect(can(actor("moderator"), "community.participate", outsider("closed"))).toBe(false);
+  });
+
+  it("lets moderators, admins and a community's own moderator manage it, until archived", () => {
+    expect(can(actor("moderator"), "community.manage", outsider("active"))).toBe(true);
+    expect(can(actor("admin"), "community.manage", outsider("closed"))).toBe(true);
+    expect(can(actor("member"), "community.manage", member("active", "moderator"))).toBe(true);
+    expect(can(actor("member"), "community.manage", member("active", "leader"))).toBe(false);
+    expect(can(actor("product"), "community.manage", outsider("active"))).toBe(false);
+    expect(can(actor("moderator"), "community.manage", outsider("archived"))).toBe(false);
+    // A participant of another community learns nothing: 404.
+    expect(decide(actor("member"), "community.manage", outsider("active"))).toMatchObject({ status: 404 });
+  });
+
+  it("lets only moderators and admins create communities", () => {
+    expect(can(actor("moderator"), "community.create")).toBe(true);
+    expect(can(actor("admin"), "community.create")).toBe(true);
+    expect(can(actor("product"), "community.create")).toBe(false);
+    expect(can(actor("member"), "community.create")).toBe(false);
   });
 });

@@ -1,10 +1,12 @@
 /**
- * The one access policy. Every loader and action asks `can` whether this actor may do
- * this to this resource now, and the UI asks the same function what to show. Deny by
- * default: an action without a rule is refused. Later features add their actions and
- * resources here (membership and community phase join the role).
+ * The one access policy. Every loader and action asks whether this actor may do this to
+ * this resource now (role × membership × community phase), and the UI asks the same
+ * functions what to show. Deny by default: an action without a rule is refused. A refusal
+ * carries the status to answer with and a message a person understands.
  */
-import type { GlobalRole } from "#db/schema.ts";
+import type { CommunityRole, GlobalRole } from "#db/schema.ts";
+import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
+import type { Phase } from "#app/features/communities/phase.ts";
 
 export interface Actor {
   id: string;
@@ -17,6 +19,12 @@ export function isStaff(actor: Actor | null): boolean {
   return actor !== null && STAFF_ROLES.includes(actor.role);
 }
 
+/** What the policy needs to know about a community and the actor's place in it. */
+export interface CommunityContext {
+  community: { phase: Phase; starts_at: number; ends_at: number; time_zone: string };
+  membership: { role: CommunityRole } | null;
+}
+
 /** What each action needs to be decided, besides the actor. */
 interface Resources {
   /** See and change one's own account. */
@@ -27,6 +35,14 @@ interface Resources {
   "admin.manage": undefined;
   /** Change another user's global role. */
   "user.change-role": { targetUserId: string };
+  /** Create a new community. */
+  "community.create": undefined;
+  /** See a community and what is in it. */
+  "community.view": CommunityContext;
+  /** Edit a community, publish it, archive it, manage its members. */
+  "community.manage": CommunityContext;
+  /** Write in a community: post, reply, submit ideas, vote. */
+  "community.participate": CommunityContext;
 }
 
 export type Action = keyof Resources;
@@ -34,25 +50,81 @@ export type Action = keyof Resources;
 /** The resource argument an action takes: none, or one object. */
 export type ResourceArgs<A extends Action> = Resources[A] extends undefined ? [] : [Resources[A]];
 
-type Rule<A extends Action> = (actor: Actor, resource: Resources[A]) => boolean;
+export type Decision = { allowed: true } | { allowed: false; status: 403 | 404; message: string };
+
+const ALLOW: Decision = { allowed: true };
+const forbid = (message = "You do not have access to this."): Decision => ({ allowed: false, status: 403, message });
+// Communities a reader may not see answer 404, so their existence does not leak.
+const hide: Decision = { allowed: false, status: 404, message: "We could not find that community." };
+const when = (condition: boolean, otherwise: Decision): Decision => (condition ? ALLOW : otherwise);
+
+/** Runs a community: a global moderator or admin, or a moderator of this community only. */
+function runsCommunity(actor: Actor, context: CommunityContext): boolean {
+  return actor.role === "moderator" || actor.role === "admin" || context.membership?.role === "moderator";
+}
+
+type Rule<A extends Action> = (actor: Actor, resource: Resources[A]) => Decision;
 
 const rules: { [A in Action]: Rule<A> } = {
-  "account.manage": () => true,
-  "staff.view": (actor) => isStaff(actor),
-  "admin.manage": (actor) => actor.role === "admin",
+  "account.manage": () => ALLOW,
+  "staff.view": (actor) => when(isStaff(actor), forbid()),
+  "admin.manage": (actor) => when(actor.role === "admin", forbid()),
   // Admins manage roles, but not their own: an instance must never lose its last admin by
   // accident, and a role change ends the changer's own sessions.
-  "user.change-role": (actor, { targetUserId }) => actor.role === "admin" && actor.id !== targetUserId,
+  "user.change-role": (actor, { targetUserId }) => when(actor.role === "admin" && actor.id !== targetUserId, forbid()),
+
+  "community.create": (actor) =>
+    when(actor.role === "moderator" || actor.role === "admin", forbid("Only moderators and admins create communities.")),
+
+  "community.view": (actor, context) => {
+    if (isStaff(actor) || runsCommunity(actor, context)) return ALLOW;
+    // Members see their community from publication on; archived ones stay readable by link.
+    return when(context.membership !== null && context.community.phase !== "draft", hide);
+  },
+
+  "community.manage": (actor, context) => {
+    if (!runsCommunity(actor, context)) {
+      return isStaff(actor) || context.membership ? forbid("Only the community's moderators can change it.") : hide;
+    }
+    return when(context.community.phase !== "archived", forbid("This community is archived; it is read only."));
+  },
+
+  "community.participate": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    const { community } = context;
+    if (actor.role === "product" && !context.membership) {
+      return forbid("Product reviewers read communities but do not post in them.");
+    }
+    if (!context.membership && !runsCommunity(actor, context)) return forbid("Join this community to take part.");
+    switch (community.phase) {
+      case "active":
+        return ALLOW;
+      case "draft":
+      case "upcoming":
+        // Moderators prepare a community before it opens; participants wait for it.
+        if (runsCommunity(actor, context)) return ALLOW;
+        return forbid(`This community opens on ${formatInZone(community.starts_at, community.time_zone)}; you can take part from then.`);
+      case "closed":
+        return forbid(`This community closed on ${formatDayInZone(community.ends_at, community.time_zone)}; it is read only.`);
+      case "archived":
+        return forbid("This community is archived; it is read only.");
+    }
+  },
 };
 
-/** May this actor do this now? Anonymous visitors may do nothing that needs a rule. */
-export function can<A extends Action>(
-  actor: Actor | null,
-  action: A,
-  ...resource: ResourceArgs<A>
-): boolean {
-  if (!actor) return false;
+/** The policy's full answer: allowed, or refused with a status and a reason. */
+export function decide<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): Decision {
   const rule = rules[action] as Rule<A> | undefined;
-  if (!rule) return false;
+  if (!rule) return forbid();
+  if (!actor) {
+    // Anonymous visitors see nothing that needs a rule; hide communities entirely.
+    return action.startsWith("community.") && action !== "community.create" ? hide : forbid("Sign in first.");
+  }
   return rule(actor, resource[0] as Resources[A]);
+}
+
+/** May this actor do this now? */
+export function can<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): boolean {
+  return decide(actor, action, ...resource).allowed;
 }

@@ -1,6 +1,6 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { getDb } from "#app/lib/db.server.ts";
-import { can, type Action, type ResourceArgs } from "./policy.ts";
+import { decide, type Action, type ResourceArgs } from "./policy.ts";
 import { recordSecurityEvent } from "./security-events.server.ts";
 import { readSessionToken, validateSession, type SessionUser } from "./session.server.ts";
 
@@ -35,7 +35,8 @@ export async function requirePermission<A extends Action>(
   ...resource: ResourceArgs<A>
 ): Promise<SessionUser> {
   const user = await requireUser(request, context);
-  if (!can(user, action, ...resource)) {
+  const decision = decide(user, action, ...resource);
+  if (!decision.allowed) {
     await recordSecurityEvent(getDb(), {
       kind: "access.denied",
       userId: user.id,
@@ -43,7 +44,7 @@ export async function requirePermission<A extends Action>(
       clientAddress: context.clientAddress,
       detail: action,
     });
-    throw new Response("You do not have access to this page.", { status: 403 });
+    throw new Response(decision.message, { status: decision.status });
   }
   return user;
 }

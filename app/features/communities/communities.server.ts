@@ -1,0 +1,205 @@
+import type { Kysely } from "kysely";
+import type { CommunitiesTable, CommunityRole, Database } from "#db/schema.ts";
+import { decide, isStaff, type Action, type Actor, type CommunityContext, type ResourceArgs } from "#app/features/auth/policy.ts";
+import { now } from "#app/lib/clock.ts";
+import { formatInZone, formatRelative, fromLocalInput } from "#app/lib/dates.ts";
+import { newId } from "#app/lib/ids.ts";
+import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+import { phaseOf, type Phase } from "./phase.ts";
+import { slugify, type CommunityForm } from "./schemas.ts";
+import type { TimeBoxText } from "./time-box.tsx";
+
+export type CommunityRow = CommunitiesTable;
+
+export interface CommunityView extends CommunityContext {
+  community: CommunityRow & { phase: Phase };
+}
+
+/** Throw the policy's refusal (a 404 or a 403 with its reason) unless the action is allowed. */
+export function assertAllowed<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): void {
+  const decision = decide(actor, action, ...resource);
+  if (!decision.allowed) throw new Refusal(decision.status, decision.message);
+}
+
+/** A community by slug with the actor's membership, if the actor may see it; otherwise a 404 Refusal. */
+export async function getCommunityForActor(db: Kysely<Database>, actor: Actor | null, slug: string): Promise<CommunityView> {
+  const row = await db
+    .selectFrom("communities")
+    .leftJoin("memberships", (join) =>
+      join.onRef("memberships.community_id", "=", "communities.id").on("memberships.user_id", "=", actor?.id ?? ""),
+    )
+    .selectAll("communities")
+    .select("memberships.role as membership_role")
+    .where("communities.slug", "=", slug)
+    .executeTakeFirst();
+  if (!row) throw new Refusal(404, "We could not find that community.");
+  const { membership_role, ...community } = row;
+  const view: CommunityView = {
+    community: { ...community, phase: phaseOf(community, now()) },
+    membership: membership_role ? { role: membership_role } : null,
+  };
+  assertAllowed(actor, "community.view", view);
+  return view;
+}
+
+function valuesFrom(input: CommunityForm) {
+  const startsAt = fromLocalInput(input.startsAt, input.timeZone);
+  const endsAt = fromLocalInput(input.endsAt, input.timeZone);
+  if (startsAt === null || endsAt === null) throw new Refusal(400, "Choose valid opening and closing times.");
+  if (endsAt <= startsAt) throw new Refusal(400, "It must close after it opens.");
+  return {
+    name: input.name,
+    purpose_markdown: input.purpose,
+    purpose_html: renderMarkdown(input.purpose),
+    starts_at: startsAt,
+    ends_at: endsAt,
+    time_zone: input.timeZone,
+    vote_budget: input.voteBudget ?? null,
+  };
+}
+
+/** Create a community as a draft; members see nothing until it is published. */
+export async function createCommunity(db: Kysely<Database>, actor: Actor, input: CommunityForm): Promise<{ slug: string }> {
+  assertAllowed(actor, "community.create");
+  const slug = input.slug || slugify(input.name);
+  if (slug.length < 3) throw new Refusal(400, "Choose a web address of at least 3 letters or digits.");
+  const at = now();
+  const inserted = await db
+    .insertInto("communities")
+    .values({ id: newId(), slug, ...valuesFrom(input), published_at: null, archived_at: null, created_by: actor.id, created_at: at, updated_at: at })
+    .onConflict((conflict) => conflict.column("slug").doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+    throw new Refusal(409, `The web address "${slug}" is taken; choose another.`);
+  }
+  return { slug };
+}
+
+/** Change a community's brief, dates or budget. */
+export async function updateCommunity(
+  db: Kysely<Database>,
+  actor: Actor,
+  slug: string,
+  input: Omit<CommunityForm, "slug">,
+): Promise<{ datesChanged: boolean }> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  const values = valuesFrom(input);
+  const datesChanged = values.starts_at !== view.community.starts_at || values.ends_at !== view.community.ends_at;
+  await db.updateTable("communities").set({ ...values, updated_at: now() }).where("id", "=", view.community.id).execute();
+  return { datesChanged };
+}
+
+/** Publish a draft: members can see it and, once it opens, take part. */
+export async function publishCommunity(db: Kysely<Database>, actor: Actor, slug: string): Promise<void> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  if (view.community.phase !== "draft") throw new Refusal(409, "This community is already published.");
+  if (view.community.ends_at <= now()) throw new Refusal(400, "Its closing time has passed; change the dates before publishing.");
+  await db.updateTable("communities").set({ published_at: now(), updated_at: now() }).where("id", "=", view.community.id).execute();
+}
+
+/** Archive: no longer listed; direct links stay readable. */
+export async function archiveCommunity(db: Kysely<Database>, actor: Actor, slug: string): Promise<void> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  await db.updateTable("communities").set({ archived_at: now(), updated_at: now() }).where("id", "=", view.community.id).execute();
+}
+
+export interface CommunitySummary {
+  slug: string;
+  name: string;
+  phase: Phase;
+  starts_at: number;
+  ends_at: number;
+  time_zone: string;
+  members: number;
+}
+
+/**
+ * The communities on someone's home page: staff see every community that is not archived;
+ * members see those they belong to, once published. One query whatever the numbers.
+ */
+export async function listHomeCommunities(db: Kysely<Database>, actor: Actor): Promise<CommunitySummary[]> {
+  let query = db
+    .selectFrom("communities")
+    .select((eb) => [
+      "communities.slug",
+      "communities.name",
+      "communities.starts_at",
+      "communities.ends_at",
+      "communities.time_zone",
+      "communities.published_at",
+      "communities.archived_at",
+      eb
+        .selectFrom("memberships")
+        .select((m) => m.fn.countAll<number>().as("n"))
+        .whereRef("memberships.community_id", "=", "communities.id")
+        .as("members"),
+    ])
+    .where("communities.archived_at", "is", null)
+    .orderBy("communities.starts_at", "asc")
+    .limit(200);
+  if (!isStaff(actor)) {
+    query = query.where("communities.published_at", "is not", null).where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("memberships")
+          .select("memberships.user_id")
+          .whereRef("memberships.community_id", "=", "communities.id")
+          .where("memberships.user_id", "=", actor.id),
+      ),
+    );
+  }
+  const at = now();
+  return (await query.execute()).map((row) => ({
+    slug: row.slug,
+    name: row.name,
+    phase: phaseOf(row, at),
+    starts_at: row.starts_at,
+    ends_at: row.ends_at,
+    time_zone: row.time_zone,
+    members: Number(row.members ?? 0),
+  }));
+}
+
+/** Add someone to a community (or change their role there); one row per member, whatever the retries. */
+export async function addMember(
+  db: Kysely<Database>,
+  input: {
+    communityId: string;
+    userId: string;
+    role: CommunityRole;
+    datesConfirmedAt: number | null;
+    source?: string | null;
+    attributes?: Record<string, string>;
+  },
+): Promise<void> {
+  await db
+    .insertInto("memberships")
+    .values({
+      community_id: input.communityId,
+      user_id: input.userId,
+      role: input.role,
+      joined_at: now(),
+      dates_confirmed_at: input.datesConfirmedAt,
+      source: input.source ?? null,
+      attributes: JSON.stringify(input.attributes ?? {}),
+    })
+    .onConflict((conflict) => conflict.columns(["community_id", "user_id"]).doUpdateSet({ role: input.role }))
+    .execute();
+}
+
+/** The time box as text for pages: absolute in the community's zone, and relative to now. */
+export function describeTimeBox(community: { phase: Phase; starts_at: number; ends_at: number; time_zone: string }): TimeBoxText {
+  const at = now();
+  return {
+    phase: community.phase,
+    opens: formatInZone(community.starts_at, community.time_zone),
+    closes: formatInZone(community.ends_at, community.time_zone),
+    opensRelative: formatRelative(community.starts_at, at),
+    closesRelative: formatRelative(community.ends_at, at),
+    timeZone: community.time_zone,
+  };
+}

@@ -1,0 +1,68 @@
+import { TZDate } from "@date-fns/tz";
+
+/** Whether a string names an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "2026-03-03T09:00" read as a wall-clock time in a zone, to Unix milliseconds. */
+export function fromLocalInput(value: string, zone: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!match || !isTimeZone(zone)) return null;
+  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+  const date = new TZDate(y, mo - 1, d, h, mi, zone);
+  return Number.isNaN(date.getTime()) ? null : date.getTime();
+}
+
+/** Unix milliseconds to the "YYYY-MM-DDTHH:mm" a datetime-local input shows, in a zone. */
+export function toLocalInput(at: number, zone: string): string {
+  const date = new TZDate(at, zone);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** An absolute date and time in a zone: "Tuesday, 3 March 2026 at 09:00 CET". */
+export function formatInZone(at: number, zone: string, locale = "en-GB"): string {
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: zone,
+    timeZoneName: "short",
+  }).format(at);
+}
+
+/** A date alone in a zone: "3 March 2026". */
+export function formatDayInZone(at: number, zone: string, locale = "en-GB"): string {
+  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: zone }).format(at);
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+];
+
+/** "in 3 days", "5 hours ago": the largest whole unit, rounded toward now. */
+export function formatRelative(at: number, now: number, locale = "en"): string {
+  const diff = at - now;
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: "always" });
+  for (const [unit, ms] of UNITS) {
+    if (Math.abs(diff) >= ms) return format.format(Math.trunc(diff / ms), unit);
+  }
+  return diff >= 0 ? "in less than a minute" : "less than a minute ago";
+}
+
+/** Every zone for a picker, UTC first (the runtime's list leaves it out). */
+export function timeZoneOptions(): string[] {
+  const zones = Intl.supportedValuesOf("timeZone");
+  return zones.includes("UTC") ? zones : ["UTC", ...zones];
+}

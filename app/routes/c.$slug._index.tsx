@@ -1,0 +1,58 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { can } from "#app/features/auth/policy.ts";
+import { requireUser } from "#app/features/auth/request.server.ts";
+import { describeTimeBox, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { PhaseBadge, PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
+import { formatDayInZone } from "#app/lib/dates.ts";
+import { getDb } from "#app/lib/db.server.ts";
+import { orRespond } from "#app/lib/refusal.ts";
+import { buttonClass } from "#app/ui/button.tsx";
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const view = await orRespond(getCommunityForActor(getDb(), user, params.slug ?? ""));
+  const { community } = view;
+  return {
+    slug: community.slug,
+    name: community.name,
+    purposeHtml: community.purpose_html,
+    voteBudget: community.vote_budget,
+    box: describeTimeBox(community),
+    closedOn: formatDayInZone(community.ends_at, community.time_zone),
+    membershipRole: view.membership?.role ?? null,
+    canManage: can(user, "community.manage", view),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name} · Cohort` : "Cohort" }];
+
+export default function CommunityPage() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <main id="main" className="mx-auto max-w-5xl space-y-6 px-4 py-10">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <PhaseBadge phase={data.box.phase} />
+          <h1 className="mt-2 text-3xl font-bold tracking-tight">{data.name}</h1>
+          {data.membershipRole ? <p className="mt-1 text-sm text-slate-600">You are a {data.membershipRole === "leader" ? "discussion leader" : data.membershipRole} here.</p> : null}
+        </div>
+        {data.canManage ? (
+          <Link to={`/c/${data.slug}/edit`} className={buttonClass("secondary")}>
+            Edit community
+          </Link>
+        ) : null}
+      </div>
+      <PhaseBanner box={data.box} closedOn={data.closedOn} />
+      <TimeBox box={data.box} />
+      <section aria-labelledby="purpose-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="purpose-heading" className="text-lg font-semibold">
+          What this community is for
+        </h2>
+        {/* Rendered from Markdown with raw HTML disabled when it was written (app/lib/markdown.server.ts). */}
+        <div className="prose-cohort mt-3" dangerouslySetInnerHTML={{ __html: data.purposeHtml }} />
+        {data.voteBudget ? <p className="mt-4 text-sm text-slate-600">Each member has {data.voteBudget} votes to spread across ideas.</p> : null}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,80 @@
+import { expect, test } from "@playwright/test";
+import { createUser, signInAs, withDatabase } from "./support.ts";
+
+async function demoUserId(email: string): Promise<string> {
+  return withDatabase(async (db) => (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id);
+}
+
+test("a moderator creates a community as a draft, publishes it, and sees its time box", async ({ page, context }) => {
+  const moderator = await createUser({ role: "moderator", displayName: "Mo Derator" });
+  await signInAs(context, moderator.userId);
+  await page.goto("/");
+  await page.getByRole("link", { name: "New community" }).click();
+  const slug = `pricing-${Date.now()}`;
+  await page.getByLabel("Name").fill("Pricing research");
+  await page.getByLabel("Web address").fill(slug);
+  await page.getByLabel("Purpose (the research brief)").fill("We want to learn how **teams** decide what to pay for.");
+  await page.getByLabel("Time zone").selectOption("Europe/Berlin");
+  await page.getByLabel("Opens").fill("2031-03-03T09:00");
+  await page.getByLabel("Closes").fill("2031-03-17T18:00");
+  await page.getByRole("button", { name: "Create draft" }).click();
+
+  await expect(page).toHaveURL(`/c/${slug}`);
+  await expect(page.getByRole("heading", { name: "Pricing research" })).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("This is a draft");
+  await expect(page.getByText("Monday, 3 March 2031 at 09:00 CET")).toBeVisible();
+  await expect(page.locator("strong", { hasText: "teams" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Edit community" }).click();
+  await page.getByRole("button", { name: "Publish" }).click();
+  await expect(page).toHaveURL(`/c/${slug}`);
+  await expect(page.getByRole("status")).toContainText("This community opens in");
+  await page.goto("/");
+  await expect(page.getByRole("region", { name: "Opening soon" }).getByRole("link", { name: "Pricing research" })).toBeVisible();
+});
+
+test("the form refuses a community that closes before it opens", async ({ page, context }) => {
+  const moderator = await createUser({ role: "moderator" });
+  await signInAs(context, moderator.userId);
+  await page.goto("/communities/new");
+  await page.getByLabel("Name").fill("Backwards");
+  await page.getByLabel("Purpose (the research brief)").fill("A brief that is long enough to pass.");
+  await page.getByLabel("Opens").fill("2031-03-17T09:00");
+  await page.getByLabel("Closes").fill("2031-03-03T09:00");
+  await page.getByRole("button", { name: "Create draft" }).click();
+  await expect(page.getByText("It must close after it opens")).toBeVisible();
+  await expect(page).toHaveURL("/communities/new");
+});
+
+test("a participant sees their communities by phase, with dates and banners", async ({ page, context }) => {
+  await signInAs(context, await demoUserId("sam@customer.example"));
+  await page.goto("/");
+  await expect(page.getByRole("region", { name: "Open now" }).getByRole("link", { name: /Reporting beta/ })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Closed" }).getByRole("link", { name: /Integrations council/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: "New community" })).toHaveCount(0);
+
+  await page.getByRole("link", { name: /Integrations council/ }).click();
+  await expect(page.getByRole("status")).toContainText(/This community closed on .*; it is read only\./);
+  await page.goto("/c/reporting-beta");
+  await expect(page.getByText("You are a discussion leader here.")).toBeVisible();
+  await expect(page.getByText(/Each member has 10 votes/)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Edit community" })).toHaveCount(0);
+});
+
+test("people outside a community get 404 for it, and members cannot edit it", async ({ page, context, request }) => {
+  const outsider = await createUser();
+  await signInAs(context, outsider.userId);
+  for (const path of ["/c/reporting-beta", "/c/reporting-beta/edit", "/c/mobile-onboarding"]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByText("Reporting beta")).toHaveCount(0);
+  }
+  // Anonymous visitors are sent to sign in first.
+  const anonymous = await request.get("/c/reporting-beta", { maxRedirects: 0 });
+  expect(anonymous.status()).toBe(302);
+
+  await context.clearCookies();
+  await signInAs(context, await demoUserId("lena@customer.example"));
+  const edit = await page.goto("/c/reporting-beta/edit");
+  expect(edit?.status()).toBe(403);
+});
