@@ -74,7 +74,43 @@ export interface MembershipsTable {
   attributes: string;
 }
 
+export interface InvitationsTable {
+  id: string;
+  community_id: string;
+  /** Normalised address the invitation is bound to. */
+  email: string;
+  /** SHA-256 of the token in the link; the token itself is only ever in the email. */
+  token_hash: string;
+  role: "participant" | "leader";
+  note: string | null;
+  source: string | null;
+  attributes: string;
+  invited_by: string;
+  created_at: number;
+  sent_at: number;
+  expires_at: number;
+  opened_at: number | null;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: number;
+  /** Set once SMTP accepted it; null while it waits (or when no SMTP is configured). */
+  sent_at: number | null;
+  attempts: number;
+  last_error: string | null;
+}
+
 export interface Database {
+  invitations: InvitationsTable;
+  outbox: OutboxTable;
   communities: CommunitiesTable;
   memberships: MembershipsTable;
   users: UsersTable;

@@ -17,6 +17,11 @@ const schema = z.object({
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   SEED_DEMO: z.enum(["0", "1"]).optional(),
   DEMO_PASSWORD: z.string().min(8).optional(),
+  // smtp://user:pass@host:587 or smtps://…; unset, email waits in the outbox at /admin/outbox.
+  SMTP_URL: z.string().optional(),
+  EMAIL_FROM: z.string().default("Cohort <cohort@localhost>"),
+  // "open" lets anyone sign up; by default only invited people can.
+  SIGNUP: z.enum(["invitation", "open"]).default("invitation"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,0 +1,195 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
+import { createAccount } from "#app/features/auth/accounts.server.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
+import { DAY, resetClock, setClock } from "#app/lib/clock.ts";
+import { hashToken } from "#app/lib/ids.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "./communities.server.ts";
+import {
+  INVALID_INVITATION,
+  acceptInvitation,
+  invitationFunnel,
+  inviteMembers,
+  openInvitation,
+  parseEmailList,
+  resendInvitation,
+  revokeInvitation,
+} from "./invitations.server.ts";
+
+const SITE = "http://cohort.test";
+const START = Date.UTC(2026, 2, 3, 8);
+let n = 0;
+
+async function refusal(promise: Promise<unknown>): Promise<Refusal> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(Refusal);
+  return error as Refusal;
+}
+
+describe("parseEmailList", () => {
+  it("reports invalid and repeated addresses instead of dropping them", () => {
+    expect(parseEmailList("a@example.com, B@Example.com;\n<c@example.com> not-an-email a@example.com")).toEqual({
+      valid: ["a@example.com", "b@example.com", "c@example.com"],
+      invalid: ["not-an-email"],
+      duplicates: ["a@example.com"],
+    });
+  });
+});
+
+describe.each(testEngines())("invitations on %s", (engine) => {
+  let t: TestDatabase;
+  let moderator: Actor;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+    const { userId } = await createAccount(t.db, { email: "mod@example.com", displayName: "Mo", password: "password!", role: "moderator" });
+    moderator = { id: userId, role: "moderator" };
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+  afterEach(() => resetClock());
+
+  /** A published community opening at START and closing 14 days later, and one invitation to it. */
+  async function setUp(email = `guest${++n}@example.com`) {
+    setClock(START - 2 * DAY);
+    const slug = `study-${engine}-${++n}`;
+    await createCommunity(t.db, moderator, {
+      name: "A study",
+      slug,
+      purpose: "What we want to learn, at some length.",
+      timeZone: "UTC",
+      startsAt: "2026-03-03T08:00",
+      endsAt: "2026-03-17T08:00",
+    });
+    await publishCommunity(t.db, moderator, slug);
+    const report = await inviteMembers(t.db, moderator, slug, { emails: email, role: "participant", note: "Hi!" }, { siteOrigin: SITE });
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", report.outboxIds[0]!).executeTakeFirstOrThrow();
+    const token = new RegExp(`${SITE}/invitations/([a-z2-7]+)`).exec(message.text_body)![1]!;
+    const { userId } = await createAccount(t.db, { email, displayName: "Guest", password: "password!" });
+    const { community } = await getCommunityForActor(t.db, moderator, slug);
+    return { slug, token, email, user: { id: userId, email }, community, message };
+  }
+
+  it("invites, reporting invalid, repeated and existing-member addresses, and writes the email to the outbox", async () => {
+    const { slug, message } = await setUp();
+    const member = await createAccount(t.db, { email: `member${++n}@example.com`, displayName: "M", password: "password!" });
+    const { community } = await getCommunityForActor(t.db, moderator, slug);
+    await addMember(t.db, { communityId: community.id, userId: member.userId, role: "participant", datesConfirmedAt: null });
+    const report = await inviteMembers(
+      t.db,
+      moderator,
+      slug,
+      { emails: `bad-address, member${n}@example.com, new${n}@example.com, new${n}@example.com`, role: "leader" },
+      { siteOrigin: SITE },
+    );
+    expect(report).toMatchObject({ invited: [`new${n}@example.com`], invalid: ["bad-address"], duplicates: [`new${n}@example.com`], alreadyMembers: [`member${n}@example.com`] });
+    expect(message.subject).toContain("A study");
+    expect(message.text_body).toContain("It opens Tuesday, 3 March 2026 at 08:00 UTC and closes Tuesday, 17 March 2026 at 08:00 UTC.");
+    expect(message.text_body).toContain("Hi!");
+  });
+
+  it("never stores the raw token", async () => {
+    const { token } = await setUp();
+    const rows = await t.db.selectFrom("invitations").selectAll().execute();
+    const dump = JSON.stringify(rows);
+    expect(dump).not.toContain(token);
+    expect(rows.some((r) => r.token_hash === hashToken(token))).toBe(true);
+    expect(token.length).toBeGreaterThanOrEqual(26); // 160 bits in base32
+  });
+
+  it("is not consumed by opening, and is single use", async () => {
+    const { token, user, community } = await setUp();
+    expect(await openInvitation(t.db, token)).not.toBeNull();
+    expect(await openInvitation(t.db, token)).not.toBeNull();
+    await acceptInvitation(t.db, token, user, { datesConfirmed: true });
+    const membership = await t.db.selectFrom("memberships").selectAll().where("community_id", "=", community.id).where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    expect(membership.dates_confirmed_at).not.toBeNull();
+    const again = await refusal(acceptInvitation(t.db, token, user, { datesConfirmed: true }));
+    expect(again.message).toBe(INVALID_INVITATION);
+    expect(await openInvitation(t.db, token)).toBeNull();
+    const funnel = await invitationFunnel(t.db, community.id);
+    expect(funnel).toEqual({ sent: 1, opened: 1, accepted: 1, expired: 0, revoked: 0 });
+  });
+
+  it("gives wrong, expired and revoked tokens the same answer", async () => {
+    const expired = await setUp();
+    setClock(START - 2 * DAY + 14 * DAY);
+    const expiredRefusal = await refusal(acceptInvitation(t.db, expired.token, expired.user, { datesConfirmed: true }));
+    expect(await openInvitation(t.db, expired.token)).toBeNull();
+
+    const revoked = await setUp();
+    const invitation = await t.db.selectFrom("invitations").select("id").where("email", "=", revoked.email).executeTakeFirstOrThrow();
+    await revokeInvitation(t.db, moderator, revoked.slug, invitation.id);
+    const revokedRefusal = await refusal(acceptInvitation(t.db, revoked.token, revoked.user, { datesConfirmed: true }));
+    const wrongRefusal = await refusal(acceptInvitation(t.db, "a".repeat(32), revoked.user, { datesConfirmed: true }));
+
+    for (const r of [expiredRefusal, revokedRefusal, wrongRefusal]) {
+      expect(r.message).toBe(INVALID_INVITATION);
+      expect(r.status).toBe(404);
+    }
+    expect(await openInvitation(t.db, revoked.token)).toBeNull();
+  });
+
+  it("refuses a token presented by another account", async () => {
+    const { token } = await setUp();
+    const other = await createAccount(t.db, { email: `other${++n}@example.com`, displayName: "O", password: "password!" });
+    const r = await refusal(acceptInvitation(t.db, token, { id: other.userId, email: `other${n}@example.com` }, { datesConfirmed: true }));
+    expect(r.status).toBe(403);
+    expect(await t.db.selectFrom("memberships").selectAll().where("user_id", "=", other.userId).execute()).toEqual([]);
+  });
+
+  it("explains that a community has closed, and never lets anyone join it", async () => {
+    const { token, user } = await setUp();
+    setClock(START + 14 * DAY);
+    const opened = await openInvitation(t.db, token);
+    expect(opened?.community.closed).toBe(true);
+    const r = await refusal(acceptInvitation(t.db, token, user, { datesConfirmed: true }));
+    expect(r.message).toBe("This community closed on 17 March 2026; it can no longer be joined.");
+    expect(await t.db.selectFrom("memberships").selectAll().where("user_id", "=", user.id).execute()).toEqual([]);
+  });
+
+  it("expires an invitation when the community closes, even if 14 days have not passed", async () => {
+    const { slug, community } = await setUp();
+    setClock(START + 10 * DAY);
+    const late = `late${++n}@example.com`;
+    await inviteMembers(t.db, moderator, slug, { emails: late, role: "participant" }, { siteOrigin: SITE });
+    const invitation = await t.db.selectFrom("invitations").select("expires_at").where("email", "=", late).executeTakeFirstOrThrow();
+    expect(invitation.expires_at).toBe(community.ends_at);
+  });
+
+  it("replaces the token when resent: the old link stops working, the new one works", async () => {
+    const { token, user, slug } = await setUp();
+    const invitation = await t.db.selectFrom("invitations").select("id").where("email", "=", user.email).executeTakeFirstOrThrow();
+    const outboxId = await resendInvitation(t.db, moderator, slug, invitation.id, { siteOrigin: SITE });
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", outboxId).executeTakeFirstOrThrow();
+    const fresh = /\/invitations\/([a-z2-7]+)/.exec(message.text_body)![1]!;
+    expect(fresh).not.toBe(token);
+    expect((await refusal(acceptInvitation(t.db, token, user, { datesConfirmed: true }))).message).toBe(INVALID_INVITATION);
+    await expect(acceptInvitation(t.db, fresh, user, { datesConfirmed: true })).resolves.toEqual({ slug });
+  });
+
+  it("requires the dates to be confirmed", async () => {
+    const { token, user } = await setUp();
+    expect((await refusal(acceptInvitation(t.db, token, user, { datesConfirmed: false }))).status).toBe(400);
+    expect(await t.db.selectFrom("memberships").selectAll().where("user_id", "=", user.id).execute()).toEqual([]);
+  });
+
+  it("lets exactly one of twenty parallel acceptances through", async () => {
+    const { token, user, community } = await setUp();
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => acceptInvitation(t.db, token, user, { datesConfirmed: true })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rows = await t.db.selectFrom("memberships").selectAll().where("community_id", "=", community.id).where("user_id", "=", user.id).execute();
+    expect(rows).toHaveLength(1);
+    const accepted = await t.db.selectFrom("invitations").select("accepted_at").where("token_hash", "=", hashToken(token)).executeTakeFirstOrThrow();
+    expect(accepted.accepted_at).not.toBeNull();
+  });
+
+  it("refuses invitations from people who cannot manage the community", async () => {
+    const { slug } = await setUp();
+    const member = await createAccount(t.db, { email: `p${++n}@example.com`, displayName: "P", password: "password!" });
+    const r = await refusal(inviteMembers(t.db, { id: member.userId, role: "member" }, slug, { emails: "x@example.com", role: "participant" }, { siteOrigin: SITE }));
+    expect(r.status).toBe(404);
+  });
+});

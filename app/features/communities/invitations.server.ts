@@ -1,0 +1,389 @@
+/**
+ * Invitations: bound to one email and one community, a random token (160 bits) of which
+ * only the hash is stored, single use, revocable, expiring after 14 days and never after
+ * the community closes. Opening the link never consumes it; only the accepting POST does,
+ * atomically. A wrong, used, expired or revoked token always gets the same answer.
+ */
+import { sql, type Kysely } from "kysely";
+import type { Database, InvitationsTable } from "#db/schema.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
+import { queueEmail } from "#app/features/email/outbox.server.ts";
+import { DAY, now } from "#app/lib/clock.ts";
+import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
+import { hashToken, newId, newToken } from "#app/lib/ids.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+import { EmailSchema } from "#app/features/auth/schemas.ts";
+import { addMember, assertAllowed, getCommunityForActor } from "./communities.server.ts";
+import { phaseOf } from "./phase.ts";
+
+export const INVITATION_LIFETIME_MS = 14 * DAY;
+export const MAX_INVITES_AT_ONCE = 500;
+export const DAILY_INVITES_PER_MODERATOR = 1000;
+export const INVALID_INVITATION =
+  "This invitation link is not valid. It may have expired, been used or been withdrawn. Ask the person who invited you for a new one.";
+
+/** Split a pasted list (commas, semicolons, spaces, new lines) into valid, invalid and repeated addresses. */
+export function parseEmailList(raw: string): { valid: string[]; invalid: string[]; duplicates: string[] } {
+  const valid: string[] = [];
+  const invalid: string[] = [];
+  const duplicates: string[] = [];
+  const seen = new Set<string>();
+  for (const piece of raw.split(/[\s,;]+/)) {
+    const candidate = piece.replace(/^<|>$/g, "").trim();
+    if (!candidate) continue;
+    const parsed = EmailSchema.safeParse(candidate);
+    if (!parsed.success) invalid.push(candidate);
+    else if (seen.has(parsed.data)) duplicates.push(parsed.data);
+    else {
+      seen.add(parsed.data);
+      valid.push(parsed.data);
+    }
+  }
+  return { valid, invalid, duplicates };
+}
+
+/** "segment=enterprise, region=EU" (or one per line) to an attribute object. */
+export function parseAttributes(raw: string | undefined): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const pair of (raw ?? "").split(/[\n,]+/)) {
+    const [key, ...rest] = pair.split("=");
+    const name = key?.trim().toLowerCase();
+    const value = rest.join("=").trim();
+    if (name && value && /^[a-z0-9_-]{1,40}$/.test(name)) attributes[name] = value.slice(0, 100);
+  }
+  return attributes;
+}
+
+export interface InviteInput {
+  emails: string;
+  role: "participant" | "leader";
+  note?: string;
+  source?: string;
+  attributes?: Record<string, string>;
+}
+
+export interface InviteReport {
+  invited: string[];
+  invalid: string[];
+  duplicates: string[];
+  alreadyMembers: string[];
+  alreadyInvited: string[];
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+function invitationEmail(input: {
+  to: string;
+  link: string;
+  community: { name: string; purpose_markdown: string; purpose_html: string; starts_at: number; ends_at: number; time_zone: string };
+  inviterName: string;
+  note: string | null;
+  expiresAt: number;
+}) {
+  const { community } = input;
+  const opens = formatInZone(community.starts_at, community.time_zone);
+  const closes = formatInZone(community.ends_at, community.time_zone);
+  const expires = formatDayInZone(input.expiresAt, community.time_zone);
+  const subject = `You're invited to "${community.name}" on Cohort`;
+  const text = [
+    `${input.inviterName} invites you to join "${community.name}", a research community on Cohort.`,
+    "",
+    input.note ? `A note from ${input.inviterName}:\n${input.note}\n` : null,
+    `It opens ${opens} and closes ${closes}.`,
+    "",
+    "What it is for:",
+    community.purpose_markdown,
+    "",
+    `Accept the invitation: ${input.link}`,
+    `The link works until ${expires} and only for ${input.to}.`,
+  ]
+    .filter((line) => line !== null)
+    .join("\n");
+  const html = `<p>${escapeHtml(input.inviterName)} invites you to join <strong>${escapeHtml(community.name)}</strong>, a research community on Cohort.</p>
+${input.note ? `<blockquote>${escapeHtml(input.note).replace(/\n/g, "<br>")}</blockquote>` : ""}
+<p>It opens <strong>${escapeHtml(opens)}</strong> and closes <strong>${escapeHtml(closes)}</strong>.</p>
+<h3>What it is for</h3>
+${community.purpose_html}
+<p><a href="${escapeHtml(input.link)}">Accept the invitation</a></p>
+<p>The link works until ${escapeHtml(expires)} and only for ${escapeHtml(input.to)}.</p>`;
+  return { to: input.to, subject, text, html };
+}
+
+/** Invite one or many addresses; every address is accounted for in the report. */
+export async function inviteMembers(
+  db: Kysely<Database>,
+  actor: Actor,
+  slug: string,
+  input: InviteInput,
+  options: { siteOrigin: string },
+): Promise<InviteReport & { outboxIds: string[] }> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  const { community } = view;
+  if (community.phase === "closed") throw new Refusal(409, "This community has closed; nobody can join it now.");
+
+  const { valid, invalid, duplicates } = parseEmailList(input.emails);
+  if (valid.length + invalid.length === 0) throw new Refusal(400, "Paste at least one email address.");
+  if (valid.length > MAX_INVITES_AT_ONCE) throw new Refusal(400, `Invite at most ${MAX_INVITES_AT_ONCE} addresses at once.`);
+
+  const at = now();
+  const sentToday = await db
+    .selectFrom("invitations")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("invited_by", "=", actor.id)
+    .where("created_at", ">", at - DAY)
+    .executeTakeFirstOrThrow();
+  if (Number(sentToday.n) + valid.length > DAILY_INVITES_PER_MODERATOR) {
+    throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`);
+  }
+
+  const existingMembers = valid.length
+    ? await db
+        .selectFrom("memberships")
+        .innerJoin("users", "users.id", "memberships.user_id")
+        .select("users.email")
+        .where("memberships.community_id", "=", community.id)
+        .where("users.email", "in", valid)
+        .execute()
+    : [];
+  const existingInvitations = valid.length
+    ? await db.selectFrom("invitations").select("email").where("community_id", "=", community.id).where("email", "in", valid).execute()
+    : [];
+  const members = new Set(existingMembers.map((r) => r.email));
+  const invitedAlready = new Set(existingInvitations.map((r) => r.email));
+  const toInvite = valid.filter((email) => !members.has(email) && !invitedAlready.has(email));
+
+  const inviter = await db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
+  const expiresAt = Math.min(at + INVITATION_LIFETIME_MS, community.ends_at);
+  const outboxIds: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (const email of toInvite) {
+      const token = newToken();
+      await trx
+        .insertInto("invitations")
+        .values({
+          id: newId(),
+          community_id: community.id,
+          email,
+          token_hash: hashToken(token),
+          role: input.role,
+          note: input.note?.trim() || null,
+          source: input.source?.trim() || null,
+          attributes: JSON.stringify(input.attributes ?? {}),
+          invited_by: actor.id,
+          created_at: at,
+          sent_at: at,
+          expires_at: expiresAt,
+        })
+        .execute();
+      outboxIds.push(
+        await queueEmail(
+          trx,
+          invitationEmail({ to: email, link: `${options.siteOrigin}/invitations/${token}`, community, inviterName: inviter.display_name, note: input.note?.trim() || null, expiresAt }),
+        ),
+      );
+    }
+  });
+  return {
+    invited: toInvite,
+    invalid,
+    duplicates,
+    alreadyMembers: valid.filter((email) => members.has(email)),
+    alreadyInvited: valid.filter((email) => !members.has(email) && invitedAlready.has(email)),
+    outboxIds,
+  };
+}
+
+export type InvitationState = "pending" | "accepted" | "expired" | "revoked";
+
+export function invitationState(invitation: Pick<InvitationsTable, "accepted_at" | "revoked_at" | "expires_at">, at: number): InvitationState {
+  if (invitation.accepted_at !== null) return "accepted";
+  if (invitation.revoked_at !== null) return "revoked";
+  if (invitation.expires_at <= at) return "expired";
+  return "pending";
+}
+
+export interface OpenedInvitation {
+  email: string;
+  role: "participant" | "leader";
+  note: string | null;
+  inviterName: string;
+  community: { slug: string; name: string; purpose_html: string; starts_at: number; ends_at: number; time_zone: string; closed: boolean };
+}
+
+/**
+ * What the invitation page shows for a token: null for any token that cannot be used
+ * (one answer for wrong, used, expired and revoked). Records the first opening for the
+ * funnel; never consumes the token.
+ */
+export async function openInvitation(db: Kysely<Database>, token: string): Promise<OpenedInvitation | null> {
+  const row = await db
+    .selectFrom("invitations")
+    .innerJoin("communities", "communities.id", "invitations.community_id")
+    .innerJoin("users", "users.id", "invitations.invited_by")
+    .select([
+      "invitations.id",
+      "invitations.email",
+      "invitations.role",
+      "invitations.note",
+      "invitations.accepted_at",
+      "invitations.revoked_at",
+      "invitations.expires_at",
+      "invitations.opened_at",
+      "users.display_name as inviter_name",
+      "communities.slug",
+      "communities.name",
+      "communities.purpose_html",
+      "communities.starts_at",
+      "communities.ends_at",
+      "communities.time_zone",
+      "communities.published_at",
+      "communities.archived_at",
+    ])
+    .where("invitations.token_hash", "=", hashToken(token))
+    .executeTakeFirst();
+  if (!row) return null;
+  const at = now();
+  const phase = phaseOf(row, at);
+  const closed = phase === "closed" || phase === "archived";
+  // A holder of a real link to a community that has closed is told so; otherwise one answer.
+  if (!closed && invitationState(row, at) !== "pending") return null;
+  if (row.accepted_at !== null || row.revoked_at !== null) return null;
+  if (row.opened_at === null) await db.updateTable("invitations").set({ opened_at: at }).where("id", "=", row.id).execute();
+  return {
+    email: row.email,
+    role: row.role,
+    note: row.note,
+    inviterName: row.inviter_name,
+    community: { slug: row.slug, name: row.name, purpose_html: row.purpose_html, starts_at: row.starts_at, ends_at: row.ends_at, time_zone: row.time_zone, closed },
+  };
+}
+
+/**
+ * Accept: the token is consumed by one conditional update, so of any number of parallel
+ * acceptances exactly one succeeds; the membership is written in the same transaction.
+ */
+export async function acceptInvitation(
+  db: Kysely<Database>,
+  token: string,
+  user: { id: string; email: string },
+  options: { datesConfirmed: boolean },
+): Promise<{ slug: string }> {
+  const opened = await openInvitation(db, token);
+  if (!opened) throw new Refusal(404, INVALID_INVITATION);
+  if (opened.community.closed) {
+    throw new Refusal(409, `This community closed on ${formatDayInZone(opened.community.ends_at, opened.community.time_zone)}; it can no longer be joined.`);
+  }
+  if (opened.email !== user.email) throw new Refusal(403, `This invitation is for ${opened.email}. Sign in with that address to accept it.`);
+  if (!options.datesConfirmed) throw new Refusal(400, "Confirm that you have seen when the community opens and closes.");
+  const at = now();
+  return db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable("invitations")
+      .set({ accepted_at: at, accepted_by: user.id })
+      .where("token_hash", "=", hashToken(token))
+      .where("accepted_at", "is", null)
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", at)
+      .returning(["community_id", "role", "source", "attributes"])
+      .executeTakeFirst();
+    if (!claimed) throw new Refusal(404, INVALID_INVITATION);
+    await addMember(trx, {
+      communityId: claimed.community_id,
+      userId: user.id,
+      role: claimed.role,
+      datesConfirmedAt: at,
+      source: claimed.source,
+      attributes: JSON.parse(claimed.attributes) as Record<string, string>,
+    });
+    return { slug: opened.community.slug };
+  });
+}
+
+export async function revokeInvitation(db: Kysely<Database>, actor: Actor, slug: string, invitationId: string): Promise<void> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  const result = await db
+    .updateTable("invitations")
+    .set({ revoked_at: now() })
+    .where("id", "=", invitationId)
+    .where("community_id", "=", view.community.id)
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new Refusal(409, "That invitation was already accepted or withdrawn.");
+}
+
+/** Send again with a new token (the old link stops working) and a fresh expiry. */
+export async function resendInvitation(
+  db: Kysely<Database>,
+  actor: Actor,
+  slug: string,
+  invitationId: string,
+  options: { siteOrigin: string },
+): Promise<string> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  const { community } = view;
+  if (community.phase === "closed") throw new Refusal(409, "This community has closed; nobody can join it now.");
+  const invitation = await db
+    .selectFrom("invitations")
+    .selectAll()
+    .where("id", "=", invitationId)
+    .where("community_id", "=", community.id)
+    .executeTakeFirst();
+  if (!invitation || invitation.accepted_at !== null) throw new Refusal(409, "That invitation was already accepted.");
+  const inviter = await db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
+  const at = now();
+  const token = newToken();
+  const expiresAt = Math.min(at + INVITATION_LIFETIME_MS, community.ends_at);
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("invitations")
+      .set({ token_hash: hashToken(token), sent_at: at, expires_at: expiresAt, revoked_at: null })
+      .where("id", "=", invitation.id)
+      .execute();
+    return queueEmail(
+      trx,
+      invitationEmail({ to: invitation.email, link: `${options.siteOrigin}/invitations/${token}`, community, inviterName: inviter.display_name, note: invitation.note, expiresAt }),
+    );
+  });
+}
+
+export interface Funnel {
+  sent: number;
+  opened: number;
+  accepted: number;
+  expired: number;
+  revoked: number;
+}
+
+/** The invitation funnel of a community, in one query. */
+export async function invitationFunnel(db: Kysely<Database>, communityId: string): Promise<Funnel> {
+  const at = now();
+  const row = await db
+    .selectFrom("invitations")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("sent"),
+      eb.fn.count<number>("opened_at").as("opened"),
+      eb.fn.count<number>("accepted_at").as("accepted"),
+      eb.fn.count<number>("revoked_at").as("revoked"),
+      eb.fn.sum<number>(sql`case when accepted_at is null and revoked_at is null and expires_at <= ${at} then 1 else 0 end`).as("expired"),
+    ])
+    .where("community_id", "=", communityId)
+    .executeTakeFirstOrThrow();
+  return { sent: Number(row.sent), opened: Number(row.opened), accepted: Number(row.accepted), expired: Number(row.expired ?? 0), revoked: Number(row.revoked) };
+}
+
+export async function listInvitations(db: Kysely<Database>, communityId: string) {
+  const at = now();
+  const rows = await db
+    .selectFrom("invitations")
+    .select(["id", "email", "role", "source", "sent_at", "expires_at", "opened_at", "accepted_at", "revoked_at"])
+    .where("community_id", "=", communityId)
+    .orderBy("sent_at", "desc")
+    .limit(500)
+    .execute();
+  return rows.map((row) => ({ ...row, state: invitationState(row, at) }));
+}

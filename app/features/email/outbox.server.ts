@@ -1,0 +1,72 @@
+/**
+ * Email goes through the outbox: a message is written to the database (in the same
+ * transaction as the change that caused it) and delivered afterwards, outside any
+ * transaction. With SMTP_URL set, delivery uses nodemailer; without it, messages wait in
+ * the outbox, which admins read at /admin/outbox, so a fresh install works end to end.
+ */
+import type { Kysely, Transaction } from "kysely";
+import nodemailer from "nodemailer";
+import type { Database } from "#db/schema.ts";
+import { now } from "#app/lib/clock.ts";
+import { newId } from "#app/lib/ids.ts";
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export async function queueEmail(db: Kysely<Database> | Transaction<Database>, message: EmailMessage): Promise<string> {
+  const id = newId();
+  await db
+    .insertInto("outbox")
+    .values({ id, to_address: message.to, subject: message.subject, text_body: message.text, html_body: message.html, created_at: now(), attempts: 0 })
+    .execute();
+  return id;
+}
+
+let transport: nodemailer.Transporter | null = null;
+
+/**
+ * Try to send the given queued messages (or every unsent one). Each failure is recorded on
+ * its message and shown in the outbox, where it can be retried. Without SMTP this is a no-op.
+ */
+export async function deliverQueued(
+  db: Kysely<Database>,
+  options: { smtpUrl?: string; from: string; ids?: string[] },
+): Promise<{ sent: number; failed: number }> {
+  if (!options.smtpUrl) return { sent: 0, failed: 0 };
+  transport ??= nodemailer.createTransport(options.smtpUrl);
+  let query = db.selectFrom("outbox").selectAll().where("sent_at", "is", null).orderBy("created_at").limit(500);
+  if (options.ids) {
+    if (options.ids.length === 0) return { sent: 0, failed: 0 };
+    query = query.where("id", "in", options.ids);
+  }
+  let sent = 0;
+  let failed = 0;
+  for (const message of await query.execute()) {
+    try {
+      await transport.sendMail({ from: options.from, to: message.to_address, subject: message.subject, text: message.text_body, html: message.html_body });
+      await db.updateTable("outbox").set({ sent_at: now(), attempts: message.attempts + 1, last_error: null }).where("id", "=", message.id).execute();
+      sent++;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await db.updateTable("outbox").set({ attempts: message.attempts + 1, last_error: reason.slice(0, 500) }).where("id", "=", message.id).execute();
+      failed++;
+    }
+  }
+  return { sent, failed };
+}
+
+/** The outbox for admins, newest first, by key (created_at, id) so it pages without offsets. */
+export async function listOutbox(db: Kysely<Database>, options: { before?: { createdAt: number; id: string }; limit?: number } = {}) {
+  const limit = options.limit ?? 50;
+  let query = db.selectFrom("outbox").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1);
+  if (options.before) {
+    const { createdAt, id } = options.before;
+    query = query.where((eb) => eb.or([eb("created_at", "<", createdAt), eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)])]));
+  }
+  const rows = await query.execute();
+  return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
+}
