@@ -70,6 +70,8 @@ export default defineConfig({
       PORT: String(E2E_PORT),
       DATABASE_URL: E2E_DATABASE,
       WEB_CONCURRENCY: "2",
+      // Invitation-only sign-up is the default; the journeys also cover open sign-up.
+      SIGNUP: "open",
     },
   },
 });

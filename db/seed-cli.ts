@@ -13,7 +13,8 @@ try {
   await migrateToLatest(handle.db);
   await wipe(handle);
   const password = process.env.DEMO_PASSWORD ?? generatePassword();
-  const accounts = await seedDemo(handle.db, password);
+  const origin = process.env.APP_ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  const accounts = await seedDemo(handle.db, password, { siteOrigin: origin });
   console.log(describeDemo(accounts, password, `http://localhost:${process.env.PORT ?? 3000}`));
 } finally {
   await handle.close();

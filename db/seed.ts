@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "./client.ts";
 import type { Database, GlobalRole } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { addMember } from "#app/features/communities/communities.server.ts";
+import { inviteMembers } from "#app/features/communities/invitations.server.ts";
 import { DAY, HOUR, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
@@ -110,7 +111,7 @@ const DEMO_COMMUNITIES: DemoCommunity[] = [
 ];
 
 /** Fill an empty database with the demo: its accounts (all sharing one password) and communities in each phase. */
-export async function seedDemo(db: Kysely<Database>, password: string): Promise<DemoAccount[]> {
+export async function seedDemo(db: Kysely<Database>, password: string, options: { siteOrigin?: string } = {}): Promise<DemoAccount[]> {
   const ids = new Map<string, string>();
   for (const account of DEMO_ACCOUNTS) {
     const { userId } = await createAccount(db, { email: account.email, displayName: account.displayName, password, role: account.role });
@@ -151,6 +152,20 @@ export async function seedDemo(db: Kysely<Database>, password: string): Promise<
       });
     }
   }
+  // Invitations waiting to be accepted, readable at /admin/outbox.
+  await inviteMembers(
+    db,
+    { id: moderator, role: "moderator" },
+    "mobile-onboarding",
+    {
+      emails: "alex@prospect.example, rosa@prospect.example",
+      role: "participant",
+      note: "You told us onboarding on the phone was confusing. Help us fix it!",
+      source: "App store review",
+      attributes: { segment: "consumer", region: "NA" },
+    },
+    { siteOrigin: options.siteOrigin ?? "http://localhost:3000" },
+  );
   return DEMO_ACCOUNTS;
 }
 

@@ -78,3 +78,67 @@ test("people outside a community get 404 for it, and members cannot edit it", as
   const edit = await page.goto("/c/reporting-beta/edit");
   expect(edit?.status()).toBe(403);
 });
+
+test("a moderator invites three addresses; the new person opens the link from the outbox, signs up and joins", async ({ browser }) => {
+  const moderatorContext = await browser.newContext();
+  await signInAs(moderatorContext, await demoUserId("maya@cohort.example"));
+  const moderator = await moderatorContext.newPage();
+  const newcomer = `invitee.${Date.now()}@example.com`;
+
+  await moderator.goto("/c/reporting-beta");
+  await moderator.getByRole("link", { name: "Members and invitations" }).click();
+  await moderator.getByLabel("Email addresses").fill(`not-an-address, lena@customer.example\n${newcomer}`);
+  await moderator.getByLabel("Role offered").selectOption("participant");
+  await moderator.getByLabel("Personal note (optional)").fill("Your reporting feedback last month was spot on.");
+  await moderator.getByLabel("Where you found them (optional)").fill("Support ticket #9001");
+  await moderator.getByLabel("Segment attributes (optional)").fill("segment=enterprise, region=EU");
+  await moderator.getByRole("button", { name: "Send invitations" }).click();
+  const report = moderator.getByRole("status").filter({ hasText: "Invited" });
+  await expect(report).toContainText(`Invited (1): ${newcomer}`);
+  await expect(report).toContainText("Not valid email addresses (1): not-an-address");
+  await expect(report).toContainText("Already members (1): lena@customer.example");
+  await expect(moderator.getByRole("row", { name: new RegExp(newcomer) })).toContainText("Waiting");
+
+  // An admin reads the outbox (no SMTP here) and follows the link.
+  const adminContext = await browser.newContext();
+  await signInAs(adminContext, await demoUserId("ada@cohort.example"));
+  const admin = await adminContext.newPage();
+  await admin.goto("/admin/outbox");
+  const email = admin.getByRole("article", { name: new RegExp(`Email to ${newcomer.replaceAll(".", "\\.")}`) });
+  await expect(email).toContainText("It opens");
+  const link = await email.getByRole("link", { name: /\/invitations\// }).getAttribute("href");
+  expect(link).toMatch(/\/invitations\/[a-z2-7]{32}$/);
+
+  const guestContext = await browser.newContext();
+  const guest = await guestContext.newPage();
+  await guest.goto(link!);
+  await expect(guest.getByRole("heading", { name: /Reporting beta/ })).toBeVisible();
+  await expect(guest.getByText("Your reporting feedback last month was spot on.")).toBeVisible();
+  await expect(guest.getByLabel("Email")).toHaveValue(newcomer);
+  await guest.getByLabel("Display name").fill("Ivy Invitee");
+  await guest.getByLabel("Password").fill("invited and happy");
+  // Joining without confirming the dates is not possible.
+  await guest.getByRole("button", { name: "Create account and join" }).click();
+  await expect(guest).toHaveURL(link!);
+  await guest.getByRole("checkbox", { name: /I have seen that this community opens/ }).check();
+  await guest.getByRole("button", { name: "Create account and join" }).click();
+  await expect(guest).toHaveURL("/c/reporting-beta");
+  await expect(guest.getByText("You are a participant here.")).toBeVisible();
+
+  // The funnel and the member list show it; the link cannot be used again.
+  await moderator.reload();
+  await expect(moderator.getByRole("row", { name: new RegExp(newcomer) }).first()).toContainText("Accepted");
+  const member = moderator.getByRole("row", { name: /Ivy Invitee/ });
+  await expect(member).toContainText("Support ticket #9001");
+  await expect(member).toContainText("segment=enterprise");
+  const reused = await guest.goto(link!);
+  expect(reused?.status()).toBe(404);
+  await expect(guest.getByText("This invitation link is not valid.")).toBeVisible();
+  for (const c of [moderatorContext, adminContext, guestContext]) await c.close();
+});
+
+test("participants cannot reach the member list or the outbox", async ({ page, context }) => {
+  await signInAs(context, await demoUserId("sam@customer.example"));
+  expect((await page.goto("/c/reporting-beta/members"))?.status()).toBe(403);
+  expect((await page.goto("/admin/outbox"))?.status()).toBe(403);
+});

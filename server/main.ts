@@ -24,7 +24,7 @@ async function prepareDatabase(): Promise<void> {
     const empty = await isEmpty(handle.db);
     if (shouldSeedDemo({ empty, deployedInProduction, seedDemo: config.SEED_DEMO })) {
       const password = config.DEMO_PASSWORD ?? generatePassword();
-      const accounts = await seedDemo(handle.db, password);
+      const accounts = await seedDemo(handle.db, password, { siteOrigin: config.APP_ORIGIN ?? `http://localhost:${config.PORT}` });
       console.log(describeDemo(accounts, password, `http://localhost:${config.PORT}`));
     }
   } finally {

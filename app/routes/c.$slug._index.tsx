@@ -1,13 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { can } from "#app/features/auth/policy.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { describeTimeBox, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { describeTimeBox, getCommunityForActor, leaveCommunity } from "#app/features/communities/communities.server.ts";
 import { PhaseBadge, PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
 import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
-import { buttonClass } from "#app/ui/button.tsx";
+import { Button, buttonClass } from "#app/ui/button.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -25,6 +25,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  await orRespond(leaveCommunity(getDb(), user, params.slug ?? ""));
+  return redirect("/");
+}
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name} · Cohort` : "Cohort" }];
 
 export default function CommunityPage() {
@@ -38,9 +44,14 @@ export default function CommunityPage() {
           {data.membershipRole ? <p className="mt-1 text-sm text-slate-600">You are a {data.membershipRole === "leader" ? "discussion leader" : data.membershipRole} here.</p> : null}
         </div>
         {data.canManage ? (
-          <Link to={`/c/${data.slug}/edit`} className={buttonClass("secondary")}>
-            Edit community
-          </Link>
+          <div className="flex flex-wrap gap-2">
+            <Link to={`/c/${data.slug}/members`} className={buttonClass("secondary")}>
+              Members and invitations
+            </Link>
+            <Link to={`/c/${data.slug}/edit`} className={buttonClass("secondary")}>
+              Edit community
+            </Link>
+          </div>
         ) : null}
       </div>
       <PhaseBanner box={data.box} closedOn={data.closedOn} />
@@ -53,6 +64,11 @@ export default function CommunityPage() {
         <div className="prose-cohort mt-3" dangerouslySetInnerHTML={{ __html: data.purposeHtml }} />
         {data.voteBudget ? <p className="mt-4 text-sm text-slate-600">Each member has {data.voteBudget} votes to spread across ideas.</p> : null}
       </section>
+      {data.membershipRole ? (
+        <Form method="post" className="text-right">
+          <Button variant="ghost">Leave this community</Button>
+        </Form>
+      ) : null}
     </main>
   );
 }

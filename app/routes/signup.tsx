@@ -1,12 +1,13 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { signUp } from "#app/features/auth/accounts.server.ts";
 import { redirectIfSignedIn } from "#app/features/auth/request.server.ts";
 import { PASSWORD_MIN, SignUpSchema } from "#app/features/auth/schemas.ts";
 import { sessionCookie } from "#app/features/auth/session.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
+import { env } from "#app/lib/env.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { safeRedirect } from "#app/lib/security.ts";
 import { Button } from "#app/ui/button.tsx";
@@ -14,10 +15,11 @@ import { FormAlert, TextField } from "#app/ui/field.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await redirectIfSignedIn(request, context);
-  return null;
+  return { open: env().SIGNUP === "open" };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  if (env().SIGNUP !== "open") throw new Response(INVITATION_ONLY, { status: 403 });
   const submission = parseWithZod(await request.formData(), { schema: SignUpSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
@@ -34,9 +36,24 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+const INVITATION_ONLY = "Cohort accounts are created from an invitation. Open the invitation link you were emailed to join.";
+
 export const meta: MetaFunction = () => [{ title: "Create an account · Cohort" }];
 
 export default function SignupPage() {
+  const { open } = useLoaderData<typeof loader>();
+  return open ? <SignupForm /> : (
+    <main id="main" className="mx-auto max-w-md px-4 py-12">
+      <h1 className="text-2xl font-bold tracking-tight">Join by invitation</h1>
+      <p className="mt-4 text-slate-700">{INVITATION_ONLY}</p>
+      <p className="mt-4 text-sm text-slate-600">
+        Already have an account? <Link to="/login">Sign in</Link>.
+      </p>
+    </main>
+  );
+}
+
+function SignupForm() {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();

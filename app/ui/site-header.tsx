@@ -58,6 +58,11 @@ function UserMenu({ user }: { user: Pick<SessionUser, "displayName" | "email" | 
         <Link to="/account" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
           Your account
         </Link>
+        {user.role === "admin" ? (
+          <Link to="/admin/outbox" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
+            Outbox
+          </Link>
+        ) : null}
         <Form method="post" action="/logout">
           <button type="submit" className="w-full rounded px-2 py-2 text-left text-sm text-slate-800 hover:bg-slate-100">
             Sign out

@@ -203,3 +203,52 @@ export function describeTimeBox(community: { phase: Phase; starts_at: number; en
     timeZone: community.time_zone,
   };
 }
+
+/** The member list for staff: names, emails, roles, where they came from, segments. */
+export async function listMembers(db: Kysely<Database>, actor: Actor, slug: string) {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  const rows = await db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select([
+      "users.id as user_id",
+      "users.display_name",
+      "users.email",
+      "memberships.role",
+      "memberships.joined_at",
+      "memberships.dates_confirmed_at",
+      "memberships.source",
+      "memberships.attributes",
+    ])
+    .where("memberships.community_id", "=", view.community.id)
+    .orderBy("memberships.joined_at", "asc")
+    .limit(2000)
+    .execute();
+  return rows.map((row) => ({ ...row, attributes: JSON.parse(row.attributes) as Record<string, string> }));
+}
+
+export async function changeMemberRole(db: Kysely<Database>, actor: Actor, slug: string, userId: string, role: CommunityRole): Promise<void> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  const result = await db
+    .updateTable("memberships")
+    .set({ role })
+    .where("community_id", "=", view.community.id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new Refusal(404, "That person is not a member of this community.");
+}
+
+export async function removeMember(db: Kysely<Database>, actor: Actor, slug: string, userId: string): Promise<void> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  await db.deleteFrom("memberships").where("community_id", "=", view.community.id).where("user_id", "=", userId).execute();
+}
+
+/** A member leaves; their contributions stay. */
+export async function leaveCommunity(db: Kysely<Database>, actor: Actor, slug: string): Promise<void> {
+  const view = await getCommunityForActor(db, actor, slug);
+  if (!view.membership) throw new Refusal(409, "You are not a member of this community.");
+  await db.deleteFrom("memberships").where("community_id", "=", view.community.id).where("user_id", "=", actor.id).execute();
+}

@@ -9,6 +9,7 @@ import nodemailer from "nodemailer";
 import type { Database } from "#db/schema.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
+import { env } from "#app/lib/env.server.ts";
 
 export interface EmailMessage {
   to: string;
@@ -69,4 +70,10 @@ export async function listOutbox(db: Kysely<Database>, options: { before?: { cre
   }
   const rows = await query.execute();
   return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/** Deliver freshly queued messages now, with this instance's SMTP settings (no-op without SMTP). */
+export function deliverNow(db: Kysely<Database>, ids: string[]) {
+  const config = env();
+  return deliverQueued(db, { smtpUrl: config.SMTP_URL, from: config.EMAIL_FROM, ids });
 }

@@ -1,0 +1,253 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireUser } from "#app/features/auth/request.server.ts";
+import { changeMemberRole, getCommunityForActor, assertAllowed, listMembers, removeMember } from "#app/features/communities/communities.server.ts";
+import { InviteFormSchema } from "#app/features/communities/invite-schema.ts";
+import {
+  invitationFunnel,
+  inviteMembers,
+  listInvitations,
+  parseAttributes,
+  resendInvitation,
+  revokeInvitation,
+  type InviteReport,
+} from "#app/features/communities/invitations.server.ts";
+import { deliverNow } from "#app/features/email/outbox.server.ts";
+import { formatDayInZone } from "#app/lib/dates.ts";
+import { getDb } from "#app/lib/db.server.ts";
+import { siteOrigin } from "#app/lib/origin.server.ts";
+import { orRespond, Refusal } from "#app/lib/refusal.ts";
+import { Button } from "#app/ui/button.tsx";
+import { FormAlert, SelectField, TextAreaField, TextField } from "#app/ui/field.tsx";
+import { Table } from "#app/ui/table.tsx";
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const db = getDb();
+  const slug = params.slug ?? "";
+  const view = await orRespond(getCommunityForActor(db, user, slug));
+  await orRespond(Promise.resolve().then(() => assertAllowed(user, "community.manage", view)));
+  const zone = view.community.time_zone;
+  const [members, invitations, funnel] = await Promise.all([
+    listMembers(db, user, slug),
+    listInvitations(db, view.community.id),
+    invitationFunnel(db, view.community.id),
+  ]);
+  return {
+    slug,
+    name: view.community.name,
+    phase: view.community.phase,
+    funnel,
+    members: members.map((m) => ({ ...m, joined: formatDayInZone(m.joined_at, zone) })),
+    invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, source: i.source, state: i.state, opened: i.opened_at !== null, sent: formatDayInZone(i.sent_at, zone) })),
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const db = getDb();
+  const slug = params.slug ?? "";
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  try {
+    switch (intent) {
+      case "invite": {
+        const submission = parseWithZod(formData, { schema: InviteFormSchema });
+        if (submission.status !== "success") return data({ result: submission.reply(), report: null, notice: null }, { status: 400 });
+        const { outboxIds, ...report } = await inviteMembers(
+          db,
+          user,
+          slug,
+          { ...submission.value, attributes: parseAttributes(submission.value.attributes) },
+          { siteOrigin: siteOrigin(request) },
+        );
+        await deliverNow(db, outboxIds);
+        return { result: submission.reply({ resetForm: true }), report, notice: null };
+      }
+      case "revoke":
+        await revokeInvitation(db, user, slug, String(formData.get("invitationId")));
+        return { result: undefined, report: null, notice: "Invitation withdrawn; its link no longer works." };
+      case "resend": {
+        const id = await resendInvitation(db, user, slug, String(formData.get("invitationId")), { siteOrigin: siteOrigin(request) });
+        await deliverNow(db, [id]);
+        return { result: undefined, report: null, notice: "Invitation sent again with a new link; the old one no longer works." };
+      }
+      case "change-role": {
+        const role = String(formData.get("role"));
+        if (role !== "participant" && role !== "leader" && role !== "moderator") throw new Refusal(400, "Choose a role.");
+        await changeMemberRole(db, user, slug, String(formData.get("userId")), role);
+        return { result: undefined, report: null, notice: "Role changed." };
+      }
+      case "remove":
+        await removeMember(db, user, slug, String(formData.get("userId")));
+        return { result: undefined, report: null, notice: "Member removed." };
+      default:
+        throw new Refusal(400, "Unknown action.");
+    }
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    if (error.status === 404) throw new Response(error.message, { status: 404 });
+    return data({ result: undefined, report: null, notice: null, error: error.message }, { status: error.status });
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Members of ${data.name} · Cohort` : "Cohort" }];
+
+const STATE_LABEL = { pending: "Waiting", accepted: "Accepted", expired: "Expired", revoked: "Withdrawn" } as const;
+
+export default function MembersPage() {
+  const page = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteFormSchema }),
+    shouldValidate: "onBlur",
+  });
+  const error = actionData && "error" in actionData ? actionData.error : null;
+  return (
+    <main id="main" className="mx-auto max-w-5xl space-y-8 px-4 py-10">
+      <div>
+        <Link to={`/c/${page.slug}`} className="text-sm">
+          ← {page.name}
+        </Link>
+        <h1 className="mt-2 text-2xl font-bold tracking-tight">Members and invitations</h1>
+      </div>
+      {actionData?.notice ? <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">{actionData.notice}</p> : null}
+      {error ? <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{error}</p> : null}
+
+      <section aria-labelledby="funnel-heading">
+        <h2 id="funnel-heading" className="text-lg font-semibold">Invitation funnel</h2>
+        <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-5">
+          {(["sent", "opened", "accepted", "expired", "revoked"] as const).map((key) => (
+            <div key={key} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+              <dt className="text-sm capitalize text-slate-600">{key === "revoked" ? "withdrawn" : key}</dt>
+              <dd className="mt-1 text-2xl font-bold">{page.funnel[key]}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section aria-labelledby="invite-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="invite-heading" className="text-lg font-semibold">Invite people</h2>
+        {actionData?.report ? <InviteReportView report={actionData.report} /> : null}
+        <Form method="post" {...getFormProps(form)} className="mt-4 space-y-5">
+          <input type="hidden" name="intent" value="invite" />
+          <FormAlert id={form.errorId} errors={form.errors} />
+          <TextAreaField label="Email addresses" field={fields.emails} rows={4} hint="One or many, separated by commas, spaces or new lines (up to 500 at once)." />
+          <SelectField
+            label="Role offered"
+            field={fields.role}
+            options={[
+              { value: "participant", label: "Participant" },
+              { value: "leader", label: "Discussion leader (can post prompts, pin and lock)" },
+            ]}
+          />
+          <TextAreaField label="Personal note (optional)" field={fields.note} rows={3} hint="Shown in the email and on the invitation page." />
+          <TextField label="Where you found them (optional)" field={fields.source} hint="A support ticket, a forum thread, an event." />
+          <TextField label="Segment attributes (optional)" field={fields.attributes} hint="For example: segment=enterprise, region=EU" />
+          <Button disabled={navigation.state === "submitting"}>Send invitations</Button>
+        </Form>
+      </section>
+
+      <section aria-labelledby="invitations-heading">
+        <h2 id="invitations-heading" className="text-lg font-semibold">Invitations</h2>
+        {page.invitations.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">No invitations yet.</p>
+        ) : (
+          <Table headers={["Email", "Role", "Sent", "State", ""]}>
+                {page.invitations.map((invitation) => (
+                  <tr key={invitation.id}>
+                    <td className="px-4 py-2">{invitation.email}</td>
+                    <td className="px-4 py-2">{invitation.role === "leader" ? "Discussion leader" : "Participant"}</td>
+                    <td className="px-4 py-2">{invitation.sent}</td>
+                    <td className="px-4 py-2">
+                      {STATE_LABEL[invitation.state]}
+                      {invitation.state === "pending" && invitation.opened ? " (opened)" : ""}
+                    </td>
+                    <td className="px-4 py-2">
+                      {invitation.state !== "accepted" ? (
+                        <div className="flex gap-2">
+                          <Form method="post">
+                            <input type="hidden" name="invitationId" value={invitation.id} />
+                            <button name="intent" value="resend" className="text-brand-700 hover:underline">Resend<span className="sr-only"> to {invitation.email}</span></button>
+                          </Form>
+                          {invitation.state === "pending" ? (
+                            <Form method="post">
+                              <input type="hidden" name="invitationId" value={invitation.id} />
+                              <button name="intent" value="revoke" className="text-red-700 hover:underline">Withdraw<span className="sr-only"> invitation to {invitation.email}</span></button>
+                            </Form>
+                          ) : null}
+                        </div>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+          </Table>
+        )}
+      </section>
+
+      <section aria-labelledby="members-heading">
+        <h2 id="members-heading" className="text-lg font-semibold">Members ({page.members.length})</h2>
+        <Table headers={["Name", "Role", "Joined", "Found via", "Segments", ""]}>
+              {page.members.map((member) => (
+                <tr key={member.user_id}>
+                  <td className="px-4 py-2">
+                    {member.display_name}
+                    <span className="block text-xs text-slate-500">{member.email}</span>
+                  </td>
+                  <td className="px-4 py-2">
+                    <Form method="post" className="flex items-center gap-2">
+                      <input type="hidden" name="userId" value={member.user_id} />
+                      <label className="sr-only" htmlFor={`role-${member.user_id}`}>Role of {member.display_name}</label>
+                      <select id={`role-${member.user_id}`} name="role" defaultValue={member.role} className="rounded border-slate-300 text-sm ring-1 ring-slate-300">
+                        <option value="participant">Participant</option>
+                        <option value="leader">Discussion leader</option>
+                        <option value="moderator">Moderator</option>
+                      </select>
+                      <button name="intent" value="change-role" className="text-brand-700 hover:underline">Save<span className="sr-only"> role of {member.display_name}</span></button>
+                    </Form>
+                  </td>
+                  <td className="px-4 py-2">{member.joined}</td>
+                  <td className="px-4 py-2">{member.source ?? "—"}</td>
+                  <td className="px-4 py-2">
+                    {Object.entries(member.attributes).map(([key, value]) => (
+                      <span key={key} className="mr-1 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs">{key}={value}</span>
+                    ))}
+                  </td>
+                  <td className="px-4 py-2">
+                    <Form method="post">
+                      <input type="hidden" name="userId" value={member.user_id} />
+                      <button name="intent" value="remove" className="text-red-700 hover:underline">Remove<span className="sr-only"> {member.display_name}</span></button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+        </Table>
+      </section>
+    </main>
+  );
+}
+
+function InviteReportView({ report }: { report: InviteReport }) {
+  const lines: [string, string[]][] = [
+    ["Invited", report.invited],
+    ["Not valid email addresses", report.invalid],
+    ["Listed more than once (invited once)", report.duplicates],
+    ["Already members", report.alreadyMembers],
+    ["Already invited (use Resend below)", report.alreadyInvited],
+  ];
+  return (
+    <div role="status" className="mt-4 space-y-1 rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm">
+      {lines
+        .filter(([, list]) => list.length > 0)
+        .map(([label, list]) => (
+          <p key={label}>
+            <span className="font-semibold">{label} ({list.length}):</span> {list.join(", ")}
+          </p>
+        ))}
+    </div>
+  );
+}
