@@ -11,6 +11,8 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
+import { unreadCount } from "#app/features/notifications/notifications.server.ts";
+import { getDb } from "#app/lib/db.server.ts";
 import { ErrorPage } from "#app/ui/error-page.tsx";
 import { useNonce } from "#app/ui/nonce.tsx";
 import { SiteHeader } from "#app/ui/site-header.tsx";
@@ -18,7 +20,10 @@ import styles from "./styles.css?url";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
-  return { user: user ? { displayName: user.displayName, email: user.email, role: user.role } : null };
+  if (!user) return { user: null };
+  return {
+    user: { displayName: user.displayName, email: user.email, role: user.role, unread: await unreadCount(getDb(), user.id) },
+  };
 }
 
 export const links: LinksFunction = () => [

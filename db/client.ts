@@ -13,6 +13,8 @@ export interface DatabaseHandle {
   engine: Engine;
   /** Where the data lives, for messages (a file path, or the PostgreSQL URL without password). */
   location: string;
+  /** PostgreSQL only: the schema Cohort's tables live in. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -75,7 +77,7 @@ export function openPostgres(url: string, options: { schema?: string; max?: numb
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safe = new URL(url);
   safe.password = "";
-  return { db, engine: "postgres", location: safe.toString(), close: () => db.destroy() };
+  return { db, engine: "postgres", location: safe.toString(), schema: options.schema ?? "public", close: () => db.destroy() };
 }
 
 /** Open the database DATABASE_URL names (SQLite at data/cohort.db when unset). */

@@ -3,7 +3,7 @@ import { migrateToLatest } from "./migrate.ts";
 
 const handle = openDatabase();
 try {
-  const applied = await migrateToLatest(handle.db);
+  const applied = await migrateToLatest(handle.db, handle.schema);
   console.log(
     applied.length
       ? `Applied ${applied.length} migration(s) to ${handle.location}:\n  ${applied.join("\n  ")}`

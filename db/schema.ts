@@ -108,7 +108,32 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+export interface AnnouncementsTable {
+  id: string;
+  community_id: string;
+  /** Null for announcements the system posts (a date change). */
+  author_id: string | null;
+  body: string;
+  created_at: number;
+}
+
+export type NotificationKind = "community.dates-changed" | "invitation.accepted";
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string | null;
+  /** A relative path to what the notification is about. */
+  link: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
 export interface Database {
+  announcements: AnnouncementsTable;
+  notifications: NotificationsTable;
   invitations: InvitationsTable;
   outbox: OutboxTable;
   communities: CommunitiesTable;

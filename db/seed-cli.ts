@@ -10,7 +10,7 @@ if (process.env.NODE_ENV === "production" && !process.argv.includes("--force")) 
 
 const handle = openDatabase();
 try {
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, handle.schema);
   await wipe(handle);
   const password = process.env.DEMO_PASSWORD ?? generatePassword();
   const origin = process.env.APP_ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;

@@ -25,7 +25,7 @@ export async function createTestDatabase(engine: Engine, options: { migrate?: bo
   if (engine === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "cohort-test-"));
     const handle = openSqlite(join(dir, "test.db"));
-    if (migrate) await migrateToLatest(handle.db);
+    if (migrate) await migrateToLatest(handle.db, handle.schema);
     return {
       ...handle,
       async cleanup() {
@@ -43,10 +43,11 @@ export async function createTestDatabase(engine: Engine, options: { migrate?: bo
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = openPostgres(url, { schema, max: 20 });
-  if (migrate) await migrateToLatest(handle.db);
+  if (migrate) await migrateToLatest(handle.db, handle.schema);
   return {
     ...handle,
     location: `${handle.location} (schema ${schema})`,
+    schema,
     async cleanup() {
       await handle.close();
       const client = new pg.Client({ connectionString: url });

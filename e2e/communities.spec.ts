@@ -142,3 +142,46 @@ test("participants cannot reach the member list or the outbox", async ({ page, c
   expect((await page.goto("/c/reporting-beta/members"))?.status()).toBe(403);
   expect((await page.goto("/admin/outbox"))?.status()).toBe(403);
 });
+
+test("changing a published community's dates announces it and notifies every member", async ({ browser }) => {
+  const member = await createUser({ displayName: "Mara Member" });
+  const moderatorContext = await browser.newContext();
+  await signInAs(moderatorContext, await demoUserId("maya@cohort.example"));
+  const moderator = await moderatorContext.newPage();
+
+  // A published community with one member, arranged through the moderator's pages.
+  const slug = `dated-${Date.now()}`;
+  await moderator.goto("/communities/new");
+  await moderator.getByLabel("Name").fill("Dated study");
+  await moderator.getByLabel("Web address").fill(slug);
+  await moderator.getByLabel("Purpose (the research brief)").fill("A study whose dates will move, to see who hears of it.");
+  await moderator.getByLabel("Time zone").selectOption("UTC");
+  await moderator.getByLabel("Opens").fill("2031-05-04T09:00");
+  await moderator.getByLabel("Closes").fill("2031-05-18T17:00");
+  await moderator.getByRole("button", { name: "Create draft" }).click();
+  await moderator.getByRole("link", { name: "Edit community" }).click();
+  await moderator.getByRole("button", { name: "Publish" }).click();
+  await withDatabase(async (db) => {
+    const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    await db.insertInto("memberships").values({ community_id: community.id, user_id: member.userId, role: "participant", joined_at: 1, dates_confirmed_at: 1, source: null, attributes: "{}" }).execute();
+  });
+
+  await moderator.goto(`/c/${slug}/edit`);
+  await moderator.getByLabel("Closes").fill("2031-05-25T17:00");
+  await moderator.getByRole("button", { name: "Save changes" }).click();
+  await expect(moderator.getByRole("region", { name: "Announcements" })).toContainText("closes Sunday, 25 May 2031 at 17:00 UTC");
+
+  const memberContext = await browser.newContext();
+  await signInAs(memberContext, member.userId);
+  const page = await memberContext.newPage();
+  await page.goto("/");
+  await page.getByRole("link", { name: "Notifications, 1 unread" }).click();
+  await expect(page.getByRole("link", { name: "New dates for Dated study" })).toBeVisible();
+  await expect(page.getByText("It now opens Sunday, 4 May 2031 at 09:00 UTC and closes Sunday, 25 May 2031 at 17:00 UTC.")).toBeVisible();
+  await page.getByRole("button", { name: "Mark all as read" }).click();
+  await expect(page.getByRole("link", { name: "Notifications", exact: true })).toBeVisible();
+  await page.getByRole("link", { name: "New dates for Dated study" }).click();
+  await expect(page.getByRole("region", { name: "Announcements" })).toContainText("The dates have changed.");
+  await moderatorContext.close();
+  await memberContext.close();
+});

@@ -42,7 +42,7 @@ const { email, name, role } = parsed.data;
 const password = parsed.data.password ?? generatePassword();
 const handle = openDatabase();
 try {
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, handle.schema);
   const { userId } = await createAccount(handle.db, { email, displayName: name, password, role });
   await recordSecurityEvent(handle.db, { kind: "user.created", subject: userId, detail: `role=${role} via command line` });
   console.log(`Created ${role} ${name} <${email}> in ${handle.location}.`);

@@ -19,7 +19,7 @@ async function prepareDatabase(): Promise<void> {
   const { describeDemo, generatePassword, isEmpty, seedDemo, shouldSeedDemo } = await import("#db/seed.ts");
   const handle = openDatabase(config.DATABASE_URL);
   try {
-    const applied = await migrateToLatest(handle.db);
+    const applied = await migrateToLatest(handle.db, handle.schema);
     if (applied.length) console.log(`Applied ${applied.length} migration(s) to ${handle.location}.`);
     const empty = await isEmpty(handle.db);
     if (shouldSeedDemo({ empty, deployedInProduction, seedDemo: config.SEED_DEMO })) {

@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { can } from "#app/features/auth/policy.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { describeTimeBox, getCommunityForActor, leaveCommunity } from "#app/features/communities/communities.server.ts";
+import { describeTimeBox, getCommunityForActor, leaveCommunity, listAnnouncements } from "#app/features/communities/communities.server.ts";
 import { PhaseBadge, PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
 import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
@@ -13,7 +13,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const view = await orRespond(getCommunityForActor(getDb(), user, params.slug ?? ""));
   const { community } = view;
+  const announcements = await listAnnouncements(getDb(), community.id);
   return {
+    announcements: announcements.map((a) => ({ id: a.id, body: a.body, when: formatDayInZone(a.created_at, community.time_zone) })),
     slug: community.slug,
     name: community.name,
     purposeHtml: community.purpose_html,
@@ -55,6 +57,20 @@ export default function CommunityPage() {
         ) : null}
       </div>
       <PhaseBanner box={data.box} closedOn={data.closedOn} />
+      {data.announcements.length ? (
+        <section aria-labelledby="announcements-heading" className="rounded-lg border border-brand-200 bg-brand-50 p-5">
+          <h2 id="announcements-heading" className="text-sm font-semibold uppercase tracking-wide text-brand-700">
+            Announcements
+          </h2>
+          <ul className="mt-2 space-y-2">
+            {data.announcements.map((a) => (
+              <li key={a.id} className="text-sm text-slate-800">
+                <span className="text-slate-500">{a.when}:</span> {a.body}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <TimeBox box={data.box} />
       <section aria-labelledby="purpose-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="purpose-heading" className="text-lg font-semibold">

@@ -8,7 +8,9 @@ const ROLE_LABEL: Record<SessionUser["role"], string | null> = {
   admin: "Admin",
 };
 
-export function SiteHeader({ user }: { user: Pick<SessionUser, "displayName" | "email" | "role"> | null }) {
+type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & { unread: number };
+
+export function SiteHeader({ user }: { user: HeaderUser | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
@@ -16,7 +18,25 @@ export function SiteHeader({ user }: { user: Pick<SessionUser, "displayName" | "
           <span aria-hidden="true" className="inline-block h-6 w-6 rounded-md bg-brand-600" />
           Cohort
         </Link>
-        {user ? <UserMenu user={user} /> : <SignedOutLinks />}
+        {user ? (
+          <div className="flex items-center gap-2">
+            <Link
+              to="/notifications"
+              className="relative rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline"
+              aria-label={user.unread ? `Notifications, ${user.unread} unread` : "Notifications"}
+            >
+              <span aria-hidden="true">🔔</span>
+              {user.unread ? (
+                <span aria-hidden="true" className="absolute -right-1 -top-1 min-w-5 rounded-full bg-red-600 px-1 text-center text-xs font-bold text-white">
+                  {user.unread > 99 ? "99+" : user.unread}
+                </span>
+              ) : null}
+            </Link>
+            <UserMenu user={user} />
+          </div>
+        ) : (
+          <SignedOutLinks />
+        )}
       </div>
     </header>
   );
@@ -36,7 +56,7 @@ function SignedOutLinks() {
 }
 
 /** A disclosure, so the menu opens with the keyboard and works without JavaScript. */
-function UserMenu({ user }: { user: Pick<SessionUser, "displayName" | "email" | "role"> }) {
+function UserMenu({ user }: { user: HeaderUser }) {
   const role = ROLE_LABEL[user.role];
   return (
     <details className="group relative">

@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as foundation from "./20261123093000-foundation.ts";
 import * as communities from "./20261123110000-communities.ts";
 import * as invitations from "./20261123120000-invitations.ts";
+import * as announcements from "./20261123130000-announcements-notifications.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "20261123093000-foundation": foundation,
   "20261123110000-communities": communities,
   "20261123120000-invitations": invitations,
+  "20261123130000-announcements-notifications": announcements,
 };

@@ -14,6 +14,7 @@ import {
   publishCommunity,
   updateCommunity,
 } from "./communities.server.ts";
+import { unreadCount } from "#app/features/notifications/notifications.server.ts";
 
 const form = (slug: string) => ({
   name: "Reporting beta",
@@ -111,5 +112,32 @@ describe.each(testEngines())("communities on %s", (engine) => {
     expect((await getCommunityForActor(t.db, moderator, "movable")).community.phase).toBe("archived");
     expect((await listHomeCommunities(t.db, moderator)).map((c) => c.slug)).not.toContain("movable");
     expect((await refusal(updateCommunity(t.db, moderator, "movable", form("movable")))).message).toBe("This community is archived; it is read only.");
+  });
+
+  it("tells every member when a published community's dates change, and nobody when a draft's do", async () => {
+    setClock(Date.UTC(2026, 1, 1));
+    await createCommunity(t.db, moderator, form("announced"));
+    const { community } = await getCommunityForActor(t.db, moderator, "announced");
+    await addMember(t.db, { communityId: community.id, userId: participant.id, role: "participant", datesConfirmedAt: 1 });
+    await updateCommunity(t.db, moderator, "announced", { ...form("announced"), endsAt: "2026-03-18T18:00" });
+    expect(await t.db.selectFrom("announcements").selectAll().where("community_id", "=", community.id).execute()).toEqual([]);
+
+    await publishCommunity(t.db, moderator, "announced");
+    const second = await createAccount(t.db, { email: "second@example.com", displayName: "Second", password: "password!" });
+    await addMember(t.db, { communityId: community.id, userId: second.userId, role: "leader", datesConfirmedAt: 1 });
+    await updateCommunity(t.db, moderator, "announced", { ...form("announced"), endsAt: "2026-03-20T18:00" });
+
+    const announcements = await t.db.selectFrom("announcements").selectAll().where("community_id", "=", community.id).execute();
+    expect(announcements).toHaveLength(1);
+    expect(announcements[0]!.body).toBe("The dates have changed. It now opens Tuesday, 3 March 2026 at 09:00 CET and closes Friday, 20 March 2026 at 18:00 CET.");
+    const notified = await t.db.selectFrom("notifications").select(["user_id", "link", "kind"]).where("kind", "=", "community.dates-changed").execute();
+    expect(notified.map((n) => n.user_id).sort()).toEqual([participant.id, second.userId].sort());
+    expect(notified.every((n) => n.link === "/c/announced")).toBe(true);
+    expect(await unreadCount(t.db, outsider.id)).toBe(0);
+    expect(await unreadCount(t.db, participant.id)).toBe(1);
+
+    // Saving without changing the dates announces nothing.
+    await updateCommunity(t.db, moderator, "announced", { ...form("announced"), endsAt: "2026-03-20T18:00", name: "Announced" });
+    expect(await t.db.selectFrom("announcements").selectAll().where("community_id", "=", community.id).execute()).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import { formatInZone, formatRelative, fromLocalInput } from "#app/lib/dates.ts"
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
+import { notifyMembers } from "#app/features/notifications/notifications.server.ts";
 import { phaseOf, type Phase } from "./phase.ts";
 import { slugify, type CommunityForm } from "./schemas.ts";
 import type { TimeBoxText } from "./time-box.tsx";
@@ -87,7 +88,15 @@ export async function updateCommunity(
   assertAllowed(actor, "community.manage", view);
   const values = valuesFrom(input);
   const datesChanged = values.starts_at !== view.community.starts_at || values.ends_at !== view.community.ends_at;
-  await db.updateTable("communities").set({ ...values, updated_at: now() }).where("id", "=", view.community.id).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("communities").set({ ...values, updated_at: now() }).where("id", "=", view.community.id).execute();
+    // Members joined on the dates they were told; when those change, each of them hears it.
+    if (datesChanged && view.community.phase !== "draft") {
+      const body = `The dates have changed. It now opens ${formatInZone(values.starts_at, values.time_zone)} and closes ${formatInZone(values.ends_at, values.time_zone)}.`;
+      await trx.insertInto("announcements").values({ id: newId(), community_id: view.community.id, author_id: actor.id, body, created_at: now() }).execute();
+      await notifyMembers(trx, view.community.id, { kind: "community.dates-changed", title: `New dates for ${values.name}`, body, link: `/c/${slug}` });
+    }
+  });
   return { datesChanged };
 }
 
@@ -251,4 +260,9 @@ export async function leaveCommunity(db: Kysely<Database>, actor: Actor, slug: s
   const view = await getCommunityForActor(db, actor, slug);
   if (!view.membership) throw new Refusal(409, "You are not a member of this community.");
   await db.deleteFrom("memberships").where("community_id", "=", view.community.id).where("user_id", "=", actor.id).execute();
+}
+
+/** The latest announcements of a community, newest first. */
+export async function listAnnouncements(db: Kysely<Database>, communityId: string, limit = 5) {
+  return db.selectFrom("announcements").select(["id", "body", "created_at"]).where("community_id", "=", communityId).orderBy("created_at", "desc").limit(limit).execute();
 }

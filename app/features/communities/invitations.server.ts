@@ -8,6 +8,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database, InvitationsTable } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { queueEmail } from "#app/features/email/outbox.server.ts";
+import { notify } from "#app/features/notifications/notifications.server.ts";
 import { DAY, now } from "#app/lib/clock.ts";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { hashToken, newId, newToken } from "#app/lib/ids.ts";
@@ -286,7 +287,7 @@ export async function acceptInvitation(
       .where("accepted_at", "is", null)
       .where("revoked_at", "is", null)
       .where("expires_at", ">", at)
-      .returning(["community_id", "role", "source", "attributes"])
+      .returning(["community_id", "role", "source", "attributes", "invited_by"])
       .executeTakeFirst();
     if (!claimed) throw new Refusal(404, INVALID_INVITATION);
     await addMember(trx, {
@@ -296,6 +297,11 @@ export async function acceptInvitation(
       datesConfirmedAt: at,
       source: claimed.source,
       attributes: JSON.parse(claimed.attributes) as Record<string, string>,
+    });
+    await notify(trx, claimed.invited_by, {
+      kind: "invitation.accepted",
+      title: `${user.email} accepted your invitation to ${opened.community.name}`,
+      link: `/c/${opened.community.slug}/members`,
     });
     return { slug: opened.community.slug };
   });

@@ -1,0 +1,61 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, NotificationKind } from "#db/schema.ts";
+import { now } from "#app/lib/clock.ts";
+import { newId } from "#app/lib/ids.ts";
+
+export interface NotificationInput {
+  kind: NotificationKind;
+  title: string;
+  body?: string | null;
+  link?: string | null;
+}
+
+/** Notify one person. */
+export async function notify(db: Kysely<Database>, userId: string, input: NotificationInput): Promise<void> {
+  await db
+    .insertInto("notifications")
+    .values({ id: newId(), user_id: userId, kind: input.kind, title: input.title, body: input.body ?? null, link: input.link ?? null, created_at: now(), read_at: null })
+    .execute();
+}
+
+/** Notify every member of a community, in one statement however many there are. */
+export async function notifyMembers(db: Kysely<Database>, communityId: string, input: NotificationInput): Promise<void> {
+  const at = now();
+  await db
+    .insertInto("notifications")
+    .columns(["id", "user_id", "kind", "title", "body", "link", "created_at"])
+    .expression((eb) =>
+      eb
+        .selectFrom("memberships")
+        .select((s) => [
+          // A per-row id: a random prefix shared by this batch, then the member's id.
+          sql<string>`${`${newId()}-`} || memberships.user_id`.as("id"),
+          "memberships.user_id",
+          s.val(input.kind).as("kind"),
+          s.val(input.title).as("title"),
+          s.val(input.body ?? null).as("body"),
+          s.val(input.link ?? null).as("link"),
+          s.val(at).as("created_at"),
+        ])
+        .where("memberships.community_id", "=", communityId),
+    )
+    .execute();
+}
+
+export async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listNotifications(db: Kysely<Database>, userId: string, limit = 50) {
+  return db.selectFrom("notifications").selectAll().where("user_id", "=", userId).orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+export async function markAllRead(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.updateTable("notifications").set({ read_at: now() }).where("user_id", "=", userId).where("read_at", "is", null).execute();
+}
