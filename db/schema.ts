@@ -131,7 +131,30 @@ export interface NotificationsTable {
   read_at: number | null;
 }
 
+export interface ThreadsTable {
+  id: string;
+  community_id: string;
+  author_id: string;
+  title: string;
+  body_markdown: string;
+  body_html: string;
+  reply_count: number;
+  created_at: number;
+  last_activity_at: number;
+}
+
+export interface RepliesTable {
+  id: string;
+  thread_id: string;
+  author_id: string;
+  body_markdown: string;
+  body_html: string;
+  created_at: number;
+}
+
 export interface Database {
+  threads: ThreadsTable;
+  replies: RepliesTable;
   announcements: AnnouncementsTable;
   notifications: NotificationsTable;
   invitations: InvitationsTable;

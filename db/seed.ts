@@ -152,6 +152,34 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
       });
     }
   }
+  // Conversations, written as they would have been over the past days.
+  const thread = async (slug: string, author: string, title: string, body: string, ageMs: number, replies: [string, string][]) => {
+    const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    const threadId = newId();
+    const created = at - ageMs;
+    await db
+      .insertInto("threads")
+      .values({ id: threadId, community_id: community.id, author_id: ids.get(author)!, title, body_markdown: body, body_html: renderMarkdown(body), reply_count: replies.length, created_at: created, last_activity_at: created + replies.length * HOUR })
+      .execute();
+    for (const [index, [replyAuthor, replyBody]] of replies.entries()) {
+      await db
+        .insertInto("replies")
+        .values({ id: newId(), thread_id: threadId, author_id: ids.get(replyAuthor)!, body_markdown: replyBody, body_html: renderMarkdown(replyBody), created_at: created + (index + 1) * HOUR })
+        .execute();
+    }
+  };
+  await thread("reporting-beta", "lena@customer.example", "We export every report to a spreadsheet", "Every Monday I export **all three** weekly reports and merge them by hand. A single combined view would save me an hour.", 3 * DAY, [
+    ["diego@customer.example", "Same here. We also need the numbers per region, which no report has."],
+    ["sam@customer.example", "Could you both say which columns you keep after merging? That tells the team what the combined view needs."],
+    ["lena@customer.example", "Account, region, monthly revenue and the change since last month. Everything else I delete."],
+  ]);
+  await thread("reporting-beta", "diego@customer.example", "Scheduled reports arrive in the wrong time zone", "Our scheduled report arrives at 3am local time. It should follow the time zone of the person receiving it.", 1 * DAY, [
+    ["maya@cohort.example", "Thanks Diego, that is a clear one. Does it happen for every schedule or only the weekly one?"],
+  ]);
+  await thread("integrations-council", "june@customer.example", "The calendar sync drops recurring events", "Recurring events only sync the first occurrence. We rely on them for every weekly meeting.", 40 * DAY, [
+    ["sam@customer.example", "We see the same with the Outlook connector."],
+  ]);
+
   // Invitations waiting to be accepted, readable at /admin/outbox.
   await inviteMembers(
     db,

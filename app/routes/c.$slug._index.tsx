@@ -1,20 +1,37 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { can } from "#app/features/auth/policy.ts";
+import { data as respond, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { can, decide } from "#app/features/auth/policy.ts";
+import { listThreads, startThread } from "#app/features/discussions/discussions.server.ts";
+import { ThreadSchema } from "#app/features/discussions/schemas.ts";
+import { formatRelative } from "#app/lib/dates.ts";
+import { now } from "#app/lib/clock.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { describeTimeBox, getCommunityForActor, leaveCommunity, listAnnouncements } from "#app/features/communities/communities.server.ts";
 import { PhaseBadge, PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
 import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { orRespond } from "#app/lib/refusal.ts";
+import { orRespond, Refusal } from "#app/lib/refusal.ts";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const view = await orRespond(getCommunityForActor(getDb(), user, params.slug ?? ""));
   const { community } = view;
-  const announcements = await listAnnouncements(getDb(), community.id);
+  const url = new URL(request.url);
+  const afterAt = Number(url.searchParams.get("afterAt"));
+  const afterId = url.searchParams.get("afterId");
+  const [announcements, { threads, hasMore }] = await Promise.all([
+    listAnnouncements(getDb(), community.id),
+    listThreads(getDb(), community.id, afterAt && afterId ? { at: afterAt, id: afterId } : undefined),
+  ]);
+  const participate = decide(user, "community.participate", view);
+  const at = now();
+  const last = threads.at(-1);
   return {
+    threads: threads.map((t) => ({ id: t.id, title: t.title, author: t.author, replies: t.reply_count, activity: formatRelative(t.last_activity_at, at) })),
+    nextPage: hasMore && last ? `?afterAt=${last.last_activity_at}&afterId=${last.id}` : null,
+    canPost: participate.allowed,
+    whyNot: participate.allowed ? null : participate.message,
     announcements: announcements.map((a) => ({ id: a.id, body: a.body, when: formatDayInZone(a.created_at, community.time_zone) })),
     slug: community.slug,
     name: community.name,
@@ -29,8 +46,23 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  await orRespond(leaveCommunity(getDb(), user, params.slug ?? ""));
-  return redirect("/");
+  const slug = params.slug ?? "";
+  const formData = await request.formData();
+  if (formData.get("intent") === "leave") {
+    await orRespond(leaveCommunity(getDb(), user, slug));
+    return redirect("/");
+  }
+  const parsed = ThreadSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return respond({ error: parsed.error.issues.map((i) => i.message).join(" ") }, { status: 400 });
+  try {
+    const { threadId } = await startThread(getDb(), user, slug, parsed.data);
+    return redirect(`/c/${slug}/t/${threadId}`);
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    if (error.status === 404) throw new Response(error.message, { status: 404 });
+    const headers: HeadersInit = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {};
+    return respond({ error: error.message }, { status: error.status, headers });
+  }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name} · Cohort` : "Cohort" }];
@@ -80,11 +112,60 @@ export default function CommunityPage() {
         <div className="prose-cohort mt-3" dangerouslySetInnerHTML={{ __html: data.purposeHtml }} />
         {data.voteBudget ? <p className="mt-4 text-sm text-slate-600">Each member has {data.voteBudget} votes to spread across ideas.</p> : null}
       </section>
+      <Discussions />
       {data.membershipRole ? (
         <Form method="post" className="text-right">
+          <input type="hidden" name="intent" value="leave" />
           <Button variant="ghost">Leave this community</Button>
         </Form>
       ) : null}
     </main>
+  );
+}
+
+function Discussions() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <section aria-labelledby="discussions-heading" className="space-y-4">
+      <h2 id="discussions-heading" className="text-xl font-bold">Discussions</h2>
+      {data.threads.length === 0 ? (
+        <p className="text-slate-600">No threads yet.{data.canPost ? " Start the first one below." : ""}</p>
+      ) : (
+        <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          {data.threads.map((thread) => (
+            <li key={thread.id} className="flex flex-wrap items-baseline justify-between gap-2 px-5 py-3">
+              <Link to={`/c/${data.slug}/t/${thread.id}`} className="font-medium text-slate-900">
+                {thread.title}
+              </Link>
+              <span className="text-xs text-slate-500">
+                {thread.author} · {thread.replies} {thread.replies === 1 ? "reply" : "replies"} · {thread.activity}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data.nextPage ? <Link to={data.nextPage}>Older threads</Link> : null}
+      {data.canPost ? (
+        <Form method="post" className="space-y-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+          <h3 className="font-semibold">Start a thread</h3>
+          {actionData && "error" in actionData ? (
+            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{actionData.error}</p>
+          ) : null}
+          <div className="space-y-1">
+            <label htmlFor="thread-title" className="block text-sm font-medium">Title</label>
+            <input id="thread-title" name="title" required minLength={3} maxLength={200} className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="thread-body" className="block text-sm font-medium">What do you want to say?</label>
+            <textarea id="thread-body" name="body" required rows={5} maxLength={20000} aria-describedby="thread-body-hint" className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />
+            <p id="thread-body-hint" className="text-sm text-slate-500">Markdown works: **bold**, _italic_, lists and links.</p>
+          </div>
+          <Button>Post thread</Button>
+        </Form>
+      ) : data.whyNot && data.membershipRole ? (
+        <p className="text-sm text-slate-600">{data.whyNot}</p>
+      ) : null}
+    </section>
   );
 }

@@ -3,6 +3,7 @@ import * as foundation from "./20261123093000-foundation.ts";
 import * as communities from "./20261123110000-communities.ts";
 import * as invitations from "./20261123120000-invitations.ts";
 import * as announcements from "./20261123130000-announcements-notifications.ts";
+import * as discussions from "./20261123140000-discussions.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "20261123110000-communities": communities,
   "20261123120000-invitations": invitations,
   "20261123130000-announcements-notifications": announcements,
+  "20261123140000-discussions": discussions,
 };

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { DAY, MINUTE, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { hashToken } from "#app/lib/ids.ts";
-import { Refusal } from "#app/lib/refusal.ts";
 import { BAD_CREDENTIALS, changePassword, changeRole, createAccount, signIn, signUp } from "./accounts.server.ts";
 import { endSession, validateSession } from "./session.server.ts";
 
@@ -10,14 +10,6 @@ const client = { clientAddress: "203.0.113.7" };
 let counter = 0;
 const uniqueEmail = () => `person${++counter}.${Date.now()}@example.com`;
 
-async function refusalOf(promise: Promise<unknown>): Promise<Refusal> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Refusal);
-  return error as Refusal;
-}
 
 describe.each(testEngines())("accounts and sessions on %s", (engine) => {
   let t: TestDatabase;

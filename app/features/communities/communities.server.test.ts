@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { resetClock, setClock } from "#app/lib/clock.ts";
-import { Refusal } from "#app/lib/refusal.ts";
 import {
   addMember,
   archiveCommunity,
@@ -25,11 +25,6 @@ const form = (slug: string) => ({
   endsAt: "2026-03-17T18:00",
 });
 
-async function refusal(promise: Promise<unknown>): Promise<Refusal> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(Refusal);
-  return error as Refusal;
-}
 
 describe.each(testEngines())("communities on %s", (engine) => {
   let t: TestDatabase;
@@ -62,12 +57,12 @@ describe.each(testEngines())("communities on %s", (engine) => {
     expect(new Date(community.starts_at).toISOString()).toBe("2026-03-03T08:00:00.000Z");
     expect(new Date(community.ends_at).toISOString()).toBe("2026-03-17T17:00:00.000Z");
     expect(community.purpose_html).not.toContain("<script");
-    expect((await refusal(createCommunity(t.db, moderator, form("reporting-beta")))).status).toBe(409);
+    expect((await refusalOf(createCommunity(t.db, moderator, form("reporting-beta")))).status).toBe(409);
   });
 
   it("refuses creation by members and product reviewers", async () => {
-    expect((await refusal(createCommunity(t.db, participant, form("nope-one")))).status).toBe(403);
-    expect((await refusal(createCommunity(t.db, product, form("nope-two")))).status).toBe(403);
+    expect((await refusalOf(createCommunity(t.db, participant, form("nope-one")))).status).toBe(403);
+    expect((await refusalOf(createCommunity(t.db, product, form("nope-two")))).status).toBe(403);
   });
 
   it("keeps a draft invisible to its members, then shows it once published", async () => {
@@ -75,7 +70,7 @@ describe.each(testEngines())("communities on %s", (engine) => {
     await createCommunity(t.db, moderator, form("draft-then-live"));
     const { community } = await getCommunityForActor(t.db, moderator, "draft-then-live");
     await addMember(t.db, { communityId: community.id, userId: participant.id, role: "participant", datesConfirmedAt: Date.UTC(2026, 1, 1) });
-    expect((await refusal(getCommunityForActor(t.db, participant, "draft-then-live"))).status).toBe(404);
+    expect((await refusalOf(getCommunityForActor(t.db, participant, "draft-then-live"))).status).toBe(404);
     expect((await listHomeCommunities(t.db, participant)).map((c) => c.slug)).not.toContain("draft-then-live");
 
     await publishCommunity(t.db, moderator, "draft-then-live");
@@ -86,8 +81,8 @@ describe.each(testEngines())("communities on %s", (engine) => {
     expect(home.find((c) => c.slug === "draft-then-live")).toMatchObject({ phase: "upcoming", members: 1 });
 
     // Outsiders learn nothing, not even that it exists.
-    expect((await refusal(getCommunityForActor(t.db, outsider, "draft-then-live"))).status).toBe(404);
-    expect((await refusal(getCommunityForActor(t.db, null, "draft-then-live"))).status).toBe(404);
+    expect((await refusalOf(getCommunityForActor(t.db, outsider, "draft-then-live"))).status).toBe(404);
+    expect((await refusalOf(getCommunityForActor(t.db, null, "draft-then-live"))).status).toBe(404);
     expect((await listHomeCommunities(t.db, outsider)).map((c) => c.slug)).not.toContain("draft-then-live");
 
     // Writes follow the phase: refused before the opening, allowed inside, refused after.
@@ -107,11 +102,11 @@ describe.each(testEngines())("communities on %s", (engine) => {
     await createCommunity(t.db, moderator, form("movable"));
     expect((await updateCommunity(t.db, moderator, "movable", { ...form("movable"), endsAt: "2026-03-20T18:00" })).datesChanged).toBe(true);
     expect((await updateCommunity(t.db, moderator, "movable", { ...form("movable"), endsAt: "2026-03-20T18:00", name: "Renamed" })).datesChanged).toBe(false);
-    expect((await refusal(updateCommunity(t.db, participant, "movable", form("movable")))).status).toBe(404);
+    expect((await refusalOf(updateCommunity(t.db, participant, "movable", form("movable")))).status).toBe(404);
     await archiveCommunity(t.db, moderator, "movable");
     expect((await getCommunityForActor(t.db, moderator, "movable")).community.phase).toBe("archived");
     expect((await listHomeCommunities(t.db, moderator)).map((c) => c.slug)).not.toContain("movable");
-    expect((await refusal(updateCommunity(t.db, moderator, "movable", form("movable")))).message).toBe("This community is archived; it is read only.");
+    expect((await refusalOf(updateCommunity(t.db, moderator, "movable", form("movable")))).message).toBe("This community is archived; it is read only.");
   });
 
   it("tells every member when a published community's dates change, and nobody when a draft's do", async () => {

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { DAY, resetClock, setClock } from "#app/lib/clock.ts";
 import { hashToken } from "#app/lib/ids.ts";
-import { Refusal } from "#app/lib/refusal.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "./communities.server.ts";
 import {
   INVALID_INVITATION,
@@ -21,11 +21,6 @@ const SITE = "http://cohort.test";
 const START = Date.UTC(2026, 2, 3, 8);
 let n = 0;
 
-async function refusal(promise: Promise<unknown>): Promise<Refusal> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(Refusal);
-  return error as Refusal;
-}
 
 describe("parseEmailList", () => {
   it("reports invalid and repeated addresses instead of dropping them", () => {
@@ -106,7 +101,7 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     await acceptInvitation(t.db, token, user, { datesConfirmed: true });
     const membership = await t.db.selectFrom("memberships").selectAll().where("community_id", "=", community.id).where("user_id", "=", user.id).executeTakeFirstOrThrow();
     expect(membership.dates_confirmed_at).not.toBeNull();
-    const again = await refusal(acceptInvitation(t.db, token, user, { datesConfirmed: true }));
+    const again = await refusalOf(acceptInvitation(t.db, token, user, { datesConfirmed: true }));
     expect(again.message).toBe(INVALID_INVITATION);
     expect(await openInvitation(t.db, token)).toBeNull();
     const funnel = await invitationFunnel(t.db, community.id);
@@ -116,14 +111,14 @@ describe.each(testEngines())("invitations on %s", (engine) => {
   it("gives wrong, expired and revoked tokens the same answer", async () => {
     const expired = await setUp();
     setClock(START - 2 * DAY + 14 * DAY);
-    const expiredRefusal = await refusal(acceptInvitation(t.db, expired.token, expired.user, { datesConfirmed: true }));
+    const expiredRefusal = await refusalOf(acceptInvitation(t.db, expired.token, expired.user, { datesConfirmed: true }));
     expect(await openInvitation(t.db, expired.token)).toBeNull();
 
     const revoked = await setUp();
     const invitation = await t.db.selectFrom("invitations").select("id").where("email", "=", revoked.email).executeTakeFirstOrThrow();
     await revokeInvitation(t.db, moderator, revoked.slug, invitation.id);
-    const revokedRefusal = await refusal(acceptInvitation(t.db, revoked.token, revoked.user, { datesConfirmed: true }));
-    const wrongRefusal = await refusal(acceptInvitation(t.db, "a".repeat(32), revoked.user, { datesConfirmed: true }));
+    const revokedRefusal = await refusalOf(acceptInvitation(t.db, revoked.token, revoked.user, { datesConfirmed: true }));
+    const wrongRefusal = await refusalOf(acceptInvitation(t.db, "a".repeat(32), revoked.user, { datesConfirmed: true }));
 
     for (const r of [expiredRefusal, revokedRefusal, wrongRefusal]) {
       expect(r.message).toBe(INVALID_INVITATION);
@@ -135,7 +130,7 @@ describe.each(testEngines())("invitations on %s", (engine) => {
   it("refuses a token presented by another account", async () => {
     const { token } = await setUp();
     const other = await createAccount(t.db, { email: `other${++n}@example.com`, displayName: "O", password: "password!" });
-    const r = await refusal(acceptInvitation(t.db, token, { id: other.userId, email: `other${n}@example.com` }, { datesConfirmed: true }));
+    const r = await refusalOf(acceptInvitation(t.db, token, { id: other.userId, email: `other${n}@example.com` }, { datesConfirmed: true }));
     expect(r.status).toBe(403);
     expect(await t.db.selectFrom("memberships").selectAll().where("user_id", "=", other.userId).execute()).toEqual([]);
   });
@@ -145,7 +140,7 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     setClock(START + 14 * DAY);
     const opened = await openInvitation(t.db, token);
     expect(opened?.community.closed).toBe(true);
-    const r = await refusal(acceptInvitation(t.db, token, user, { datesConfirmed: true }));
+    const r = await refusalOf(acceptInvitation(t.db, token, user, { datesConfirmed: true }));
     expect(r.message).toBe("This community closed on 17 March 2026; it can no longer be joined.");
     expect(await t.db.selectFrom("memberships").selectAll().where("user_id", "=", user.id).execute()).toEqual([]);
   });
@@ -166,13 +161,13 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", outboxId).executeTakeFirstOrThrow();
     const fresh = /\/invitations\/([a-z2-7]+)/.exec(message.text_body)![1]!;
     expect(fresh).not.toBe(token);
-    expect((await refusal(acceptInvitation(t.db, token, user, { datesConfirmed: true }))).message).toBe(INVALID_INVITATION);
+    expect((await refusalOf(acceptInvitation(t.db, token, user, { datesConfirmed: true }))).message).toBe(INVALID_INVITATION);
     await expect(acceptInvitation(t.db, fresh, user, { datesConfirmed: true })).resolves.toEqual({ slug });
   });
 
   it("requires the dates to be confirmed", async () => {
     const { token, user } = await setUp();
-    expect((await refusal(acceptInvitation(t.db, token, user, { datesConfirmed: false }))).status).toBe(400);
+    expect((await refusalOf(acceptInvitation(t.db, token, user, { datesConfirmed: false }))).status).toBe(400);
     expect(await t.db.selectFrom("memberships").selectAll().where("user_id", "=", user.id).execute()).toEqual([]);
   });
 
@@ -189,7 +184,7 @@ describe.each(testEngines())("invitations on %s", (engine) => {
   it("refuses invitations from people who cannot manage the community", async () => {
     const { slug } = await setUp();
     const member = await createAccount(t.db, { email: `p${++n}@example.com`, displayName: "P", password: "password!" });
-    const r = await refusal(inviteMembers(t.db, { id: member.userId, role: "member" }, slug, { emails: "x@example.com", role: "participant" }, { siteOrigin: SITE }));
+    const r = await refusalOf(inviteMembers(t.db, { id: member.userId, role: "member" }, slug, { emails: "x@example.com", role: "participant" }, { siteOrigin: SITE }));
     expect(r.status).toBe(404);
   });
 });
