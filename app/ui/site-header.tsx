@@ -22,10 +22,13 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
           <div className="flex items-center gap-2">
             <Link
               to="/notifications"
-              className="relative rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline"
+              className="relative flex items-center rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline"
               aria-label={user.unread ? `Notifications, ${user.unread} unread` : "Notifications"}
             >
-              <span aria-hidden="true">🔔</span>
+              <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+                <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+                <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+              </svg>
               {user.unread ? (
                 <span aria-hidden="true" className="absolute -right-1 -top-1 min-w-5 rounded-full bg-red-600 px-1 text-center text-xs font-bold text-white">
                   {user.unread > 99 ? "99+" : user.unread}
