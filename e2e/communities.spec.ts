@@ -79,13 +79,31 @@ test("people outside a community get 404 for it, and members cannot edit it", as
   expect(edit?.status()).toBe(403);
 });
 
-test("a moderator invites three addresses; the new person opens the link from the outbox, signs up and joins", async ({ browser }) => {
+test("a moderator creates a community and invites three addresses; the new person opens the link from the outbox, signs up and joins", async ({ browser }) => {
   const moderatorContext = await browser.newContext();
   await signInAs(moderatorContext, await demoUserId("maya@cohort.example"));
   const moderator = await moderatorContext.newPage();
   const newcomer = `invitee.${Date.now()}@example.com`;
+  const slug = `invite-study-${Date.now()}`;
 
-  await moderator.goto("/c/reporting-beta");
+  await moderator.goto("/communities/new");
+  await moderator.getByLabel("Name").fill("Invitation study");
+  await moderator.getByLabel("Web address").fill(slug);
+  await moderator.getByLabel("Purpose (the research brief)").fill("We want to learn how **teams** share reports.");
+  await moderator.getByLabel("Time zone").selectOption("Europe/Berlin");
+  await moderator.getByLabel("Opens").fill("2026-01-01T09:00");
+  await moderator.getByLabel("Closes").fill("2036-01-01T09:00");
+  await moderator.getByRole("button", { name: "Create draft" }).click();
+  await moderator.getByRole("link", { name: "Edit community" }).click();
+  await moderator.getByRole("button", { name: "Publish" }).click();
+  // Lena is already a member (arranged directly, as if she had joined earlier).
+  await withDatabase(async (db) => {
+    const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    const lena = await db.selectFrom("users").select("id").where("email", "=", "lena@customer.example").executeTakeFirstOrThrow();
+    await db.insertInto("memberships").values({ community_id: community.id, user_id: lena.id, role: "participant", joined_at: 1, dates_confirmed_at: 1, source: null, attributes: "{}" }).execute();
+  });
+
+  await moderator.goto(`/c/${slug}`);
   await moderator.getByRole("link", { name: "Members and invitations" }).click();
   await moderator.getByLabel("Email addresses").fill(`not-an-address, lena@customer.example\n${newcomer}`);
   await moderator.getByLabel("Role offered").selectOption("participant");
@@ -105,15 +123,16 @@ test("a moderator invites three addresses; the new person opens the link from th
   const admin = await adminContext.newPage();
   await admin.goto("/admin/outbox");
   const email = admin.getByRole("article", { name: new RegExp(`Email to ${newcomer.replaceAll(".", "\\.")}`) });
-  await expect(email).toContainText("It opens");
+  await expect(email).toContainText("It opens Thursday, 1 January 2026 at 09:00 CET and closes Tuesday, 1 January 2036 at 09:00 CET.");
   const link = await email.getByRole("link", { name: /\/invitations\// }).getAttribute("href");
   expect(link).toMatch(/\/invitations\/[a-z2-7]{32}$/);
 
   const guestContext = await browser.newContext();
   const guest = await guestContext.newPage();
   await guest.goto(link!);
-  await expect(guest.getByRole("heading", { name: /Reporting beta/ })).toBeVisible();
+  await expect(guest.getByRole("heading", { name: "Invitation study" })).toBeVisible();
   await expect(guest.getByText("Your reporting feedback last month was spot on.")).toBeVisible();
+  await expect(guest.getByText("Thursday, 1 January 2026 at 09:00 CET").first()).toBeVisible();
   await expect(guest.getByLabel("Email")).toHaveValue(newcomer);
   await guest.getByLabel("Display name").fill("Ivy Invitee");
   await guest.getByLabel("Password").fill("invited and happy");
@@ -122,8 +141,12 @@ test("a moderator invites three addresses; the new person opens the link from th
   await expect(guest).toHaveURL(link!);
   await guest.getByRole("checkbox", { name: /I have seen that this community opens/ }).check();
   await guest.getByRole("button", { name: "Create account and join" }).click();
-  await expect(guest).toHaveURL("/c/reporting-beta");
+  await expect(guest).toHaveURL(`/c/${slug}`);
   await expect(guest.getByText("You are a participant here.")).toBeVisible();
+  const confirmed = await withDatabase((db) =>
+    db.selectFrom("memberships").innerJoin("users", "users.id", "memberships.user_id").select("memberships.dates_confirmed_at").where("users.email", "=", newcomer).executeTakeFirstOrThrow(),
+  );
+  expect(confirmed.dates_confirmed_at).not.toBeNull();
 
   // The funnel and the member list show it; the link cannot be used again.
   await moderator.reload();

@@ -5,6 +5,7 @@ import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { DAY, resetClock, setClock } from "#app/lib/clock.ts";
 import { hashToken } from "#app/lib/ids.ts";
+import { deliverQueued, queueEmail } from "#app/features/email/outbox.server.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "./communities.server.ts";
 import {
   INVALID_INVITATION,
@@ -186,5 +187,45 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     const member = await createAccount(t.db, { email: `p${++n}@example.com`, displayName: "P", password: "password!" });
     const r = await refusalOf(inviteMembers(t.db, { id: member.userId, role: "member" }, slug, { emails: "x@example.com", role: "participant" }, { siteOrigin: SITE }));
     expect(r.status).toBe(404);
+  });
+});
+
+describe("daily invitation limit and delivery", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+  afterEach(() => resetClock());
+
+  it("stops a moderator at the daily limit, saying how many are left, and opens again a day later", async () => {
+    setClock(Date.UTC(2026, 5, 1));
+    const { userId } = await createAccount(t.db, { email: "busy@example.com", displayName: "Busy", password: "password!", role: "moderator" });
+    const mod: Actor = { id: userId, role: "moderator" };
+    await createCommunity(t.db, mod, { name: "Big study", slug: "big-study", purpose: "A large study with many invitations.", timeZone: "UTC", startsAt: "2026-07-01T08:00", endsAt: "2026-08-01T08:00" });
+    const batch = (from: number, count: number) => Array.from({ length: count }, (_, i) => `guest${from + i}@example.com`).join("\n");
+    await inviteMembers(t.db, mod, "big-study", { emails: batch(0, 500), role: "participant" }, { siteOrigin: SITE });
+    await inviteMembers(t.db, mod, "big-study", { emails: batch(500, 499), role: "participant" }, { siteOrigin: SITE });
+    const over = await refusalOf(inviteMembers(t.db, mod, "big-study", { emails: batch(999, 2), role: "participant" }, { siteOrigin: SITE }));
+    expect(over.status).toBe(429);
+    expect(over.message).toBe("You can send 1000 invitations a day; you have 1 left today.");
+    expect((await refusalOf(inviteMembers(t.db, mod, "big-study", { emails: batch(2000, 501), role: "participant" }, { siteOrigin: SITE }))).message).toBe("Invite at most 500 addresses at once.");
+    setClock(Date.UTC(2026, 5, 2, 0, 0, 1));
+    await expect(inviteMembers(t.db, mod, "big-study", { emails: batch(999, 2), role: "participant" }, { siteOrigin: SITE })).resolves.toHaveProperty("invited");
+  });
+
+  it("records a failed SMTP delivery on the message, where it can be retried", async () => {
+    const id = await queueEmail(t.db, { to: "x@example.com", subject: "Hello", text: "Hi", html: "<p>Hi</p>" });
+    // Nothing listens on port 1: the send fails at once.
+    const result = await deliverQueued(t.db, { smtpUrl: "smtp://127.0.0.1:1", from: "cohort@example.com", ids: [id] });
+    expect(result).toEqual({ sent: 0, failed: 1 });
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    expect(message.sent_at).toBeNull();
+    expect(message.attempts).toBe(1);
+    expect(message.last_error).toMatch(/ECONNREFUSED|connect/i);
+    // Without SMTP nothing is attempted: the message waits in the outbox.
+    expect(await deliverQueued(t.db, { smtpUrl: undefined, from: "x", ids: [id] })).toEqual({ sent: 0, failed: 0 });
   });
 });
