@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createUser, signInAs, withDatabase } from "./support.ts";
+import { createPublishedCommunity, createUser, fillCommunityForm, signInAs, withDatabase } from "./support.ts";
 
 async function demoUserId(email: string): Promise<string> {
   return withDatabase(async (db) => (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id);
@@ -11,13 +11,14 @@ test("a moderator creates a community as a draft, publishes it, and sees its tim
   await page.goto("/");
   await page.getByRole("link", { name: "New community" }).click();
   const slug = `pricing-${Date.now()}`;
-  await page.getByLabel("Name").fill("Pricing research");
-  await page.getByLabel("Web address").fill(slug);
-  await page.getByLabel("Purpose (the research brief)").fill("We want to learn how **teams** decide what to pay for.");
-  await page.getByLabel("Time zone").selectOption("Europe/Berlin");
-  await page.getByLabel("Opens").fill("2031-03-03T09:00");
-  await page.getByLabel("Closes").fill("2031-03-17T18:00");
-  await page.getByRole("button", { name: "Create draft" }).click();
+  await fillCommunityForm(page, {
+    name: "Pricing research",
+    slug,
+    purpose: "We want to learn how **teams** decide what to pay for.",
+    timeZone: "Europe/Berlin",
+    opens: "2031-03-03T09:00",
+    closes: "2031-03-17T18:00",
+  });
 
   await expect(page).toHaveURL(`/c/${slug}`);
   await expect(page.getByRole("heading", { name: "Pricing research" })).toBeVisible();
@@ -86,16 +87,14 @@ test("a moderator creates a community and invites three addresses; the new perso
   const newcomer = `invitee.${Date.now()}@example.com`;
   const slug = `invite-study-${Date.now()}`;
 
-  await moderator.goto("/communities/new");
-  await moderator.getByLabel("Name").fill("Invitation study");
-  await moderator.getByLabel("Web address").fill(slug);
-  await moderator.getByLabel("Purpose (the research brief)").fill("We want to learn how **teams** share reports.");
-  await moderator.getByLabel("Time zone").selectOption("Europe/Berlin");
-  await moderator.getByLabel("Opens").fill("2026-01-01T09:00");
-  await moderator.getByLabel("Closes").fill("2036-01-01T09:00");
-  await moderator.getByRole("button", { name: "Create draft" }).click();
-  await moderator.getByRole("link", { name: "Edit community" }).click();
-  await moderator.getByRole("button", { name: "Publish" }).click();
+  await createPublishedCommunity(moderator, {
+    name: "Invitation study",
+    slug,
+    purpose: "We want to learn how **teams** share reports.",
+    timeZone: "Europe/Berlin",
+    opens: "2026-01-01T09:00",
+    closes: "2036-01-01T09:00",
+  });
   // Lena is already a member (arranged directly, as if she had joined earlier).
   await withDatabase(async (db) => {
     const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
@@ -174,16 +173,14 @@ test("changing a published community's dates announces it and notifies every mem
 
   // A published community with one member, arranged through the moderator's pages.
   const slug = `dated-${Date.now()}`;
-  await moderator.goto("/communities/new");
-  await moderator.getByLabel("Name").fill("Dated study");
-  await moderator.getByLabel("Web address").fill(slug);
-  await moderator.getByLabel("Purpose (the research brief)").fill("A study whose dates will move, to see who hears of it.");
-  await moderator.getByLabel("Time zone").selectOption("UTC");
-  await moderator.getByLabel("Opens").fill("2031-05-04T09:00");
-  await moderator.getByLabel("Closes").fill("2031-05-18T17:00");
-  await moderator.getByRole("button", { name: "Create draft" }).click();
-  await moderator.getByRole("link", { name: "Edit community" }).click();
-  await moderator.getByRole("button", { name: "Publish" }).click();
+  await createPublishedCommunity(moderator, {
+    name: "Dated study",
+    slug,
+    purpose: "A study whose dates will move, to see who hears of it.",
+    timeZone: "UTC",
+    opens: "2031-05-04T09:00",
+    closes: "2031-05-18T17:00",
+  });
   await withDatabase(async (db) => {
     const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
     await db.insertInto("memberships").values({ community_id: community.id, user_id: member.userId, role: "participant", joined_at: 1, dates_confirmed_at: 1, source: null, attributes: "{}" }).execute();

@@ -45,3 +45,25 @@ export async function signInWithForm(page: Page, email: string, password: string
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** Fill the community form (on /communities/new) and create the draft, as a moderator would. */
+export async function fillCommunityForm(
+  page: Page,
+  community: { name: string; slug: string; purpose: string; timeZone: string; opens: string; closes: string },
+): Promise<void> {
+  await page.getByLabel("Name").fill(community.name);
+  await page.getByLabel("Web address").fill(community.slug);
+  await page.getByLabel("Purpose (the research brief)").fill(community.purpose);
+  await page.getByLabel("Time zone").selectOption(community.timeZone);
+  await page.getByLabel("Opens").fill(community.opens);
+  await page.getByLabel("Closes").fill(community.closes);
+  await page.getByRole("button", { name: "Create draft" }).click();
+}
+
+/** Create a community through the form and publish it from its edit page. */
+export async function createPublishedCommunity(page: Page, community: Parameters<typeof fillCommunityForm>[1]): Promise<void> {
+  await page.goto("/communities/new");
+  await fillCommunityForm(page, community);
+  await page.getByRole("link", { name: "Edit community" }).click();
+  await page.getByRole("button", { name: "Publish" }).click();
+}
