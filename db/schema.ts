@@ -117,7 +117,7 @@ export interface AnnouncementsTable {
   created_at: number;
 }
 
-export type NotificationKind = "community.dates-changed" | "invitation.accepted";
+export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply";
 
 export interface NotificationsTable {
   id: string;

@@ -94,4 +94,49 @@ describe.each(testEngines())("discussions on %s", (engine) => {
     advanceClock(5 * SECOND);
     await expect(replyToThread(t.db, member, slug, threadId, { body: "b" })).resolves.toHaveProperty("replyId");
   });
+
+  it("notifies a thread's author of replies by others, not of their own", async () => {
+    const { slug } = await community();
+    setClock(START + 4 * DAY);
+    const { threadId } = await startThread(t.db, member, slug, { title: "Notify me", body: "Body" });
+    await replyToThread(t.db, member, slug, threadId, { body: "my own follow-up" });
+    await replyToThread(t.db, moderator, slug, threadId, { body: "a reply" });
+    const notes = await t.db
+      .selectFrom("notifications")
+      .selectAll()
+      .where("user_id", "=", member.id)
+      .where("kind", "=", "thread.reply")
+      .where("link", "like", `/c/${slug}/t/${threadId}%`)
+      .execute();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.title).toMatch(/^P\d+ replied to "Notify me"$/);
+    expect(notes[0]!.link).toMatch(new RegExp(`^/c/${slug}/t/${threadId}#reply-`));
+  });
+
+  it("reads a thread page with the same number of queries for 10 and 1,000 replies", async () => {
+    const { slug, id } = await community();
+    setClock(START + 5 * DAY);
+    const counted = async (replies: number): Promise<number> => {
+      const { threadId } = await startThread(t.db, moderator, slug, { title: `With ${replies}`, body: "Body" });
+      const rows = Array.from({ length: replies }, (_, i) => ({ id: `${threadId}-${i}`, thread_id: threadId, author_id: member.id, body_markdown: "x", body_html: "<p>x</p>", created_at: START + i }));
+      for (let i = 0; i < rows.length; i += 200) await t.db.insertInto("replies").values(rows.slice(i, i + 200)).execute();
+      let queries = 0;
+      const db = t.db.withPlugin({
+        transformQuery: (args) => {
+          queries++;
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      });
+      const page = await readThread(db, member, slug, threadId);
+      expect(page.replies.length).toBe(Math.min(replies, 50));
+      advanceClock(20 * SECOND);
+      return queries;
+    };
+    const small = await counted(10);
+    const large = await counted(1000);
+    expect(large).toBe(small);
+    expect(small).toBeLessThanOrEqual(3);
+    expect(id).toBeTruthy();
+  });
 });

@@ -7,6 +7,7 @@ import { assertAllowed, getCommunityForActor } from "#app/features/communities/c
 import { DAY, SECOND, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { notify } from "#app/features/notifications/notifications.server.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 
 /** Posting limits per member (quality.md): a thread per 15 s and 20 a day, a reply per 5 s. */
@@ -76,6 +77,14 @@ export async function replyToThread(db: Kysely<Database>, actor: Actor, slug: st
       .set({ reply_count: sql`reply_count + 1`, last_activity_at: at })
       .where("id", "=", thread.id)
       .execute();
+    if (thread.author_id !== actor.id) {
+      const replier = await trx.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
+      await notify(trx, thread.author_id, {
+        kind: "thread.reply",
+        title: `${replier.display_name} replied to "${thread.title}"`,
+        link: `/c/${slug}/t/${thread.id}#reply-${replyId}`,
+      });
+    }
   });
   return { replyId };
 }
