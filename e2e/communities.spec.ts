@@ -1,9 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { createPublishedCommunity, createUser, fillCommunityForm, signInAs, withDatabase } from "./support.ts";
+import { addParticipant, createPublishedCommunity, createUser, fillCommunityForm, signInAs, userIdByEmail, withDatabase } from "./support.ts";
 
-async function demoUserId(email: string): Promise<string> {
-  return withDatabase(async (db) => (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id);
-}
 
 test("a moderator creates a community as a draft, publishes it, and sees its time box", async ({ page, context }) => {
   const moderator = await createUser({ role: "moderator", displayName: "Mo Derator" });
@@ -48,7 +45,7 @@ test("the form refuses a community that closes before it opens", async ({ page, 
 });
 
 test("a participant sees their communities by phase, with dates and banners", async ({ page, context }) => {
-  await signInAs(context, await demoUserId("sam@customer.example"));
+  await signInAs(context, await userIdByEmail("sam@customer.example"));
   await page.goto("/");
   await expect(page.getByRole("region", { name: "Open now" }).getByRole("link", { name: /Reporting beta/ })).toBeVisible();
   await expect(page.getByRole("region", { name: "Closed" }).getByRole("link", { name: /Integrations council/ })).toBeVisible();
@@ -75,14 +72,14 @@ test("people outside a community get 404 for it, and members cannot edit it", as
   expect(anonymous.status()).toBe(302);
 
   await context.clearCookies();
-  await signInAs(context, await demoUserId("lena@customer.example"));
+  await signInAs(context, await userIdByEmail("lena@customer.example"));
   const edit = await page.goto("/c/reporting-beta/edit");
   expect(edit?.status()).toBe(403);
 });
 
 test("a moderator creates a community and invites three addresses; the new person opens the link from the outbox, signs up and joins", async ({ browser }) => {
   const moderatorContext = await browser.newContext();
-  await signInAs(moderatorContext, await demoUserId("maya@cohort.example"));
+  await signInAs(moderatorContext, await userIdByEmail("maya@cohort.example"));
   const moderator = await moderatorContext.newPage();
   const newcomer = `invitee.${Date.now()}@example.com`;
   const slug = `invite-study-${Date.now()}`;
@@ -95,12 +92,8 @@ test("a moderator creates a community and invites three addresses; the new perso
     opens: "2026-01-01T09:00",
     closes: "2036-01-01T09:00",
   });
-  // Lena is already a member (arranged directly, as if she had joined earlier).
-  await withDatabase(async (db) => {
-    const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
-    const lena = await db.selectFrom("users").select("id").where("email", "=", "lena@customer.example").executeTakeFirstOrThrow();
-    await db.insertInto("memberships").values({ community_id: community.id, user_id: lena.id, role: "participant", joined_at: 1, dates_confirmed_at: 1, source: null, attributes: "{}" }).execute();
-  });
+  // Lena is already a member.
+  await addParticipant(slug, await userIdByEmail("lena@customer.example"));
 
   await moderator.goto(`/c/${slug}`);
   await moderator.getByRole("link", { name: "Members and invitations" }).click();
@@ -118,7 +111,7 @@ test("a moderator creates a community and invites three addresses; the new perso
 
   // An admin reads the outbox (no SMTP here) and follows the link.
   const adminContext = await browser.newContext();
-  await signInAs(adminContext, await demoUserId("ada@cohort.example"));
+  await signInAs(adminContext, await userIdByEmail("ada@cohort.example"));
   const admin = await adminContext.newPage();
   await admin.goto("/admin/outbox");
   const email = admin.getByRole("article", { name: new RegExp(`Email to ${newcomer.replaceAll(".", "\\.")}`) });
@@ -160,7 +153,7 @@ test("a moderator creates a community and invites three addresses; the new perso
 });
 
 test("participants cannot reach the member list or the outbox", async ({ page, context }) => {
-  await signInAs(context, await demoUserId("sam@customer.example"));
+  await signInAs(context, await userIdByEmail("sam@customer.example"));
   expect((await page.goto("/c/reporting-beta/members"))?.status()).toBe(403);
   expect((await page.goto("/admin/outbox"))?.status()).toBe(403);
 });
@@ -168,7 +161,7 @@ test("participants cannot reach the member list or the outbox", async ({ page, c
 test("changing a published community's dates announces it and notifies every member", async ({ browser }) => {
   const member = await createUser({ displayName: "Mara Member" });
   const moderatorContext = await browser.newContext();
-  await signInAs(moderatorContext, await demoUserId("maya@cohort.example"));
+  await signInAs(moderatorContext, await userIdByEmail("maya@cohort.example"));
   const moderator = await moderatorContext.newPage();
 
   // A published community with one member, arranged through the moderator's pages.
@@ -181,10 +174,7 @@ test("changing a published community's dates announces it and notifies every mem
     opens: "2031-05-04T09:00",
     closes: "2031-05-18T17:00",
   });
-  await withDatabase(async (db) => {
-    const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
-    await db.insertInto("memberships").values({ community_id: community.id, user_id: member.userId, role: "participant", joined_at: 1, dates_confirmed_at: 1, source: null, attributes: "{}" }).execute();
-  });
+  await addParticipant(slug, member.userId);
 
   await moderator.goto(`/c/${slug}/edit`);
   await moderator.getByLabel("Closes").fill("2031-05-25T17:00");

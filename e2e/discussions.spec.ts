@@ -1,9 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { BASE_URL, createUser, signInAs, withDatabase } from "./support.ts";
+import { BASE_URL, addParticipant, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
 
-async function demoUserId(email: string): Promise<string> {
-  return withDatabase(async (db) => (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id);
-}
 
 async function threadCount(slug: string): Promise<number> {
   return withDatabase(async (db) => {
@@ -15,7 +12,7 @@ async function threadCount(slug: string): Promise<number> {
 test("a participant's write is refused over HTTP before a community opens and after it closes, and writes nothing", async ({ browser }) => {
   // June belongs to the upcoming mobile-onboarding community and the closed integrations council.
   const context = await browser.newContext();
-  await signInAs(context, await demoUserId("june@customer.example"));
+  await signInAs(context, await userIdByEmail("june@customer.example"));
   const cases = [
     { slug: "mobile-onboarding", message: /This community opens on .+; you can take part from then\./ },
     { slug: "integrations-council", message: /This community closed on .+; it is read only\./ },
@@ -46,12 +43,7 @@ for (const javaScriptEnabled of [true, false]) {
   test(`a participant starts a thread and another replies (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
     const author = await createUser({ displayName: `Tess Thread ${javaScriptEnabled ? "js" : "nojs"}` });
     const replier = await createUser({ displayName: `Rory Reply ${javaScriptEnabled ? "js" : "nojs"}` });
-    await withDatabase(async (db) => {
-      const community = await db.selectFrom("communities").select("id").where("slug", "=", "reporting-beta").executeTakeFirstOrThrow();
-      for (const user of [author, replier]) {
-        await db.insertInto("memberships").values({ community_id: community.id, user_id: user.userId, role: "participant", joined_at: 1, dates_confirmed_at: 1, source: null, attributes: "{}" }).execute();
-      }
-    });
+    for (const user of [author, replier]) await addParticipant("reporting-beta", user.userId);
     const title = `Dashboards load slowly ${Date.now()} ${javaScriptEnabled}`;
     const authorContext = await browser.newContext({ javaScriptEnabled });
     await signInAs(authorContext, author.userId);

@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { createSession } from "#app/features/auth/session.server.ts";
+import { addMember } from "#app/features/communities/communities.server.ts";
 import { SESSION_COOKIE } from "#app/lib/security.ts";
 import { openSqlite } from "#db/client.ts";
 import type { GlobalRole } from "#db/schema.ts";
@@ -66,4 +67,17 @@ export async function createPublishedCommunity(page: Page, community: Parameters
   await fillCommunityForm(page, community);
   await page.getByRole("link", { name: "Edit community" }).click();
   await page.getByRole("button", { name: "Publish" }).click();
+}
+
+/** The id of an account (a demo one, usually) by its email. */
+export async function userIdByEmail(email: string): Promise<string> {
+  return withDatabase(async (db) => (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id);
+}
+
+/** Make someone a participant of a community directly, as if they had joined earlier. */
+export async function addParticipant(slug: string, userId: string): Promise<void> {
+  await withDatabase(async (db) => {
+    const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    await addMember(db, { communityId: community.id, userId, role: "participant", datesConfirmedAt: 1 });
+  });
 }
