@@ -16,6 +16,8 @@ export default defineConfig({
   plugins: [
     tailwindcss(),
     remix({
+      // Tests may sit beside the route they test; they are not routes.
+      ignoredRouteFiles: ["**/*.test.*"],
       future: {
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,
