@@ -10,6 +10,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { can } from "#app/features/auth/policy.ts";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
 import { unreadCount } from "#app/features/notifications/notifications.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
@@ -22,7 +23,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
   if (!user) return { user: null };
   return {
-    user: { displayName: user.displayName, email: user.email, role: user.role, unread: await unreadCount(getDb(), user.id) },
+    user: {
+      displayName: user.displayName,
+      email: user.email,
+      role: user.role,
+      canAdminister: can(user, "admin.manage"),
+      unread: await unreadCount(getDb(), user.id),
+    },
   };
 }
 

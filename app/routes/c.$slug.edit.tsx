@@ -1,12 +1,10 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { can } from "#app/features/auth/policy.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import {
   archiveCommunity,
-  assertAllowed,
-  getCommunityForActor,
+  getCommunityToManage,
   publishCommunity,
   updateCommunity,
 } from "#app/features/communities/communities.server.ts";
@@ -20,18 +18,12 @@ import { Button } from "#app/ui/button.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const view = await orRespond(
-    getCommunityForActor(getDb(), user, params.slug ?? "").then((v) => {
-      assertAllowed(user, "community.manage", v);
-      return v;
-    }),
-  );
+  const view = await orRespond(getCommunityToManage(getDb(), user, params.slug ?? ""));
   const { community } = view;
   return {
     slug: community.slug,
     name: community.name,
     phase: community.phase,
-    canManage: can(user, "community.manage", view),
     timeZones: timeZoneOptions(),
     defaults: {
       name: community.name,

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { changeMemberRole, getCommunityForActor, assertAllowed, listMembers, removeMember } from "#app/features/communities/communities.server.ts";
+import { changeMemberRole, getCommunityToManage, listMembers, removeMember } from "#app/features/communities/communities.server.ts";
 import { InviteFormSchema } from "#app/features/communities/invite-schema.ts";
 import {
   invitationFunnel,
@@ -27,8 +27,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const db = getDb();
   const slug = params.slug ?? "";
-  const view = await orRespond(getCommunityForActor(db, user, slug));
-  await orRespond(Promise.resolve().then(() => assertAllowed(user, "community.manage", view)));
+  const view = await orRespond(getCommunityToManage(db, user, slug));
   const zone = view.community.time_zone;
   const [members, invitations, funnel] = await Promise.all([
     listMembers(db, user, slug),

@@ -8,7 +8,7 @@ const ROLE_LABEL: Record<SessionUser["role"], string | null> = {
   admin: "Admin",
 };
 
-type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & { unread: number };
+type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & { unread: number; canAdminister: boolean };
 
 export function SiteHeader({ user }: { user: HeaderUser | null }) {
   return (
@@ -81,7 +81,7 @@ function UserMenu({ user }: { user: HeaderUser }) {
         <Link to="/account" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
           Your account
         </Link>
-        {user.role === "admin" ? (
+        {user.canAdminister ? (
           <Link to="/admin/outbox" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
             Outbox
           </Link>

@@ -44,6 +44,13 @@ export async function getCommunityForActor(db: Kysely<Database>, actor: Actor | 
   return view;
 }
 
+/** A community its moderators may change now; otherwise the policy's refusal (404 or 403). */
+export async function getCommunityToManage(db: Kysely<Database>, actor: Actor, slug: string): Promise<CommunityView> {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.manage", view);
+  return view;
+}
+
 function valuesFrom(input: CommunityForm) {
   const startsAt = fromLocalInput(input.startsAt, input.timeZone);
   const endsAt = fromLocalInput(input.endsAt, input.timeZone);
@@ -84,8 +91,7 @@ export async function updateCommunity(
   slug: string,
   input: Omit<CommunityForm, "slug">,
 ): Promise<{ datesChanged: boolean }> {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   const values = valuesFrom(input);
   const datesChanged = values.starts_at !== view.community.starts_at || values.ends_at !== view.community.ends_at;
   await db.transaction().execute(async (trx) => {
@@ -102,8 +108,7 @@ export async function updateCommunity(
 
 /** Publish a draft: members can see it and, once it opens, take part. */
 export async function publishCommunity(db: Kysely<Database>, actor: Actor, slug: string): Promise<void> {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   if (view.community.phase !== "draft") throw new Refusal(409, "This community is already published.");
   if (view.community.ends_at <= now()) throw new Refusal(400, "Its closing time has passed; change the dates before publishing.");
   await db.updateTable("communities").set({ published_at: now(), updated_at: now() }).where("id", "=", view.community.id).execute();
@@ -111,8 +116,7 @@ export async function publishCommunity(db: Kysely<Database>, actor: Actor, slug:
 
 /** Archive: no longer listed; direct links stay readable. */
 export async function archiveCommunity(db: Kysely<Database>, actor: Actor, slug: string): Promise<void> {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   await db.updateTable("communities").set({ archived_at: now(), updated_at: now() }).where("id", "=", view.community.id).execute();
 }
 
@@ -215,8 +219,7 @@ export function describeTimeBox(community: { phase: Phase; starts_at: number; en
 
 /** The member list for staff: names, emails, roles, where they came from, segments. */
 export async function listMembers(db: Kysely<Database>, actor: Actor, slug: string) {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   const rows = await db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
@@ -238,8 +241,7 @@ export async function listMembers(db: Kysely<Database>, actor: Actor, slug: stri
 }
 
 export async function changeMemberRole(db: Kysely<Database>, actor: Actor, slug: string, userId: string, role: CommunityRole): Promise<void> {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   const result = await db
     .updateTable("memberships")
     .set({ role })
@@ -250,8 +252,7 @@ export async function changeMemberRole(db: Kysely<Database>, actor: Actor, slug:
 }
 
 export async function removeMember(db: Kysely<Database>, actor: Actor, slug: string, userId: string): Promise<void> {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   await db.deleteFrom("memberships").where("community_id", "=", view.community.id).where("user_id", "=", userId).execute();
 }
 

@@ -14,7 +14,7 @@ import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { hashToken, newId, newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { EmailSchema } from "#app/features/auth/schemas.ts";
-import { addMember, assertAllowed, getCommunityForActor } from "./communities.server.ts";
+import { addMember, getCommunityToManage } from "./communities.server.ts";
 import { phaseOf } from "./phase.ts";
 
 export const INVITATION_LIFETIME_MS = 14 * DAY;
@@ -119,8 +119,7 @@ export async function inviteMembers(
   input: InviteInput,
   options: { siteOrigin: string },
 ): Promise<InviteReport & { outboxIds: string[] }> {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   const { community } = view;
   if (community.phase === "closed") throw new Refusal(409, "This community has closed; nobody can join it now.");
 
@@ -308,8 +307,7 @@ export async function acceptInvitation(
 }
 
 export async function revokeInvitation(db: Kysely<Database>, actor: Actor, slug: string, invitationId: string): Promise<void> {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   const result = await db
     .updateTable("invitations")
     .set({ revoked_at: now() })
@@ -329,8 +327,7 @@ export async function resendInvitation(
   invitationId: string,
   options: { siteOrigin: string },
 ): Promise<string> {
-  const view = await getCommunityForActor(db, actor, slug);
-  assertAllowed(actor, "community.manage", view);
+  const view = await getCommunityToManage(db, actor, slug);
   const { community } = view;
   if (community.phase === "closed") throw new Refusal(409, "This community has closed; nobody can join it now.");
   const invitation = await db
