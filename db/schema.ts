@@ -117,7 +117,7 @@ export interface AnnouncementsTable {
   created_at: number;
 }
 
-export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply";
+export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome";
 
 export interface NotificationsTable {
   id: string;
@@ -141,7 +141,21 @@ export interface ThreadsTable {
   reply_count: number;
   created_at: number;
   last_activity_at: number;
+  kind: ThreadKind;
+  /** A masked prompt shows participants others' replies only once they have replied. */
+  masked: 0 | 1;
+  /** When participants first see it: its creation, or a prompt's scheduled time. */
+  visible_from: number;
+  pinned_at: number | null;
+  locked_at: number | null;
+  edited_at: number | null;
+  removed: Removal | null;
+  removed_at: number | null;
 }
+
+export type ThreadKind = "discussion" | "prompt";
+/** Soft removal: by the post's author, or hidden by a moderator. */
+export type Removal = "author" | "moderator";
 
 export interface RepliesTable {
   id: string;
@@ -150,9 +164,41 @@ export interface RepliesTable {
   body_markdown: string;
   body_html: string;
   created_at: number;
+  edited_at: number | null;
+  removed: Removal | null;
+  removed_at: number | null;
+}
+
+export interface ThreadReadsTable {
+  user_id: string;
+  thread_id: string;
+  /** The key (created_at, id) of the last reply this member was shown. */
+  last_read_at: number;
+  last_read_id: string;
+}
+
+export type PostKind = "thread" | "reply";
+export type FlagReason = "spam" | "abusive" | "off-topic" | "personal-data" | "other";
+
+export interface FlagsTable {
+  id: string;
+  community_id: string;
+  thread_id: string;
+  post_kind: PostKind;
+  post_id: string;
+  post_author_id: string;
+  reporter_id: string;
+  reason: FlagReason;
+  note: string | null;
+  created_at: number;
+  resolved_at: number | null;
+  resolution: "hidden" | "kept" | null;
+  resolved_by: string | null;
 }
 
 export interface Database {
+  thread_reads: ThreadReadsTable;
+  flags: FlagsTable;
   threads: ThreadsTable;
   replies: RepliesTable;
   announcements: AnnouncementsTable;

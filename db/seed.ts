@@ -4,8 +4,10 @@ import type { DatabaseHandle } from "./client.ts";
 import type { Database, GlobalRole } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { addMember } from "#app/features/communities/communities.server.ts";
+import { editPost, flagPost, readThread, removeOwnPost, replyToThread, setThreadState, startThread } from "#app/features/discussions/discussions.server.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
-import { DAY, HOUR, now } from "#app/lib/clock.ts";
+import { DAY, HOUR, MINUTE, atTime, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 
@@ -152,33 +154,7 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
       });
     }
   }
-  // Conversations, written as they would have been over the past days.
-  const thread = async (slug: string, author: string, title: string, body: string, ageMs: number, replies: [string, string][]) => {
-    const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
-    const threadId = newId();
-    const created = at - ageMs;
-    await db
-      .insertInto("threads")
-      .values({ id: threadId, community_id: community.id, author_id: ids.get(author)!, title, body_markdown: body, body_html: renderMarkdown(body), reply_count: replies.length, created_at: created, last_activity_at: created + replies.length * HOUR })
-      .execute();
-    for (const [index, [replyAuthor, replyBody]] of replies.entries()) {
-      await db
-        .insertInto("replies")
-        .values({ id: newId(), thread_id: threadId, author_id: ids.get(replyAuthor)!, body_markdown: replyBody, body_html: renderMarkdown(replyBody), created_at: created + (index + 1) * HOUR })
-        .execute();
-    }
-  };
-  await thread("reporting-beta", "lena@customer.example", "We export every report to a spreadsheet", "Every Monday I export **all three** weekly reports and merge them by hand. A single combined view would save me an hour.", 3 * DAY, [
-    ["diego@customer.example", "Same here. We also need the numbers per region, which no report has."],
-    ["sam@customer.example", "Could you both say which columns you keep after merging? That tells the team what the combined view needs."],
-    ["lena@customer.example", "Account, region, monthly revenue and the change since last month. Everything else I delete."],
-  ]);
-  await thread("reporting-beta", "diego@customer.example", "Scheduled reports arrive in the wrong time zone", "Our scheduled report arrives at 3am local time. It should follow the time zone of the person receiving it.", 1 * DAY, [
-    ["maya@cohort.example", "Thanks Diego, that is a clear one. Does it happen for every schedule or only the weekly one?"],
-  ]);
-  await thread("integrations-council", "june@customer.example", "The calendar sync drops recurring events", "Recurring events only sync the first occurrence. We rely on them for every weekly meeting.", 40 * DAY, [
-    ["sam@customer.example", "We see the same with the Outlook connector."],
-  ]);
+  await seedConversations(db, ids, at);
 
   // Invitations waiting to be accepted, readable at /admin/outbox.
   await inviteMembers(
@@ -195,6 +171,94 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
     { siteOrigin: options.siteOrigin ?? "http://localhost:3000" },
   );
   return DEMO_ACCOUNTS;
+}
+
+/**
+ * Conversations written through the same use cases members use, as they would have been over
+ * the past days: prompts (one masked, one scheduled for tomorrow, one pinned), threads with
+ * replies, an edit, a removal, a locked thread, a flagged post waiting in the moderation
+ * queue, and read state so the thread list shows unread markers.
+ */
+async function seedConversations(db: Kysely<Database>, ids: Map<string, string>, at: number): Promise<void> {
+  const actor = (email: string): Actor => {
+    const account = DEMO_ACCOUNTS.find((a) => a.email === email)!;
+    return { id: ids.get(email)!, role: account.role };
+  };
+  const [maya, sam, lena, diego, june] = ["maya@cohort.example", "sam@customer.example", "lena@customer.example", "diego@customer.example", "june@customer.example"].map(actor) as [Actor, Actor, Actor, Actor, Actor];
+  let clock = at;
+  /** Write as `who`, `ago` before the seed's "now"; successive writes stay a few minutes apart. */
+  const when = <T>(ago: number, work: () => Promise<T>) => {
+    clock = Math.max(at - ago, clock + 7 * MINUTE);
+    return atTime(clock, work);
+  };
+  const thread = (ago: number, who: Actor, slug: string, title: string, body: string, prompt?: { masked: boolean; appearsAt: string | null }) =>
+    when(ago, () => startThread(db, who, slug, { title, body, prompt })).then(({ threadId }) => threadId);
+  const reply = (ago: number, who: Actor, slug: string, threadId: string, body: string) =>
+    when(ago, () => replyToThread(db, who, slug, threadId, { body })).then(({ replyId }) => replyId);
+
+  // The closed community: read only now.
+  clock = at - 45 * DAY;
+  const council = "integrations-council";
+  const sync = await thread(40 * DAY, june, council, "The calendar sync drops recurring events", "Recurring events only sync the first occurrence. We rely on them for every weekly meeting.");
+  await reply(40 * DAY - HOUR, sam, council, sync, "We see the same with the Outlook connector.");
+  await reply(39 * DAY, diego, council, sync, "And with Google Calendar when the series was created on a phone.");
+
+  const beta = "reporting-beta";
+  clock = at - 5 * DAY;
+  const routine = await thread(
+    4 * DAY + 20 * HOUR,
+    maya,
+    beta,
+    "Day 1: walk us through your Monday reporting routine",
+    "Welcome, everyone! To start, tell us **step by step** what you do with reports on a Monday morning: which ones you open, what you copy where, and what you wish happened on its own.",
+    { masked: false, appearsAt: null },
+  );
+  await reply(4 * DAY + 18 * HOUR, lena, beta, routine, "1. Open the weekly revenue report.\n2. Export it, and the two regional ones.\n3. Merge them in a spreadsheet.\n\nStep 3 takes most of the hour.");
+  await reply(4 * DAY + 12 * HOUR, diego, beta, routine, "I only look at the pipeline dashboard, but I check it on my phone on the train, where the charts do not fit the screen.");
+  await reply(4 * DAY + 10 * HOUR, sam, beta, routine, "Same routine as Lena, plus I forward a PDF to our CFO, who never logs in.");
+  await when(4 * DAY, () => setThreadState(db, maya, beta, routine, { pinned: true }));
+
+  const exports = await thread(3 * DAY, lena, beta, "We export every report to a spreadsheet", "Every Monday I export **all three** weekly reports and merge them by hand. A single combined view would save me an hour.");
+  await reply(3 * DAY - HOUR, diego, beta, exports, "Same here. We also need the numbers per region, which no report has.");
+  await reply(3 * DAY - 2 * HOUR, sam, beta, exports, "Could you both say which columns you keep after merging? That tells the team what the combined view needs.");
+  // Sam has read this far; what follows shows as new to him.
+  await when(3 * DAY - 2 * HOUR + 5 * MINUTE, () => readThread(db, sam, beta, exports));
+  const columns = await reply(3 * DAY - 3 * HOUR, lena, beta, exports, "Account, region, monthly revenue and the change since last month. Everything else I delete.");
+  await when(3 * DAY - 3 * HOUR + 30 * MINUTE, () =>
+    editPost(db, lena, beta, exports, { kind: "reply", id: columns }, { body: "Account, region, monthly revenue and the change since last month. Everything else I delete.\n\n_Edit: and the account owner, for follow-ups._" }),
+  );
+  const oops = await reply(2 * DAY + 6 * HOUR, diego, beta, exports, "Posted this in the wrong thread, sorry.");
+  await when(2 * DAY + 5 * HOUR, () => removeOwnPost(db, diego, beta, exports, { kind: "reply", id: oops }));
+
+  const keep = await thread(
+    2 * DAY,
+    maya,
+    beta,
+    "If you could keep only one report, which would it be?",
+    "Before you read anyone else's answer: if every report but **one** disappeared tomorrow, which one would you keep, and what would you do without the others?\n\n_This prompt is masked: you will see the other answers once you have posted yours._",
+    { masked: true, appearsAt: null },
+  );
+  await reply(2 * DAY - 3 * HOUR, diego, beta, keep, "The pipeline dashboard. Everything else I can ask finance for.");
+  await reply(2 * DAY - 4 * HOUR, sam, beta, keep, "The weekly revenue report, because it is what our CFO reads.");
+
+  const zones = await thread(1 * DAY, diego, beta, "Scheduled reports arrive in the wrong time zone", "Our scheduled report arrives at 3am local time. It should follow the time zone of the person receiving it.");
+  await reply(1 * DAY - HOUR, maya, beta, zones, "Thanks Diego, that is a clear one. Does it happen for every schedule or only the weekly one?");
+  const rant = await reply(1 * DAY - 2 * HOUR, diego, beta, zones, "Every schedule. Honestly, whoever built the scheduler should be ashamed. Ring me on +49 170 5550123 and I will tell you what I really think.");
+  await when(1 * DAY - 90 * MINUTE, () => flagPost(db, lena, beta, zones, { kind: "reply", id: rant }, { reason: "personal-data", note: "A phone number in a post everyone can read, and a bit harsh." }));
+
+  const pdf = await thread(20 * HOUR, maya, beta, "Known issue: PDF exports cut off wide tables", "Thanks to everyone who reported it. A fix ships on Thursday; we will post in this thread when it is live.");
+  await reply(19 * HOUR, sam, beta, pdf, "Thank you! That is the one our CFO kept asking about.");
+  await when(18 * HOUR, () => setThreadState(db, maya, beta, pdf, { locked: true }));
+
+  // Appears tomorrow morning: moderators and the leader see it now, participants from then.
+  const tomorrow = new Date(at + DAY).toISOString().slice(0, 10);
+  await when(HOUR, () =>
+    startThread(db, sam, beta, {
+      title: "Show us a report you are proud of",
+      body: "Share a screenshot (with the numbers blurred) of a report you built yourself, and tell us what it answers that ours do not.",
+      prompt: { masked: false, appearsAt: `${tomorrow}T09:00` },
+    }),
+  );
 }
 
 /** Delete every row of every table (not the migrations' own), for `npm run db:seed`. */

@@ -32,3 +32,14 @@ export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+
+/** Do some work as if it were a given moment (the demo seed writes its history this way), then put the clock back. */
+export async function atTime<T>(at: number, work: () => Promise<T>): Promise<T> {
+  const saved = { fixedAt, offsetMs };
+  fixedAt = at;
+  try {
+    return await work();
+  } finally {
+    ({ fixedAt, offsetMs } = saved);
+  }
+}

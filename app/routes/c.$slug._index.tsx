@@ -1,16 +1,18 @@
-import { data as respond, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can, decide } from "#app/features/auth/policy.ts";
-import { listThreads, startThread } from "#app/features/discussions/discussions.server.ts";
+import { formatCursor, listThreads, parseCursor, startThread } from "#app/features/discussions/discussions.server.ts";
+import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
 import { ThreadSchema } from "#app/features/discussions/schemas.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { now } from "#app/lib/clock.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { describeTimeBox, getCommunityForActor, leaveCommunity, listAnnouncements } from "#app/features/communities/communities.server.ts";
 import { PhaseBadge, PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
-import { formatDayInZone } from "#app/lib/dates.ts";
+import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { orRespond, Refusal } from "#app/lib/refusal.ts";
+import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { orRespond } from "#app/lib/refusal.ts";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -18,19 +20,29 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const view = await orRespond(getCommunityForActor(getDb(), user, params.slug ?? ""));
   const { community } = view;
   const url = new URL(request.url);
-  const afterAt = Number(url.searchParams.get("afterAt"));
-  const afterId = url.searchParams.get("afterId");
-  const [announcements, { threads, hasMore }] = await Promise.all([
-    listAnnouncements(getDb(), community.id),
-    listThreads(getDb(), community.id, afterAt && afterId ? { at: afterAt, id: afterId } : undefined),
-  ]);
+  const [announcements, list] = await Promise.all([listAnnouncements(getDb(), community.id), listThreads(getDb(), user, view, parseCursor(url.searchParams.get("after")))]);
   const participate = decide(user, "community.participate", view);
   const at = now();
-  const last = threads.at(-1);
+  const shown = (t: (typeof list.threads)[number]) => ({
+    id: t.id,
+    title: t.title,
+    author: t.author,
+    replies: t.reply_count,
+    activity: formatRelative(Math.min(t.last_activity_at, at), at),
+    unread: t.unread,
+    kind: t.kind,
+    masked: t.masked === 1,
+    pinned: t.pinned_at !== null,
+    locked: t.locked_at !== null,
+    scheduledFor: t.scheduled ? formatInZone(t.visible_from, community.time_zone) : null,
+  });
   return {
-    threads: threads.map((t) => ({ id: t.id, title: t.title, author: t.author, replies: t.reply_count, activity: formatRelative(t.last_activity_at, at) })),
-    nextPage: hasMore && last ? `?afterAt=${last.last_activity_at}&afterId=${last.id}` : null,
+    pinned: list.pinned.map(shown),
+    threads: list.threads.map(shown),
+    nextPage: list.next ? `?after=${formatCursor(list.next)}` : null,
     canPost: participate.allowed,
+    canPrompt: can(user, "discussion.lead", view),
+    timeZone: community.time_zone,
     whyNot: participate.allowed ? null : participate.message,
     announcements: announcements.map((a) => ({ id: a.id, body: a.body, when: formatDayInZone(a.created_at, community.time_zone) })),
     slug: community.slug,
@@ -53,16 +65,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return redirect("/");
   }
   const parsed = ThreadSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return respond({ error: parsed.error.issues.map((i) => i.message).join(" ") }, { status: 400 });
-  try {
-    const { threadId } = await startThread(getDb(), user, slug, parsed.data);
-    return redirect(`/c/${slug}/t/${threadId}`);
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    if (error.status === 404) throw new Response(error.message, { status: 404 });
-    const headers: HeadersInit = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {};
-    return respond({ error: error.message }, { status: error.status, headers });
-  }
+  if (!parsed.success) return invalidForm(parsed.error.issues);
+  const { title, body, prompt, masked, appearsAt } = parsed.data;
+  return formAction(startThread(getDb(), user, slug, { title, body, prompt: prompt ? { masked, appearsAt } : undefined }), ({ threadId }) =>
+    redirect(`/c/${slug}/t/${threadId}`),
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name} · Cohort` : "Cohort" }];
@@ -84,6 +91,9 @@ export default function CommunityPage() {
             </Link>
             <Link to={`/c/${data.slug}/edit`} className={buttonClass("secondary")}>
               Edit community
+            </Link>
+            <Link to={`/moderation?community=${data.slug}`} className={buttonClass("secondary")}>
+              Moderation
             </Link>
           </div>
         ) : null}
@@ -129,19 +139,12 @@ function Discussions() {
   return (
     <section aria-labelledby="discussions-heading" className="space-y-4">
       <h2 id="discussions-heading" className="text-xl font-bold">Discussions</h2>
-      {data.threads.length === 0 ? (
+      {data.threads.length + data.pinned.length === 0 ? (
         <p className="text-slate-600">No threads yet.{data.canPost ? " Start the first one below." : ""}</p>
       ) : (
         <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          {data.threads.map((thread) => (
-            <li key={thread.id} className="flex flex-wrap items-baseline justify-between gap-2 px-5 py-3">
-              <Link to={`/c/${data.slug}/t/${thread.id}`} className="font-medium text-slate-900">
-                {thread.title}
-              </Link>
-              <span className="text-xs text-slate-500">
-                {thread.author} · {thread.replies} {thread.replies === 1 ? "reply" : "replies"} · {thread.activity}
-              </span>
-            </li>
+          {[...data.pinned, ...data.threads].map((thread) => (
+            <ThreadRow key={thread.id} thread={thread} slug={data.slug} />
           ))}
         </ul>
       )}
@@ -161,11 +164,58 @@ function Discussions() {
             <textarea id="thread-body" name="body" required rows={5} maxLength={20000} aria-describedby="thread-body-hint" className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />
             <p id="thread-body-hint" className="text-sm text-slate-500">Markdown works: **bold**, _italic_, lists and links.</p>
           </div>
+          {data.canPrompt ? <PromptOptions timeZone={data.timeZone} /> : null}
           <Button>Post thread</Button>
         </Form>
       ) : data.whyNot && data.membershipRole ? (
         <p className="text-sm text-slate-600">{data.whyNot}</p>
       ) : null}
     </section>
+  );
+}
+
+type ThreadItem = ReturnType<typeof useLoaderData<typeof loader>>["threads"][number];
+
+function ThreadRow({ thread, slug }: { thread: ThreadItem; slug: string }) {
+  const unread = thread.unread === "never-opened" ? "New" : thread.unread > 0 ? `${thread.unread > 99 ? "99+" : thread.unread} new` : null;
+  return (
+    <li className={`flex flex-wrap items-baseline justify-between gap-2 px-5 py-3 ${thread.kind === "prompt" ? "border-l-4 border-brand-500 bg-brand-50/50" : ""}`}>
+      <span className="flex flex-wrap items-baseline gap-2">
+        <ThreadBadges thread={thread} />
+        <Link to={`/c/${slug}/t/${thread.id}`} className={`text-slate-900 ${unread ? "font-semibold" : "font-normal"}`}>
+          {thread.title}
+        </Link>
+        {unread ? (
+          <span className="rounded bg-brand-100 px-1.5 py-0.5 text-xs font-semibold text-brand-700">
+            {unread}
+            <span className="sr-only"> (unread)</span>
+          </span>
+        ) : null}
+      </span>
+      <span className="text-xs text-slate-500">
+        {thread.author} · {thread.replies} {thread.replies === 1 ? "reply" : "replies"} · {thread.activity}
+      </span>
+    </li>
+  );
+}
+
+/** For moderators and leaders: post the thread as a research prompt, masked and scheduled if they like. */
+function PromptOptions({ timeZone }: { timeZone: string }) {
+  return (
+    <fieldset className="space-y-2 rounded-md bg-brand-50 p-4 ring-1 ring-brand-200">
+      <legend className="sr-only">Research prompt</legend>
+      <label className="flex items-center gap-2 text-sm font-medium">
+        <input type="checkbox" name="prompt" /> Post as a research prompt (stands out, and every member is notified)
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="masked" /> Masked: participants see others&apos; answers only after posting their own
+      </label>
+      <div className="space-y-1">
+        <label htmlFor="prompt-appears" className="block text-sm">
+          Appears at (optional, {timeZone}; inside the community&apos;s dates)
+        </label>
+        <input id="prompt-appears" type="datetime-local" name="appearsAt" className="rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300" />
+      </div>
+    </fieldset>
   );
 }

@@ -1,57 +1,127 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { decide } from "#app/features/auth/policy.ts";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { readThread, replyToThread } from "#app/features/discussions/discussions.server.ts";
-import { ReplySchema } from "#app/features/discussions/schemas.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
+import {
+  editPost,
+  flagPost,
+  formatCursor,
+  moderatePost,
+  parseCursor,
+  postSource,
+  readThread,
+  removeOwnPost,
+  replyToThread,
+  setThreadState,
+  type ReplyWindow,
+  type ShownPost,
+} from "#app/features/discussions/discussions.server.ts";
+import { parsePostParam, ThreadActionSchema, type ThreadAction } from "#app/features/discussions/schemas.ts";
+import { quoteMarkdown } from "#app/features/discussions/quote.ts";
+import { PostCard, postAnchor, type PostView } from "#app/features/discussions/post-card.tsx";
+import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
 import { PhaseBanner } from "#app/features/communities/time-box.tsx";
 import { describeTimeBox } from "#app/features/communities/communities.server.ts";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { orRespond, Refusal } from "#app/lib/refusal.ts";
+import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { orRespond } from "#app/lib/refusal.ts";
 import { Button } from "#app/ui/button.tsx";
+
+function windowFrom(url: URL): ReplyWindow {
+  const after = parseCursor(url.searchParams.get("after"));
+  const before = parseCursor(url.searchParams.get("before"));
+  const from = parseCursor(url.searchParams.get("from"));
+  return after ? { after } : before ? { before } : from ? { from } : "resume";
+}
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
+  const slug = params.slug ?? "";
+  const threadId = params.threadId ?? "";
   const url = new URL(request.url);
-  const afterAt = Number(url.searchParams.get("afterAt"));
-  const afterId = url.searchParams.get("afterId");
-  const { view, thread, replies, hasMore } = await orRespond(
-    readThread(getDb(), user, params.slug ?? "", params.threadId ?? "", afterAt && afterId ? { at: afterAt, id: afterId } : undefined),
-  );
+  const page = await orRespond(readThread(getDb(), user, slug, threadId, windowFrom(url)));
+  const { view, thread } = page;
   const zone = view.community.time_zone;
-  const participate = decide(user, "community.participate", view);
-  const last = replies.at(-1);
+  const shown = (post: ShownPost): PostView => ({
+    ...post,
+    when: formatInZone(post.createdAt, zone),
+    edited: post.editedAt ? formatInZone(post.editedAt, zone) : null,
+  });
+  const opening = shown(page.opening);
+  const replies = page.replies.map(shown);
+
+  // ?edit= opens the reader's own post for editing; ?quote= starts a reply quoting a post; ?flag= asks why.
+  const editing = parsePostParam(url.searchParams.get("edit"));
+  const editable = editing && [opening, ...replies].find((p) => p.kind === editing.kind && p.id === editing.id && p.canChange);
+  const quoting = parsePostParam(url.searchParams.get("quote"));
+  const [editSource, quoteSource] = await Promise.all([
+    editable ? postSource(getDb(), user, slug, threadId, editing) : undefined,
+    quoting ? postSource(getDb(), user, slug, threadId, quoting) : undefined,
+  ]);
   return {
     slug: view.community.slug,
     communityName: view.community.name,
     box: describeTimeBox(view.community),
     closedOn: formatDayInZone(view.community.ends_at, zone),
-    thread: { id: thread.id, title: thread.title, author: thread.author, bodyHtml: thread.body_html, when: formatInZone(thread.created_at, zone), replyCount: thread.reply_count },
-    replies: replies.map((r) => ({ id: r.id, author: r.author, bodyHtml: r.body_html, when: formatInZone(r.created_at, zone) })),
-    nextPage: hasMore && last ? `?afterAt=${last.created_at}&afterId=${last.id}` : null,
-    canReply: participate.allowed,
-    whyNot: participate.allowed ? null : participate.message,
+    thread: {
+      id: thread.id,
+      title: thread.title,
+      kind: thread.kind,
+      masked: thread.masked === 1,
+      pinned: thread.pinned_at !== null,
+      locked: thread.locked_at !== null,
+      scheduledFor: thread.scheduled ? formatInZone(thread.visible_from, zone) : null,
+      replyCount: thread.reply_count,
+    },
+    opening,
+    replies,
+    maskedUntilAnswered: page.masked,
+    earlier: page.earlier ? `?before=${formatCursor({ at: page.earlier.created_at, id: page.earlier.id })}` : null,
+    later: page.later ? `?after=${formatCursor({ at: page.later.created_at, id: page.later.id })}` : null,
+    firstUnread: replies.find((reply) => reply.unread)?.id ?? null,
+    can: page.can,
+    replyRefusal: page.replyRefusal,
+    editing: editable && editSource ? { kind: editable.kind, id: editable.id, markdown: editSource.markdown, title: editable.kind === "thread" ? thread.title : undefined } : null,
+    flagging: parsePostParam(url.searchParams.get("flag")) ?? null,
+    quote: quoteSource ? quoteMarkdown(quoteSource.author, quoteSource.markdown) : "",
   };
+}
+
+function perform(user: Actor, slug: string, threadId: string, action: ThreadAction): Promise<string | undefined> {
+  const db = getDb();
+  switch (action.intent) {
+    case "reply":
+      return replyToThread(db, user, slug, threadId, action).then(({ replyId }) => `#reply-${replyId}`);
+    case "edit":
+      return editPost(db, user, slug, threadId, action, action).then(() => `#${postAnchor(action)}`);
+    case "remove":
+      return removeOwnPost(db, user, slug, threadId, action).then(() => `#${postAnchor(action)}`);
+    case "flag":
+      return flagPost(db, user, slug, threadId, action, action).then(() => `?flagged=1#${postAnchor(action)}`);
+    case "hide":
+    case "restore":
+    case "keep":
+      return moderatePost(db, user, slug, threadId, action, action.intent).then(() => `#${postAnchor(action)}`);
+    case "pin":
+    case "unpin":
+      return setThreadState(db, user, slug, threadId, { pinned: action.intent === "pin" }).then(() => undefined);
+    case "lock":
+    case "unlock":
+      return setThreadState(db, user, slug, threadId, { locked: action.intent === "lock" }).then(() => undefined);
+  }
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
   const threadId = params.threadId ?? "";
-  const parsed = ReplySchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ error: parsed.error.issues.map((i) => i.message).join(" ") }, { status: 400 });
-  try {
-    await replyToThread(getDb(), user, slug, threadId, parsed.data);
-    // Without JavaScript this shows the page with the reply; with it, Remix follows the
-    // redirect in place and revalidates, so the page does not reload.
-    return redirect(`/c/${slug}/t/${threadId}#reply-form`);
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    if (error.status === 404) throw new Response(error.message, { status: 404 });
-    const headers: HeadersInit = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {};
-    return data({ error: error.message }, { status: error.status, headers });
-  }
+  const parsed = ThreadActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return invalidForm(parsed.error.issues);
+  // Post/redirect/get: without JavaScript the browser shows the page again; with it, Remix
+  // follows the redirect in place and revalidates, so the page never reloads.
+  return formAction(perform(user, slug, threadId, parsed.data), (target) => redirect(`/c/${slug}/t/${threadId}${target ?? ""}`));
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.thread.title} · ${data.communityName} · Cohort` : "Cohort" }];
@@ -60,49 +130,156 @@ export default function ThreadPage() {
   const page = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const submitting = navigation.state === "submitting";
+  const location = useLocation();
+  const replyBox = useRef<HTMLTextAreaElement>(null);
+  const pendingReply = navigation.state === "submitting" && navigation.formData?.get("intent") === "reply" ? String(navigation.formData.get("body") ?? "") : null;
+  const flagged = new URLSearchParams(location.search).has("flagged");
+
+  // Open at the first unread reply (the page already starts there; this brings it into view).
+  useEffect(() => {
+    if (!location.hash && page.firstUnread) document.getElementById(`reply-${page.firstUnread}`)?.scrollIntoView({ block: "start" });
+    // Only when a page of the thread first shows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [page.thread.id, page.earlier]);
+
+  /** With JavaScript, "Quote" quotes the passage selected in that post, or the whole post, without leaving the page. */
+  function quote(event: React.MouseEvent<HTMLAnchorElement>, post: PostView) {
+    const box = replyBox.current;
+    const body = document.querySelector(`[data-post="${post.kind}:${post.id}"] [data-post-body]`);
+    const selection = window.getSelection();
+    const selected = selection && body && !selection.isCollapsed && body.contains(selection.anchorNode) ? selection.toString() : "";
+    if (!box || !selected) return; // no selection: follow the link and quote the whole post
+    event.preventDefault();
+    box.value = `${box.value}${box.value ? "\n\n" : ""}${quoteMarkdown(post.author, selected)}`;
+    box.focus();
+    box.scrollIntoView({ block: "center" });
+  }
+
+  const postMode = (post: PostView) =>
+    page.editing?.kind === post.kind && page.editing.id === post.id ? "edit" : page.flagging?.kind === post.kind && page.flagging.id === post.id && post.canFlag ? "flag" : "read";
+  const canQuote = page.replyRefusal === null && !page.maskedUntilAnswered;
+
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <Link to={`/c/${page.slug}`} className="text-sm">
         ← {page.communityName}
       </Link>
       <PhaseBanner box={page.box} closedOn={page.closedOn} />
-      <article className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h1 className="text-2xl font-bold tracking-tight">{page.thread.title}</h1>
-        <p className="mt-1 text-sm text-slate-500">
-          {page.thread.author} · {page.thread.when}
+      {actionData && "error" in actionData ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+          {actionData.error}
         </p>
-        {/* Rendered from Markdown with raw HTML disabled when it was written. */}
-        <div className="prose-cohort mt-4" dangerouslySetInnerHTML={{ __html: page.thread.bodyHtml }} />
+      ) : null}
+      {flagged ? (
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
+          Thank you. The moderators will look at that post; you will hear what they decide.
+        </p>
+      ) : null}
+      <article className={page.thread.kind === "prompt" ? "rounded-xl bg-brand-50 p-1 ring-2 ring-brand-300" : ""}>
+        <PostCard
+          post={page.opening}
+          mode={postMode(page.opening)}
+          source={page.editing?.kind === "thread" ? page.editing : undefined}
+          canQuote={canQuote}
+          canModerate={page.can.moderate}
+          onQuote={quote}
+          heading={
+            <div className="mb-2 space-y-2">
+              <ThreadBadges thread={page.thread} />
+              <h1 className="text-2xl font-bold tracking-tight">{page.thread.title}</h1>
+            </div>
+          }
+        />
       </article>
+      {page.can.lead ? <LeadTools /> : null}
       <section aria-labelledby="replies-heading" className="space-y-3">
         <h2 id="replies-heading" className="text-lg font-semibold">
           {page.thread.replyCount} {page.thread.replyCount === 1 ? "reply" : "replies"}
         </h2>
+        {page.maskedUntilAnswered ? (
+          <p role="status" className="rounded-lg border border-brand-200 bg-brand-50 p-4 text-sm text-brand-900">
+            This prompt is masked so that everyone answers in their own words: you will see the other answers once you have posted yours.
+          </p>
+        ) : null}
+        {page.earlier ? (
+          <Link to={page.earlier} className="block text-sm">
+            ↑ Earlier replies
+          </Link>
+        ) : null}
         <ol className="space-y-3">
           {page.replies.map((reply) => (
-            <li key={reply.id} id={`reply-${reply.id}`} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-              <p className="text-sm text-slate-500">
-                <span className="font-medium text-slate-800">{reply.author}</span> · {reply.when}
-              </p>
-              <div className="prose-cohort mt-2" dangerouslySetInnerHTML={{ __html: reply.bodyHtml }} />
+            <li key={reply.id}>
+              {reply.id === page.firstUnread ? (
+                <p id="first-unread" className="mb-3 flex items-center gap-3 text-xs font-semibold uppercase tracking-wide text-brand-700">
+                  <span className="h-px flex-1 bg-brand-300" /> New since your last visit <span className="h-px flex-1 bg-brand-300" />
+                </p>
+              ) : null}
+              <PostCard
+                post={reply}
+                mode={postMode(reply)}
+                source={page.editing?.kind === "reply" && page.editing.id === reply.id ? page.editing : undefined}
+                canQuote={canQuote}
+                canModerate={page.can.moderate}
+                onQuote={quote}
+              />
             </li>
           ))}
-        </ol>
-        {page.nextPage ? <Link to={page.nextPage}>Later replies</Link> : null}
-      </section>
-      {page.canReply ? (
-        <Form method="post" key={page.thread.replyCount} id="reply-form" className="space-y-3 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-          {actionData?.error ? (
-            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{actionData.error}</p>
+          {pendingReply ? (
+            <li aria-live="polite" className="rounded-lg bg-white p-5 opacity-70 shadow-sm ring-1 ring-slate-200">
+              <p className="text-sm text-slate-500">Posting your reply…</p>
+              <p className="mt-2 whitespace-pre-wrap text-slate-800">{pendingReply}</p>
+            </li>
           ) : null}
-          <label htmlFor="reply-body" className="block text-sm font-medium">Your reply</label>
-          <textarea id="reply-body" name="body" required rows={4} maxLength={20000} className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />
-          <Button disabled={submitting}>{submitting ? "Posting…" : "Post reply"}</Button>
+        </ol>
+        {page.later ? (
+          <Link to={page.later} className="block text-sm">
+            Later replies ↓
+          </Link>
+        ) : null}
+      </section>
+      {page.replyRefusal === null ? (
+        <Form method="post" key={page.thread.replyCount} id="reply-form" preventScrollReset className="space-y-3 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+          <input type="hidden" name="intent" value="reply" />
+          <label htmlFor="reply-body" className="block text-sm font-medium">
+            {page.maskedUntilAnswered ? "Your answer" : "Your reply"}
+          </label>
+          <textarea
+            ref={replyBox}
+            id="reply-body"
+            name="body"
+            required
+            rows={5}
+            maxLength={20000}
+            defaultValue={page.quote}
+            aria-describedby="reply-hint"
+            className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
+          />
+          <p id="reply-hint" className="text-sm text-slate-500">
+            Markdown works. To quote part of a post, select it and press Quote.
+          </p>
+          <Button disabled={pendingReply !== null}>{pendingReply !== null ? "Posting…" : page.maskedUntilAnswered ? "Post my answer" : "Post reply"}</Button>
         </Form>
-      ) : page.whyNot ? (
-        <p role="status" className="text-sm text-slate-600">{page.whyNot}</p>
-      ) : null}
+      ) : (
+        <p role="status" className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-700">
+          {page.replyRefusal}
+        </p>
+      )}
     </main>
+  );
+}
+
+/** Pin and lock: for moderators and the community's discussion leaders. */
+function LeadTools() {
+  const { thread } = useLoaderData<typeof loader>();
+  return (
+    <Form method="post" replace className="flex flex-wrap items-center gap-2 rounded-lg bg-slate-100 px-4 py-2 text-sm">
+      <span className="mr-auto font-medium text-slate-700">Lead this thread</span>
+      <Button variant="secondary" name="intent" value={thread.pinned ? "unpin" : "pin"} className="px-3 py-1">
+        {thread.pinned ? "Unpin" : "Pin to top"}
+      </Button>
+      <Button variant="secondary" name="intent" value={thread.locked ? "unlock" : "lock"} className="px-3 py-1">
+        {thread.locked ? "Unlock" : "Lock"}
+      </Button>
+    </Form>
   );
 }

@@ -8,7 +8,7 @@ const ROLE_LABEL: Record<SessionUser["role"], string | null> = {
   admin: "Admin",
 };
 
-type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & { unread: number; canAdminister: boolean };
+type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & { unread: number; canAdminister: boolean; openFlags: number | null };
 
 export function SiteHeader({ user }: { user: HeaderUser | null }) {
   return (
@@ -20,6 +20,17 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
         </Link>
         {user ? (
           <div className="flex items-center gap-2">
+            {user.openFlags !== null ? (
+              <Link to="/moderation" className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline">
+                Moderation
+                {user.openFlags ? (
+                  <span className="ml-1 rounded-full bg-amber-100 px-1.5 text-xs font-bold text-amber-800">
+                    {user.openFlags}
+                    <span className="sr-only"> flagged</span>
+                  </span>
+                ) : null}
+              </Link>
+            ) : null}
             <Link
               to="/notifications"
               className="relative flex items-center rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline"

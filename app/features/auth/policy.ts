@@ -43,6 +43,27 @@ interface Resources {
   "community.manage": CommunityContext;
   /** Write in a community: post, reply, submit ideas, vote. */
   "community.participate": CommunityContext;
+  /** Lead discussions: post research prompts (and schedule them), pin and lock threads, see masked replies. */
+  "discussion.lead": CommunityContext;
+  /** Moderate: see the flag queue and hidden posts, hide and restore posts. */
+  "discussion.moderate": CommunityContext;
+  /** See everything in the discussions: scheduled prompts before they appear, masked replies, any phase. */
+  "discussion.see-all": CommunityContext;
+  /** Open the moderation queue: moderators and admins, or moderators of some community. */
+  "moderation.view": { moderatesSomeCommunity: boolean };
+  /** Reply in a thread: taking part, and the thread is not locked (leaders still may). */
+  "thread.reply": CommunityContext & { thread: { locked: boolean } };
+  /** Edit or remove one's own post while taking part; not in a locked thread, not once removed. */
+  "post.change": CommunityContext & { post: PostFacts };
+  /** Flag someone else's post for the moderators. */
+  "post.flag": CommunityContext & { post: PostFacts };
+}
+
+/** What the policy needs to know about a thread opener or reply. */
+export interface PostFacts {
+  authorId: string;
+  threadLocked: boolean;
+  removed: boolean;
 }
 
 export type Action = keyof Resources;
@@ -111,7 +132,60 @@ const rules: { [A in Action]: Rule<A> } = {
         return forbid("This community is archived; it is read only.");
     }
   },
+
+  "discussion.lead": (actor, context) => {
+    const participate = rules["community.participate"](actor, context);
+    if (!participate.allowed) return participate;
+    return when(leadsDiscussions(actor, context), forbid("Only moderators and discussion leaders can do this."));
+  },
+
+  // Staff always see all; leaders see what they lead.
+  "discussion.see-all": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    return when(isStaff(actor) || leadsDiscussions(actor, context), forbid());
+  },
+
+  "moderation.view": (actor, { moderatesSomeCommunity }) =>
+    when(actor.role === "moderator" || actor.role === "admin" || moderatesSomeCommunity, forbid("Only moderators see the moderation queue.")),
+
+  "discussion.moderate": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    if (!runsCommunity(actor, context)) return forbid("Only the community's moderators can do this.");
+    // Moderation goes on after a community closes; an archived one is frozen.
+    return when(context.community.phase !== "archived", forbid("This community is archived; it is read only."));
+  },
+
+  "thread.reply": (actor, context) => {
+    const participate = rules["community.participate"](actor, context);
+    if (!participate.allowed) return participate;
+    return when(!context.thread.locked || leadsDiscussions(actor, context), forbid("This thread is locked; it takes no new replies."));
+  },
+
+  "post.change": (actor, context) => {
+    if (context.post.authorId !== actor.id) return forbid("Only its author can change a post.");
+    if (context.post.removed) return forbid("This post was removed; it can no longer be changed.");
+    const participate = rules["community.participate"](actor, context);
+    if (!participate.allowed) return participate;
+    return when(!context.post.threadLocked || leadsDiscussions(actor, context), forbid("This thread is locked; its posts can no longer be changed."));
+  },
+
+  "post.flag": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    if (context.post.authorId === actor.id) return forbid("You cannot flag your own post.");
+    if (context.post.removed) return forbid("This post has already been removed.");
+    // Moderators do not flag: they hide.
+    if (runsCommunity(actor, context)) return forbid("Moderators hide posts rather than flag them.");
+    return when(context.membership !== null || isStaff(actor), forbid("Join this community to flag posts."));
+  },
 };
+
+/** Leads a community's discussions: whoever runs it, or a member made discussion leader there. */
+function leadsDiscussions(actor: Actor, context: CommunityContext): boolean {
+  return runsCommunity(actor, context) || context.membership?.role === "leader";
+}
 
 /** The policy's full answer: allowed, or refused with a status and a reason. */
 export function decide<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): Decision {

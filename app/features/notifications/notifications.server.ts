@@ -8,19 +8,23 @@ export interface NotificationInput {
   title: string;
   body?: string | null;
   link?: string | null;
+  /** When it reaches the person: now, or later (a scheduled prompt's appearance). */
+  at?: number;
 }
+
+// Notifications dated in the future (a scheduled prompt) stay out of sight until then.
 
 /** Notify one person. */
 export async function notify(db: Kysely<Database>, userId: string, input: NotificationInput): Promise<void> {
   await db
     .insertInto("notifications")
-    .values({ id: newId(), user_id: userId, kind: input.kind, title: input.title, body: input.body ?? null, link: input.link ?? null, created_at: now(), read_at: null })
+    .values({ id: newId(), user_id: userId, kind: input.kind, title: input.title, body: input.body ?? null, link: input.link ?? null, created_at: input.at ?? now(), read_at: null })
     .execute();
 }
 
-/** Notify every member of a community, in one statement however many there are. */
-export async function notifyMembers(db: Kysely<Database>, communityId: string, input: NotificationInput): Promise<void> {
-  const at = now();
+/** Notify every member of a community (but the one who caused it), in one statement however many there are. */
+export async function notifyMembers(db: Kysely<Database>, communityId: string, input: NotificationInput, exceptUserId?: string): Promise<void> {
+  const at = input.at ?? now();
   await db
     .insertInto("notifications")
     .columns(["id", "user_id", "kind", "title", "body", "link", "created_at"])
@@ -37,7 +41,8 @@ export async function notifyMembers(db: Kysely<Database>, communityId: string, i
           s.val(input.link ?? null).as("link"),
           s.val(at).as("created_at"),
         ])
-        .where("memberships.community_id", "=", communityId),
+        .where("memberships.community_id", "=", communityId)
+        .$if(exceptUserId !== undefined, (q) => q.where("memberships.user_id", "!=", exceptUserId!)),
     )
     .execute();
 }
@@ -48,14 +53,15 @@ export async function unreadCount(db: Kysely<Database>, userId: string): Promise
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("user_id", "=", userId)
     .where("read_at", "is", null)
+    .where("created_at", "<=", now())
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 export async function listNotifications(db: Kysely<Database>, userId: string, limit = 50) {
-  return db.selectFrom("notifications").selectAll().where("user_id", "=", userId).orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+  return db.selectFrom("notifications").selectAll().where("user_id", "=", userId).where("created_at", "<=", now()).orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
 export async function markAllRead(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.updateTable("notifications").set({ read_at: now() }).where("user_id", "=", userId).where("read_at", "is", null).execute();
+  await db.updateTable("notifications").set({ read_at: now() }).where("user_id", "=", userId).where("read_at", "is", null).where("created_at", "<=", now()).execute();
 }

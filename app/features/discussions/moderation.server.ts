@@ -1,0 +1,96 @@
+import type { Kysely } from "kysely";
+import type { Database, FlagReason, PostKind, Removal } from "#db/schema.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
+import { assertAllowed } from "#app/features/communities/communities.server.ts";
+
+const QUEUE_LIMIT = 200;
+
+/** The communities this actor moderates: every one for moderators and admins, else those they are a moderator of. */
+function moderatedCommunities(db: Kysely<Database>, actor: Actor) {
+  const everyOne = actor.role === "moderator" || actor.role === "admin";
+  return db
+    .selectFrom("communities")
+    .select(["communities.id"])
+    .$if(!everyOne, (q) =>
+      q.innerJoin("memberships", "memberships.community_id", "communities.id").where("memberships.user_id", "=", actor.id).where("memberships.role", "=", "moderator"),
+    );
+}
+
+/** How many flags wait for this actor's decision (for the header). */
+export async function openFlagCount(db: Kysely<Database>, actor: Actor): Promise<number> {
+  const row = await db
+    .selectFrom("flags")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("resolved_at", "is", null)
+    .where("community_id", "in", moderatedCommunities(db, actor))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface QueueItem {
+  community: { slug: string; name: string };
+  thread: { id: string; title: string };
+  post: { kind: PostKind; id: string; author: string; bodyHtml: string; removed: Removal | null; createdAt: number };
+  flags: { reason: FlagReason; note: string | null; reporter: string; createdAt: number }[];
+}
+
+/**
+ * The moderation queue: posts with open flags in the communities this actor moderates
+ * (optionally one), oldest flag first, each with every reason given. Three queries.
+ */
+export async function listModerationQueue(db: Kysely<Database>, actor: Actor, options: { communitySlug?: string } = {}): Promise<QueueItem[]> {
+  const moderatesSomeCommunity = actor.role === "member" && (await moderatedCommunities(db, actor).executeTakeFirst()) !== undefined;
+  assertAllowed(actor, "moderation.view", { moderatesSomeCommunity });
+  const flags = await db
+    .selectFrom("flags")
+    .innerJoin("users as reporter", "reporter.id", "flags.reporter_id")
+    .innerJoin("communities", "communities.id", "flags.community_id")
+    .innerJoin("threads", "threads.id", "flags.thread_id")
+    .select([
+      "flags.post_kind",
+      "flags.post_id",
+      "flags.reason",
+      "flags.note",
+      "flags.created_at",
+      "reporter.display_name as reporter",
+      "communities.slug",
+      "communities.name as community_name",
+      "threads.id as thread_id",
+      "threads.title as thread_title",
+    ])
+    .where("flags.resolved_at", "is", null)
+    .where("flags.community_id", "in", moderatedCommunities(db, actor))
+    .$if(options.communitySlug !== undefined, (q) => q.where("communities.slug", "=", options.communitySlug!))
+    .orderBy("flags.created_at", "asc")
+    .limit(QUEUE_LIMIT)
+    .execute();
+  const ids = (kind: PostKind) => [...new Set(flags.filter((f) => f.post_kind === kind).map((f) => f.post_id))];
+  const [threadIds, replyIds] = [ids("thread"), ids("reply")];
+  const [openers, replies] = await Promise.all([
+    threadIds.length
+      ? db.selectFrom("threads").innerJoin("users", "users.id", "threads.author_id").select(["threads.id", "threads.body_html", "threads.removed", "threads.created_at", "users.display_name as author"]).where("threads.id", "in", threadIds).execute()
+      : [],
+    replyIds.length
+      ? db.selectFrom("replies").innerJoin("users", "users.id", "replies.author_id").select(["replies.id", "replies.body_html", "replies.removed", "replies.created_at", "users.display_name as author"]).where("replies.id", "in", replyIds).execute()
+      : [],
+  ]);
+  const posts = new Map<string, (typeof replies)[number]>([...openers.map((p) => [`thread:${p.id}`, p] as const), ...replies.map((p) => [`reply:${p.id}`, p] as const)]);
+  const items = new Map<string, QueueItem>();
+  for (const flag of flags) {
+    const key = `${flag.post_kind}:${flag.post_id}`;
+    const post = posts.get(key);
+    if (!post) continue;
+    let item = items.get(key);
+    if (!item) {
+      item = {
+        community: { slug: flag.slug, name: flag.community_name },
+        thread: { id: flag.thread_id, title: flag.thread_title },
+        post: { kind: flag.post_kind, id: post.id, author: post.author, bodyHtml: post.body_html, removed: post.removed, createdAt: post.created_at },
+        flags: [],
+      };
+      items.set(key, item);
+    }
+    item.flags.push({ reason: flag.reason, note: flag.note, reporter: flag.reporter, createdAt: flag.created_at });
+  }
+  return [...items.values()];
+}
