@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { BASE_URL, addParticipant, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
+import { BASE_URL, addParticipant, createActiveCommunity, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
 
 
 async function threadCount(slug: string): Promise<number> {
@@ -35,7 +35,12 @@ test("a participant's write is refused over HTTP before a community opens and af
   await expect(page.getByRole("button", { name: "Post thread" })).toHaveCount(0);
   await page.getByRole("link", { name: "The calendar sync drops recurring events" }).click();
   await expect(page.getByText("We see the same with the Outlook connector.")).toBeVisible();
+  // Read only: June started this thread, yet nothing on it can be written, edited or removed.
+  await expect(page.getByRole("status").filter({ hasText: /This community closed on .+; it is read only\./ })).toHaveCount(1);
   await expect(page.getByRole("button", { name: "Post reply" })).toHaveCount(0);
+  await expect(page.getByLabel("Your reply")).toHaveCount(0);
+  for (const action of ["Edit", "Quote"]) await expect(page.getByRole("link", { name: action })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Remove" })).toHaveCount(0);
   await context.close();
 });
 
@@ -73,3 +78,64 @@ for (const javaScriptEnabled of [true, false]) {
     await replierContext.close();
   });
 }
+
+test("a masked prompt hides other answers until the participant has answered", async ({ browser }) => {
+  const first = await createUser({ displayName: "Mika First" });
+  const second = await createUser({ displayName: "Noor Second" });
+  const { slug } = await createActiveCommunity("Masked journey", [first.userId, second.userId]);
+  const title = `Which report would you keep? ${Date.now()}`;
+
+  // The moderator posts a masked research prompt.
+  const moderatorContext = await browser.newContext();
+  await signInAs(moderatorContext, await userIdByEmail("maya@cohort.example"));
+  const moderator = await moderatorContext.newPage();
+  await moderator.goto(`/c/${slug}`);
+  await moderator.getByLabel("Title").fill(title);
+  await moderator.getByLabel("What do you want to say?").fill("Answer before you read the others.");
+  await moderator.getByLabel(/Post as a research prompt/).check();
+  await moderator.getByLabel(/Masked/).check();
+  await moderator.getByRole("button", { name: "Post thread" }).click();
+  await expect(moderator.getByRole("heading", { name: title })).toBeVisible();
+  await expect(moderator.getByText("Research prompt", { exact: true })).toBeVisible();
+
+  // The first participant is notified, sees it stand out and marked new, and answers.
+  const firstContext = await browser.newContext();
+  await signInAs(firstContext, first.userId);
+  const one = await firstContext.newPage();
+  await one.goto("/notifications");
+  await expect(one.getByText(`New research prompt in Masked journey: "${title}"`)).toBeVisible();
+  await one.goto(`/c/${slug}`);
+  const row = one.getByRole("listitem").filter({ hasText: title });
+  await expect(row.getByText("Research prompt")).toBeVisible();
+  await expect(row.getByText("New (unread)")).toBeVisible();
+  await row.getByRole("link", { name: title }).click();
+  await expect(one.getByText("you will see the other answers once you have posted yours")).toBeVisible();
+  await one.getByLabel("Your answer").fill("The weekly revenue report.");
+  await one.getByRole("button", { name: "Post my answer" }).click();
+  await expect(one.getByText("The weekly revenue report.")).toBeVisible();
+
+  // The second does not see it, in the page or in its source, until answering too.
+  const secondContext = await browser.newContext();
+  await signInAs(secondContext, second.userId);
+  const two = await secondContext.newPage();
+  await two.goto(`/c/${slug}`);
+  await two.getByRole("link", { name: title }).click();
+  await expect(two.getByRole("heading", { name: "1 reply" })).toBeVisible();
+  await expect(two.getByText("you will see the other answers once you have posted yours")).toBeVisible();
+  await expect(two.getByText("The weekly revenue report.")).toHaveCount(0);
+  expect(await (await secondContext.request.get(new URL(two.url()).pathname)).text()).not.toContain("weekly revenue");
+  await two.getByLabel("Your answer").fill("The pipeline dashboard.");
+  await two.getByRole("button", { name: "Post my answer" }).click();
+  await expect(two.getByText("The weekly revenue report.")).toBeVisible();
+  await expect(two.getByText("The pipeline dashboard.")).toBeVisible();
+
+  // Now they can quote each other: select a passage, press Quote, and the reply box holds it.
+  await two.getByText("The weekly revenue report.").selectText();
+  await two.getByRole("listitem").filter({ hasText: "The weekly revenue report." }).getByRole("link", { name: "Quote" }).click();
+  await expect(two.getByLabel("Your reply")).toHaveValue("> **Mika First** wrote:\n>\n> The weekly revenue report.\n\n");
+
+  // Staff saw every answer all along.
+  await moderator.reload();
+  await expect(moderator.getByText("The weekly revenue report.")).toBeVisible();
+  for (const context of [moderatorContext, firstContext, secondContext]) await context.close();
+});

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { createSession } from "#app/features/auth/session.server.ts";
-import { addMember } from "#app/features/communities/communities.server.ts";
+import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { SESSION_COOKIE } from "#app/lib/security.ts";
 import { openSqlite } from "#db/client.ts";
 import type { GlobalRole } from "#db/schema.ts";
@@ -80,4 +80,30 @@ export async function addParticipant(slug: string, userId: string): Promise<void
     const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
     await addMember(db, { communityId: community.id, userId, role: "participant", datesConfirmedAt: 1 });
   });
+}
+
+/**
+ * A published community open since yesterday for a week, created by the demo moderator
+ * through the use cases, with these people as participants: each journey gets its own.
+ */
+export async function createActiveCommunity(name: string, participants: string[]): Promise<{ slug: string }> {
+  const moderatorId = await userIdByEmail("maya@cohort.example");
+  const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40)}-${Date.now().toString(36)}${++counter}`;
+  const day = 24 * 60 * 60 * 1000;
+  const wallTime = (at: number) => new Date(at).toISOString().slice(0, 16);
+  await withDatabase(async (db) => {
+    const moderator = { id: moderatorId, role: "moderator" as const };
+    await createCommunity(db, moderator, {
+      name,
+      slug,
+      purpose: "A community made for one journey.",
+      timeZone: "UTC",
+      startsAt: wallTime(Date.now() - day),
+      endsAt: wallTime(Date.now() + 7 * day),
+    });
+    await publishCommunity(db, moderator, slug);
+    const { community } = await getCommunityForActor(db, moderator, slug);
+    for (const userId of participants) await addMember(db, { communityId: community.id, userId, role: "participant", datesConfirmedAt: 1 });
+  });
+  return { slug };
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "#app/lib/zod.ts";
 
 /**
  * Every environment variable Cohort reads, validated once. README.md documents the same

@@ -259,11 +259,12 @@ export default function ThreadPage() {
           </p>
           <Button disabled={pendingReply !== null}>{pendingReply !== null ? "Posting…" : page.maskedUntilAnswered ? "Post my answer" : "Post reply"}</Button>
         </Form>
-      ) : (
+      ) : page.box.phase === "active" ? (
+        // Outside the open phase the banner above already says why.
         <p role="status" className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-700">
           {page.replyRefusal}
         </p>
-      )}
+      ) : null}
     </main>
   );
 }

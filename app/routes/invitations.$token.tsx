@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "#app/lib/zod.ts";
 import { findUserByEmail, signIn, signUp } from "#app/features/auth/accounts.server.ts";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
 import { DisplayNameSchema, NewPasswordSchema } from "#app/features/auth/schemas.ts";

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "#app/lib/zod.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { moderatePost, replyLink } from "#app/features/discussions/discussions.server.ts";
 import { FLAG_REASONS } from "#app/features/discussions/flag-reasons.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "#app/lib/zod.ts";
 
 /** Lower-cased and trimmed, so one address is one account however it is typed. */
 export function normaliseEmail(email: string): string {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "#app/lib/zod.ts";
 
 export const InviteFormSchema = z.object({
   emails: z.string({ error: "Paste at least one email address" }).trim().min(3, "Paste at least one email address").max(40_000),

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "#app/lib/zod.ts";
 import { FLAG_REASON_VALUES } from "./flag-reasons.ts";
 
 const title = z.string({ error: "Give your thread a title" }).trim().min(3, "Use at least 3 characters").max(200, "Use at most 200 characters");
