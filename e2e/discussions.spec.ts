@@ -67,10 +67,13 @@ for (const javaScriptEnabled of [true, false]) {
     await other.goto("/c/reporting-beta");
     await other.getByRole("link", { name: title }).click();
     await other.getByLabel("Your reply").fill("Same for me, mostly on Mondays.");
+    // A marker on the window survives only if the page is not reloaded.
+    if (javaScriptEnabled) await other.evaluate(() => Object.assign(window, { __samePage: true }));
     await other.getByRole("button", { name: "Post reply" }).click();
     await expect(other.getByRole("heading", { name: "1 reply" })).toBeVisible();
     await expect(other.getByText("Same for me, mostly on Mondays.")).toBeVisible();
     await expect(other.getByLabel("Your reply")).toHaveValue("");
+    if (javaScriptEnabled) expect(await other.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
 
     await page.goto(threadUrl);
     await expect(page.getByText("Same for me, mostly on Mondays.")).toBeVisible();

@@ -118,4 +118,64 @@ describe("community rules", () => {
     expect(can(actor("product"), "community.create")).toBe(false);
     expect(can(actor("member"), "community.create")).toBe(false);
   });
+
+  describe("discussions", () => {
+    const me = actor("member", "me");
+    const post = (authorId: string, extra: { threadLocked?: boolean; removed?: boolean } = {}) => ({ authorId, threadLocked: false, removed: false, ...extra });
+
+    it("lets moderators and a community's leaders lead, in an open community only", () => {
+      expect(can(me, "discussion.lead", member("active", "leader"))).toBe(true);
+      expect(can(me, "discussion.lead", member("active", "participant"))).toBe(false);
+      expect(can(actor("moderator"), "discussion.lead", outsider("upcoming"))).toBe(true);
+      expect(can(me, "discussion.lead", member("closed", "leader"))).toBe(false);
+      expect(can(actor("product"), "discussion.lead", outsider("active"))).toBe(false);
+    });
+
+    it("shows masked and scheduled posts to staff and leaders only", () => {
+      expect(can(actor("product"), "discussion.see-all", outsider("active"))).toBe(true);
+      expect(can(me, "discussion.see-all", member("closed", "leader"))).toBe(true);
+      expect(can(me, "discussion.see-all", member("active", "participant"))).toBe(false);
+      expect(decide(me, "discussion.see-all", outsider("active"))).toMatchObject({ status: 404 });
+    });
+
+    it("keeps moderation to the community's moderators, after closing too, until archived", () => {
+      expect(can(actor("moderator"), "discussion.moderate", outsider("closed"))).toBe(true);
+      expect(can(me, "discussion.moderate", member("active", "moderator"))).toBe(true);
+      expect(can(me, "discussion.moderate", member("active", "leader"))).toBe(false);
+      expect(can(actor("product"), "discussion.moderate", outsider("active"))).toBe(false);
+      expect(can(actor("admin"), "discussion.moderate", outsider("archived"))).toBe(false);
+      expect(can(me, "moderation.view", { moderatesSomeCommunity: false })).toBe(false);
+      expect(can(me, "moderation.view", { moderatesSomeCommunity: true })).toBe(true);
+    });
+
+    it("closes a locked thread to participants' replies, not to its leaders", () => {
+      expect(decide(me, "thread.reply", { ...member("active", "participant"), thread: { locked: true } })).toMatchObject({ message: "This thread is locked; it takes no new replies." });
+      expect(can(me, "thread.reply", { ...member("active", "leader"), thread: { locked: true } })).toBe(true);
+      expect(can(me, "thread.reply", { ...member("closed", "leader"), thread: { locked: false } })).toBe(false);
+    });
+
+    it("lets only the author change a post, while taking part, unlocked and not removed", () => {
+      expect(can(me, "post.change", { ...member("active", "participant"), post: post("me") })).toBe(true);
+      expect(can(me, "post.change", { ...member("active", "participant"), post: post("someone") })).toBe(false);
+      expect(can(actor("admin"), "post.change", { ...outsider("active"), post: post("someone") })).toBe(false);
+      expect(can(me, "post.change", { ...member("closed", "participant"), post: post("me") })).toBe(false);
+      expect(can(me, "post.change", { ...member("active", "participant"), post: post("me", { threadLocked: true }) })).toBe(false);
+      expect(can(me, "post.change", { ...member("active", "participant"), post: post("me", { removed: true }) })).toBe(false);
+    });
+
+    it("lets members flag others' live posts; not their own, not outsiders, and moderators hide instead", () => {
+      expect(can(me, "post.flag", { ...member("active", "participant"), post: post("someone") })).toBe(true);
+      expect(can(me, "post.flag", { ...member("active", "participant"), post: post("me") })).toBe(false);
+      expect(can(me, "post.flag", { ...member("active", "participant"), post: post("someone", { removed: true }) })).toBe(false);
+      expect(decide(me, "post.flag", { ...outsider("active"), post: post("someone") })).toMatchObject({ status: 404 });
+      expect(can(actor("moderator"), "post.flag", { ...outsider("active"), post: post("someone") })).toBe(false);
+      expect(can(actor("product"), "post.flag", { ...outsider("active"), post: post("someone") })).toBe(true);
+    });
+
+    it("refuses anonymous visitors every discussion action", () => {
+      expect(can(null, "discussion.lead", outsider("active"))).toBe(false);
+      expect(can(null, "thread.reply", { ...outsider("active"), thread: { locked: false } })).toBe(false);
+      expect(can(null, "post.flag", { ...outsider("active"), post: post("someone") })).toBe(false);
+    });
+  });
 });
