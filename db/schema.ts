@@ -54,6 +54,10 @@ export interface CommunitiesTable {
   time_zone: string;
   /** Votes each member may cast (dot voting); null means one per idea without a cap. */
   vote_budget: number | null;
+  /** Bias control: participants see no vote counts (and no vote-ordered lists) until it closes. */
+  hide_vote_counts: 0 | 1;
+  /** Bias control: each participant sees ideas in their own stable random order. */
+  random_idea_order: 0 | 1;
   published_at: number | null;
   archived_at: number | null;
   created_by: string;
@@ -72,6 +76,8 @@ export interface MembershipsTable {
   source: string | null;
   /** Segment attributes as a JSON object of strings (segment, plan, region). */
   attributes: string;
+  /** Votes this member has out in the community (kept with the votes, checked against the budget). */
+  votes_used: number;
 }
 
 export interface InvitationsTable {
@@ -153,7 +159,7 @@ export interface ThreadsTable {
   removed_at: number | null;
 }
 
-export type ThreadKind = "discussion" | "prompt";
+export type ThreadKind = "discussion" | "prompt" | "idea";
 /** Soft removal: by the post's author, or hidden by a moderator. */
 export type Removal = "author" | "moderator";
 
@@ -196,7 +202,49 @@ export interface FlagsTable {
   resolved_by: string | null;
 }
 
+export type SuggestionStatus = "new" | "under-review" | "planned" | "in-progress" | "shipped" | "declined";
+
+export interface SuggestionsTable {
+  id: string;
+  title: string;
+  problem_markdown: string;
+  problem_html: string;
+  status: SuggestionStatus;
+  owner_id: string | null;
+  /** Only staff read these. */
+  staff_notes: string | null;
+  /** What contributors are told, shown on linked ideas. */
+  public_answer: string | null;
+  answered_at: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An idea is a thread of kind "idea" plus this row: its votes and where it went. */
+export interface IdeasTable {
+  thread_id: string;
+  community_id: string;
+  vote_count: number;
+  shuffle: number;
+  created_at: number;
+  /** The idea this one was merged into; its votes moved there. */
+  merged_into: string | null;
+  merged_at: number | null;
+  suggestion_id: string | null;
+}
+
+export interface VotesTable {
+  idea_id: string;
+  user_id: string;
+  community_id: string;
+  created_at: number;
+}
+
 export interface Database {
+  suggestions: SuggestionsTable;
+  ideas: IdeasTable;
+  votes: VotesTable;
   thread_reads: ThreadReadsTable;
   flags: FlagsTable;
   threads: ThreadsTable;

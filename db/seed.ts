@@ -60,6 +60,8 @@ interface DemoCommunity {
   endsIn: number;
   timeZone: string;
   voteBudget: number | null;
+  /** Bias controls: hidden counts and a shuffled list per member. */
+  hideVoteCounts?: boolean;
   members: { email: string; role: "participant" | "leader" | "moderator"; source?: string; attributes?: Record<string, string> }[];
 }
 
@@ -136,6 +138,8 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
         ends_at: at + community.endsIn,
         time_zone: community.timeZone,
         vote_budget: community.voteBudget,
+        hide_vote_counts: community.hideVoteCounts ? 1 : 0,
+        random_idea_order: community.hideVoteCounts ? 1 : 0,
         published_at: at + Math.min(community.startsIn, 0) - 7 * DAY,
         archived_at: null,
         created_by: moderator,

@@ -32,6 +32,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       startsAt: toLocalInput(community.starts_at, community.time_zone),
       endsAt: toLocalInput(community.ends_at, community.time_zone),
       voteBudget: community.vote_budget,
+      hideVoteCounts: community.hide_vote_counts === 1,
+      randomIdeaOrder: community.random_idea_order === 1,
     },
   };
 }

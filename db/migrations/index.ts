@@ -5,6 +5,7 @@ import * as invitations from "./20261123120000-invitations.ts";
 import * as announcements from "./20261123130000-announcements-notifications.ts";
 import * as discussions from "./20261123140000-discussions.ts";
 import * as discussionModeration from "./20261123150000-discussion-moderation.ts";
+import * as ideas from "./20261123160000-ideas.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "20261123130000-announcements-notifications": announcements,
   "20261123140000-discussions": discussions,
   "20261123150000-discussion-moderation": discussionModeration,
+  "20261123160000-ideas": ideas,
 };

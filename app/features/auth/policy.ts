@@ -21,7 +21,7 @@ export function isStaff(actor: Actor | null): boolean {
 
 /** What the policy needs to know about a community and the actor's place in it. */
 export interface CommunityContext {
-  community: { phase: Phase; starts_at: number; ends_at: number; time_zone: string };
+  community: { phase: Phase; starts_at: number; ends_at: number; time_zone: string; hide_vote_counts?: 0 | 1 };
   membership: { role: CommunityRole } | null;
 }
 
@@ -51,6 +51,12 @@ interface Resources {
   "discussion.see-all": CommunityContext;
   /** Open the moderation queue: moderators and admins, or moderators of some community. */
   "moderation.view": { moderatesSomeCommunity: boolean };
+  /** Vote for ideas: members taking part (staff run the vote, they do not cast it). */
+  "idea.vote": CommunityContext;
+  /** See how many votes ideas have: hidden from participants until close where the community says so. */
+  "idea.see-votes": CommunityContext;
+  /** Merge one idea into another. */
+  "idea.merge": CommunityContext;
   /** Reply in a thread: taking part, and the thread is not locked (leaders still may). */
   "thread.reply": CommunityContext & { thread: { locked: boolean } };
   /** Edit or remove one's own post while taking part; not in a locked thread, not once removed. */
@@ -156,6 +162,22 @@ const rules: { [A in Action]: Rule<A> } = {
     // Moderation goes on after a community closes; an archived one is frozen.
     return when(context.community.phase !== "archived", forbid("This community is archived; it is read only."));
   },
+
+  "idea.vote": (actor, context) => {
+    const participate = rules["community.participate"](actor, context);
+    if (!participate.allowed) return participate;
+    return when(context.membership !== null, forbid("Only the community's members vote on its ideas."));
+  },
+
+  "idea.see-votes": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    const { community } = context;
+    const hidden = community.hide_vote_counts === 1 && (community.phase === "active" || community.phase === "upcoming");
+    return when(!hidden || isStaff(actor) || runsCommunity(actor, context), forbid("Vote counts are hidden until the community closes."));
+  },
+
+  "idea.merge": (actor, context) => rules["discussion.moderate"](actor, context),
 
   "thread.reply": (actor, context) => {
     const participate = rules["community.participate"](actor, context);

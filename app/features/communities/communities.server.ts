@@ -64,6 +64,8 @@ function valuesFrom(input: CommunityForm) {
     ends_at: endsAt,
     time_zone: input.timeZone,
     vote_budget: input.voteBudget ?? null,
+    hide_vote_counts: input.hideVoteCounts ? (1 as const) : (0 as const),
+    random_idea_order: input.randomIdeaOrder ? (1 as const) : (0 as const),
   };
 }
 
@@ -199,6 +201,7 @@ export async function addMember(
       dates_confirmed_at: input.datesConfirmedAt,
       source: input.source ?? null,
       attributes: JSON.stringify(input.attributes ?? {}),
+      votes_used: 0,
     })
     .onConflict((conflict) => conflict.columns(["community_id", "user_id"]).doUpdateSet({ role: input.role }))
     .execute();

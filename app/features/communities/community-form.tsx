@@ -1,4 +1,4 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { Button } from "#app/ui/button.tsx";
@@ -13,6 +13,8 @@ export interface CommunityFormDefaults {
   startsAt?: string;
   endsAt?: string;
   voteBudget?: number | null;
+  hideVoteCounts?: boolean;
+  randomIdeaOrder?: boolean;
 }
 
 /** The form that creates and edits a community; the same schema checks it in the action. */
@@ -67,6 +69,23 @@ export function CommunityFormFields({
         max={100}
         hint="Set it for dot voting: each member spreads this many votes across ideas. Leave empty for one vote per idea."
       />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Bias controls for ideas</legend>
+        <label className="flex items-start gap-2 text-sm">
+          <input {...getInputProps(fields.hideVoteCounts, { type: "checkbox" })} className="mt-1" />
+          <span>
+            Hide vote counts from participants until the community closes
+            <span className="block text-slate-500">Nobody follows the crowd; ideas are listed newest first or shuffled instead of by votes.</span>
+          </span>
+        </label>
+        <label className="flex items-start gap-2 text-sm">
+          <input {...getInputProps(fields.randomIdeaOrder, { type: "checkbox" })} className="mt-1" />
+          <span>
+            Show each participant the ideas in their own random order
+            <span className="block text-slate-500">Stable for each person, so the first ideas do not collect votes just for being first.</span>
+          </span>
+        </label>
+      </fieldset>
       <Button disabled={navigation.state === "submitting"}>{submitLabel}</Button>
     </Form>
   );

@@ -34,6 +34,9 @@ export const CommunityFormSchema = z
     startsAt: z.string({ error: "Choose when it opens" }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Choose when it opens"),
     endsAt: z.string({ error: "Choose when it closes" }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Choose when it closes"),
     voteBudget: z.coerce.number().int("Use a whole number").min(1, "At least 1 vote").max(100, "At most 100 votes").optional(),
+    // Bias controls (checkboxes: present when ticked).
+    hideVoteCounts: z.boolean().optional(),
+    randomIdeaOrder: z.boolean().optional(),
   })
   .superRefine((value, ctx) => {
     const starts = fromLocalInput(value.startsAt, value.timeZone);

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import type { Database, FlagReason, PostKind, Removal } from "#db/schema.ts";
+import type { Database, FlagReason, PostKind, Removal, ThreadKind } from "#db/schema.ts";
 import { can, decide, type Actor } from "#app/features/auth/policy.ts";
 import { hitLimit, type Limit } from "#app/features/auth/rate-limit.server.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
@@ -65,9 +65,31 @@ export async function startThread(
 ): Promise<{ threadId: string }> {
   const view = await getCommunityForActor(db, actor, slug);
   assertAllowed(actor, input.prompt ? "discussion.lead" : "community.participate", view);
-  const at = now();
-  const visibleFrom = input.prompt ? scheduledTime(view, input.prompt.appearsAt, at) : at;
+  const visibleFrom = input.prompt ? scheduledTime(view, input.prompt.appearsAt, now()) : now();
+  return postThread(db, actor, view, { ...input, kind: input.prompt ? "prompt" : "discussion", masked: input.prompt?.masked ?? false, visibleFrom }, async (trx, threadId) => {
+    if (!input.prompt) return;
+    await notifyMembers(
+      trx,
+      view.community.id,
+      { kind: "prompt.new", title: `New research prompt in ${view.community.name}: "${input.title}"`, link: threadLink(slug, threadId), at: visibleFrom },
+      actor.id,
+    );
+  });
+}
+
+/**
+ * Write a thread the caller has already been allowed to post (within the posting limits),
+ * and whatever else belongs with it in the same transaction (an idea's row, notifications).
+ */
+export async function postThread(
+  db: Db,
+  actor: Actor,
+  view: CommunityView,
+  input: { title: string; body: string; kind: ThreadKind; masked: boolean; visibleFrom: number },
+  alongside?: (trx: Db, threadId: string) => Promise<void>,
+): Promise<{ threadId: string }> {
   await enforcePostingLimits(db, "thread", actor.id);
+  const at = now();
   const threadId = newId();
   await db.transaction().execute(async (trx) => {
     await trx
@@ -82,10 +104,10 @@ export async function startThread(
         reply_count: 0,
         created_at: at,
         // A scheduled prompt takes its place in the list when it appears.
-        last_activity_at: visibleFrom,
-        kind: input.prompt ? "prompt" : "discussion",
-        masked: input.prompt?.masked ? 1 : 0,
-        visible_from: visibleFrom,
+        last_activity_at: input.visibleFrom,
+        kind: input.kind,
+        masked: input.masked ? 1 : 0,
+        visible_from: input.visibleFrom,
         pinned_at: null,
         locked_at: null,
         edited_at: null,
@@ -94,15 +116,8 @@ export async function startThread(
       })
       .execute();
     // Your own thread is not news to you.
-    await markRead(trx, actor.id, threadId, { at: visibleFrom, id: "" });
-    if (input.prompt) {
-      await notifyMembers(
-        trx,
-        view.community.id,
-        { kind: "prompt.new", title: `New research prompt in ${view.community.name}: "${input.title}"`, link: threadLink(slug, threadId), at: visibleFrom },
-        actor.id,
-      );
-    }
+    await markRead(trx, actor.id, threadId, { at: input.visibleFrom, id: "" });
+    await alongside?.(trx, threadId);
   });
   return { threadId };
 }
@@ -401,6 +416,8 @@ export async function listThreads(db: Db, actor: Actor, view: CommunityView, aft
         .as("new_replies"),
     ])
     .where("threads.community_id", "=", view.community.id)
+    // Ideas have their own list.
+    .where("threads.kind", "!=", "idea")
     .$if(!seeAll, (q) => q.where("threads.visible_from", "<=", at));
   let page = base.where("threads.pinned_at", "is", null).orderBy("threads.last_activity_at", "desc").orderBy("threads.id", "desc").limit(THREADS_PER_PAGE + 1);
   if (after) {
