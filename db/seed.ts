@@ -5,6 +5,7 @@ import type { Database, GlobalRole } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { addMember } from "#app/features/communities/communities.server.ts";
 import { editPost, flagPost, readThread, removeOwnPost, replyToThread, setThreadState, startThread } from "#app/features/discussions/discussions.server.ts";
+import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
 import { DAY, HOUR, MINUTE, atTime, now } from "#app/lib/clock.ts";
@@ -84,6 +85,23 @@ const DEMO_COMMUNITIES: DemoCommunity[] = [
     ],
   },
   {
+    slug: "workspace-pilot",
+    name: "Workspace pilot: what would make your team switch?",
+    purpose:
+      "Two weeks with the new shared workspace. Tell us what would make your whole team move to it, and vote for the ideas that matter to you.\n\n" +
+      "_Vote counts stay hidden until the pilot closes, and everyone sees the ideas in their own order, so the first ideas do not win just for being first._",
+    startsIn: -2 * DAY,
+    endsIn: 12 * DAY,
+    timeZone: "America/Sao_Paulo",
+    voteBudget: null,
+    hideVoteCounts: true,
+    members: [
+      { email: "lena@customer.example", role: "participant", attributes: { segment: "smb", region: "EU" } },
+      { email: "diego@customer.example", role: "participant", attributes: { segment: "enterprise", region: "LATAM" } },
+      { email: "june@customer.example", role: "participant", attributes: { segment: "consumer", region: "NA" } },
+    ],
+  },
+  {
     slug: "mobile-onboarding",
     name: "Mobile onboarding study",
     purpose:
@@ -159,6 +177,7 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
     }
   }
   await seedConversations(db, ids, at);
+  await seedIdeas(db, ids, at);
 
   // Invitations waiting to be accepted, readable at /admin/outbox.
   await inviteMembers(
@@ -263,6 +282,71 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
       prompt: { masked: false, appearsAt: `${tomorrow}T09:00` },
     }),
   );
+}
+
+/**
+ * Ideas with votes: the reporting beta spends a budget of 10 votes each, one duplicate was
+ * merged, and one idea is linked to a suggestion the product team has answered; the
+ * workspace pilot hides its counts and shuffles its ideas per member.
+ */
+async function seedIdeas(db: Kysely<Database>, ids: Map<string, string>, at: number): Promise<void> {
+  const actor = (email: string): Actor => ({ id: ids.get(email)!, role: DEMO_ACCOUNTS.find((a) => a.email === email)!.role });
+  const [maya, sam, lena, diego, june] = ["maya@cohort.example", "sam@customer.example", "lena@customer.example", "diego@customer.example", "june@customer.example"].map(actor) as [Actor, Actor, Actor, Actor, Actor];
+  // The conversations were written up to an hour ago; these go back to four days ago, so
+  // forget the posting limits' windows (they only make sense as time moves forward).
+  await db.deleteFrom("rate_limits").execute();
+  let clock = at - 4 * DAY;
+  const step = <T>(work: () => Promise<T>) => {
+    clock += 3 * HOUR;
+    return atTime(clock, work);
+  };
+  const idea = (who: Actor, slug: string, title: string, body: string) => step(() => submitIdea(db, who, slug, { title, body })).then(({ ideaId }) => ideaId);
+  const vote = (who: Actor, slug: string, ideaId: string) => step(() => castVote(db, who, slug, ideaId, true));
+
+  const beta = "reporting-beta";
+  const combined = await idea(lena, beta, "One combined weekly report", "Merge the revenue, pipeline and regional reports into one view I can filter, instead of three exports.");
+  const regions = await idea(diego, beta, "Numbers per region in every report", "A region column (and filter) in every report; today only the regional one has it.");
+  const phone = await idea(diego, beta, "Dashboards that fit a phone screen", "Charts reflow to one column on a phone, so I can read the pipeline on the train.");
+  const zones = await idea(sam, beta, "Send scheduled reports in the reader's time zone", "A scheduled report should arrive at 8am where the reader is, not where the sender is.");
+  const merged = await idea(lena, beta, "Let me combine reports", "Same as everyone: one report instead of three spreadsheets.");
+  for (const who of [lena, sam, diego]) await vote(who, beta, combined);
+  for (const who of [diego, lena]) await vote(who, beta, regions);
+  await vote(diego, beta, phone);
+  for (const who of [sam, diego]) await vote(who, beta, zones);
+  await vote(sam, beta, merged);
+  // The duplicate goes into the original; Sam's vote moves with it (he had voted for both).
+  await step(() => mergeIdea(db, maya, beta, merged, combined));
+  await step(() => replyToThread(db, sam, beta, combined, { body: "Yes please. Our CFO would read **one** report; she will not read three." }));
+
+  // The product team already answered one (the board and triage come with suggestions).
+  const priya = ids.get("priya@cohort.example")!;
+  const suggestionId = newId();
+  await db
+    .insertInto("suggestions")
+    .values({
+      id: suggestionId,
+      title: "Scheduled reports follow the recipient's time zone",
+      problem_markdown: "Scheduled reports are sent in the sender's time zone, so readers elsewhere get them at night.",
+      problem_html: renderMarkdown("Scheduled reports are sent in the sender's time zone, so readers elsewhere get them at night."),
+      status: "planned",
+      owner_id: priya,
+      staff_notes: "Needs the per-user time zone from the profile work.",
+      public_answer: "Planned for the March release: each recipient gets the report at the time they chose, in their own time zone.",
+      answered_at: at - DAY,
+      created_by: priya,
+      created_at: at - 2 * DAY,
+      updated_at: at - DAY,
+    })
+    .execute();
+  await db.updateTable("ideas").set({ suggestion_id: suggestionId }).where("thread_id", "=", zones).execute();
+
+  const pilot = "workspace-pilot";
+  const sso = await idea(june, pilot, "Single sign-on with our Google accounts", "Nobody on my team will remember another password.");
+  const guests = await idea(lena, pilot, "Invite clients as guests", "We share boards with clients; they should see only what we share.");
+  const offline = await idea(diego, pilot, "Work offline on the plane", "Let me edit and sync when I land.");
+  for (const who of [june, lena, diego]) await vote(who, pilot, sso);
+  await vote(lena, pilot, guests);
+  await vote(diego, pilot, offline);
 }
 
 /** Delete every row of every table (not the migrations' own), for `npm run db:seed`. */

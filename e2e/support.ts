@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from "@playwright/test";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { createSession } from "#app/features/auth/session.server.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
+import { submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { SESSION_COOKIE } from "#app/lib/security.ts";
 import { openSqlite } from "#db/client.ts";
 import type { GlobalRole } from "#db/schema.ts";
@@ -56,8 +57,8 @@ export async function fillCommunityForm(
   await page.getByLabel("Web address").fill(community.slug);
   await page.getByLabel("Purpose (the research brief)").fill(community.purpose);
   await page.getByLabel("Time zone").selectOption(community.timeZone);
-  await page.getByLabel("Opens").fill(community.opens);
-  await page.getByLabel("Closes").fill(community.closes);
+  await page.getByLabel("Opens", { exact: true }).fill(community.opens);
+  await page.getByLabel("Closes", { exact: true }).fill(community.closes);
   await page.getByRole("button", { name: "Create draft" }).click();
 }
 
@@ -86,7 +87,11 @@ export async function addParticipant(slug: string, userId: string): Promise<void
  * A published community open since yesterday for a week, created by the demo moderator
  * through the use cases, with these people as participants: each journey gets its own.
  */
-export async function createActiveCommunity(name: string, participants: string[]): Promise<{ slug: string }> {
+export async function createActiveCommunity(
+  name: string,
+  participants: string[],
+  options: { voteBudget?: number; hideVoteCounts?: boolean } = {},
+): Promise<{ slug: string }> {
   const moderatorId = await userIdByEmail("maya@cohort.example");
   const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40)}-${Date.now().toString(36)}${++counter}`;
   const day = 24 * 60 * 60 * 1000;
@@ -100,10 +105,16 @@ export async function createActiveCommunity(name: string, participants: string[]
       timeZone: "UTC",
       startsAt: wallTime(Date.now() - day),
       endsAt: wallTime(Date.now() + 7 * day),
+      ...options,
     });
     await publishCommunity(db, moderator, slug);
     const { community } = await getCommunityForActor(db, moderator, slug);
     for (const userId of participants) await addMember(db, { communityId: community.id, userId, role: "participant", datesConfirmedAt: 1 });
   });
   return { slug };
+}
+
+/** An idea posted by this member through the use case (each author posts one: posting limits apply). */
+export async function submitIdeaAs(slug: string, userId: string, title: string): Promise<string> {
+  return withDatabase(async (db) => (await submitIdea(db, { id: userId, role: "member" }, slug, { title, body: `Because ${title.toLowerCase()}.` })).ideaId);
 }

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can, decide } from "#app/features/auth/policy.ts";
 import { formatCursor, listThreads, parseCursor, startThread } from "#app/features/discussions/discussions.server.ts";
 import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
+import { CommunityTabs } from "#app/features/communities/community-tabs.tsx";
 import { ThreadSchema } from "#app/features/discussions/schemas.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { now } from "#app/lib/clock.ts";
@@ -122,6 +123,7 @@ export default function CommunityPage() {
         <div className="prose-cohort mt-3" dangerouslySetInnerHTML={{ __html: data.purposeHtml }} />
         {data.voteBudget ? <p className="mt-4 text-sm text-slate-600">Each member has {data.voteBudget} votes to spread across ideas.</p> : null}
       </section>
+      <CommunityTabs slug={data.slug} current="discussions" />
       <Discussions />
       {data.membershipRole ? (
         <Form method="post" className="text-right">

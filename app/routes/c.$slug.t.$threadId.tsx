@@ -21,6 +21,8 @@ import { parsePostParam, ThreadActionSchema, type ThreadAction } from "#app/feat
 import { quoteMarkdown } from "#app/features/discussions/quote.ts";
 import { PostCard, postAnchor, type PostView } from "#app/features/discussions/post-card.tsx";
 import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
+import { ideaDetails, mergeIdea } from "#app/features/ideas/ideas.server.ts";
+import { IdeaPanel } from "#app/features/ideas/idea-panel.tsx";
 import { PhaseBanner } from "#app/features/communities/time-box.tsx";
 import { describeTimeBox } from "#app/features/communities/communities.server.ts";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
@@ -56,9 +58,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const editing = parsePostParam(url.searchParams.get("edit"));
   const editable = editing && [opening, ...replies].find((p) => p.kind === editing.kind && p.id === editing.id && p.canChange);
   const quoting = parsePostParam(url.searchParams.get("quote"));
-  const [editSource, quoteSource] = await Promise.all([
+  const [editSource, quoteSource, idea] = await Promise.all([
     editable ? postSource(getDb(), user, slug, threadId, editing) : undefined,
     quoting ? postSource(getDb(), user, slug, threadId, quoting) : undefined,
+    thread.kind === "idea" ? ideaDetails(getDb(), user, view, thread.id) : null,
   ]);
   return {
     slug: view.community.slug,
@@ -86,6 +89,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     editing: editable && editSource ? { kind: editable.kind, id: editable.id, markdown: editSource.markdown, title: editable.kind === "thread" ? thread.title : undefined } : null,
     flagging: parsePostParam(url.searchParams.get("flag")) ?? null,
     quote: quoteSource ? quoteMarkdown(quoteSource.author, quoteSource.markdown) : "",
+    idea: idea && {
+      ...idea,
+      suggestion: idea.suggestion && { ...idea.suggestion, answeredOn: idea.suggestion.answeredAt ? formatDayInZone(idea.suggestion.answeredAt, zone) : null },
+    },
   };
 }
 
@@ -110,6 +117,8 @@ function perform(user: Actor, slug: string, threadId: string, action: ThreadActi
     case "lock":
     case "unlock":
       return setThreadState(db, user, slug, threadId, { locked: action.intent === "lock" }).then(() => undefined);
+    case "merge":
+      return mergeIdea(db, user, slug, threadId, action.into).then(() => undefined);
   }
 }
 
@@ -161,8 +170,8 @@ export default function ThreadPage() {
 
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
-      <Link to={`/c/${page.slug}`} className="text-sm">
-        ← {page.communityName}
+      <Link to={page.idea ? `/c/${page.slug}/ideas` : `/c/${page.slug}`} className="text-sm">
+        ← {page.idea ? `Ideas in ${page.communityName}` : page.communityName}
       </Link>
       <PhaseBanner box={page.box} closedOn={page.closedOn} />
       {actionData && "error" in actionData ? (
@@ -191,6 +200,7 @@ export default function ThreadPage() {
           }
         />
       </article>
+      {page.idea ? <IdeaPanel slug={page.slug} ideaId={page.thread.id} title={page.thread.title} idea={page.idea} /> : null}
       {page.can.lead ? <LeadTools /> : null}
       <section aria-labelledby="replies-heading" className="space-y-3">
         <h2 id="replies-heading" className="text-lg font-semibold">

@@ -178,4 +178,34 @@ describe("community rules", () => {
       expect(can(null, "post.flag", { ...outsider("active"), post: post("someone") })).toBe(false);
     });
   });
+
+  describe("ideas", () => {
+    const me = actor("member", "me");
+    const hidden = (phase: Parameters<typeof community>[0], role: "participant" | "leader" | "moderator" | null = "participant") => {
+      const base = role ? member(phase, role) : outsider(phase);
+      return { ...base, community: { ...base.community, hide_vote_counts: 1 as const } };
+    };
+
+    it("lets members vote while the community is open; staff who are not members do not", () => {
+      expect(can(me, "idea.vote", member("active"))).toBe(true);
+      expect(can(me, "idea.vote", member("closed"))).toBe(false);
+      expect(decide(actor("moderator"), "idea.vote", outsider("active"))).toMatchObject({ message: "Only the community's members vote on its ideas." });
+      expect(can(actor("product"), "idea.vote", outsider("active"))).toBe(false);
+    });
+
+    it("hides vote counts from participants and leaders until close where asked, never from staff", () => {
+      expect(can(me, "idea.see-votes", member("active"))).toBe(true);
+      expect(can(me, "idea.see-votes", hidden("active"))).toBe(false);
+      expect(can(me, "idea.see-votes", hidden("active", "leader"))).toBe(false);
+      expect(can(me, "idea.see-votes", hidden("closed"))).toBe(true);
+      expect(can(actor("product"), "idea.see-votes", hidden("active", null))).toBe(true);
+      expect(can(me, "idea.see-votes", hidden("active", "moderator"))).toBe(true);
+    });
+
+    it("keeps merging to moderators", () => {
+      expect(can(actor("moderator"), "idea.merge", outsider("active"))).toBe(true);
+      expect(can(me, "idea.merge", member("active", "leader"))).toBe(false);
+      expect(can(actor("product"), "idea.merge", outsider("active"))).toBe(false);
+    });
+  });
 });

@@ -74,7 +74,7 @@ export function CommunityFormFields({
         <label className="flex items-start gap-2 text-sm">
           <input {...getInputProps(fields.hideVoteCounts, { type: "checkbox" })} className="mt-1" />
           <span>
-            Hide vote counts from participants until the community closes
+            Hide vote counts from participants until the community ends
             <span className="block text-slate-500">Nobody follows the crowd; ideas are listed newest first or shuffled instead of by votes.</span>
           </span>
         </label>

@@ -37,6 +37,8 @@ export const ThreadActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.enum(["hide", "restore", "keep"]), ...post }),
   z.object({ intent: z.enum(["pin", "unpin", "lock", "unlock"]) }),
+  // An idea's page: merge it into another.
+  z.object({ intent: z.literal("merge"), into: z.string({ error: "Choose the idea to merge into" }).min(1, "Choose the idea to merge into").max(64) }),
 ]);
 
 export type ThreadAction = z.infer<typeof ThreadActionSchema>;

@@ -1,0 +1,146 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { can, decide } from "#app/features/auth/policy.ts";
+import { requireUser } from "#app/features/auth/request.server.ts";
+import { describeTimeBox, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { PhaseBanner } from "#app/features/communities/time-box.tsx";
+import { CommunityTabs } from "#app/features/communities/community-tabs.tsx";
+import { formatCursor, parseCursor } from "#app/features/discussions/discussions.server.ts";
+import { castVote, listIdeas, sortsFor, submitIdea, voteBudget, type IdeaSort } from "#app/features/ideas/ideas.server.ts";
+import { IdeasActionSchema } from "#app/features/ideas/schemas.ts";
+import { StatusBadge } from "#app/features/ideas/status.tsx";
+import { VoteButton } from "#app/features/ideas/vote-button.tsx";
+import { VoteBudgetLine } from "#app/features/ideas/vote-budget.tsx";
+import { now } from "#app/lib/clock.ts";
+import { formatDayInZone, formatRelative } from "#app/lib/dates.ts";
+import { getDb } from "#app/lib/db.server.ts";
+import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { orRespond } from "#app/lib/refusal.ts";
+import { safeRedirect } from "#app/lib/security.ts";
+import { Button } from "#app/ui/button.tsx";
+
+const SORT_LABEL: Record<IdeaSort, string> = { top: "Top", trending: "Trending", new: "New", shuffled: "Shuffled for you" };
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const view = await orRespond(getCommunityForActor(getDb(), user, params.slug ?? ""));
+  const { community } = view;
+  const url = new URL(request.url);
+  const { sorts, initial } = sortsFor(user, view);
+  const asked = url.searchParams.get("sort") as IdeaSort | null;
+  const sort = asked && sorts.includes(asked) ? asked : initial;
+  const [page, budget] = await Promise.all([
+    listIdeas(getDb(), user, view, { sort, after: parseCursor(url.searchParams.get("after")) }),
+    voteBudget(getDb(), user, view),
+  ]);
+  const at = now();
+  const participate = decide(user, "community.participate", view);
+  return {
+    slug: community.slug,
+    name: community.name,
+    box: describeTimeBox(community),
+    closedOn: formatDayInZone(community.ends_at, community.time_zone),
+    sort,
+    sorts,
+    countsHidden: !can(user, "idea.see-votes", view),
+    ideas: page.ideas.map((idea) => ({ ...idea, when: formatRelative(idea.createdAt, at) })),
+    nextPage: page.next ? `?sort=${sort}&after=${formatCursor(page.next)}` : null,
+    budget,
+    canVote: decide(user, "idea.vote", view).allowed,
+    canSubmit: participate.allowed,
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const slug = params.slug ?? "";
+  const parsed = IdeasActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return invalidForm(parsed.error.issues);
+  const input = parsed.data;
+  if (input.intent === "submit") {
+    return formAction(submitIdea(getDb(), user, slug, input), ({ ideaId }) => redirect(`/c/${slug}/t/${ideaId}`));
+  }
+  const vote = castVote(getDb(), user, slug, input.ideaId, input.intent === "vote");
+  // With JavaScript the button asked: answer with the outcome. A plain form goes back where it was.
+  if (input.via === "js") return formAction(vote, (result) => data(result));
+  return formAction(vote, () => redirect(safeRedirect(input.returnTo, `/c/${slug}/ideas`)));
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Ideas · ${data.name} · Cohort` : "Cohort" }];
+
+export default function IdeasPage() {
+  const page = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const location = useLocation();
+  return (
+    <main id="main" className="mx-auto max-w-4xl space-y-6 px-4 py-10">
+      <div>
+        <Link to={`/c/${page.slug}`} className="text-sm">
+          ← {page.name}
+        </Link>
+        <h1 className="mt-2 text-3xl font-bold tracking-tight">Ideas</h1>
+      </div>
+      <CommunityTabs slug={page.slug} current="ideas" />
+      <PhaseBanner box={page.box} closedOn={page.closedOn} />
+      {page.budget ? <VoteBudgetLine budget={page.budget} /> : null}
+      {page.countsHidden ? (
+        <p className="text-sm text-slate-600">Vote counts stay hidden until the community closes, so everyone votes for what they think, not for what is ahead.</p>
+      ) : null}
+      {actionData && "error" in actionData ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+          {actionData.error}
+        </p>
+      ) : null}
+      <nav aria-label="Order ideas by" className="flex flex-wrap gap-1 text-sm">
+        {page.sorts.map((sort) => (
+          <Link
+            key={sort}
+            to={`?sort=${sort}`}
+            aria-current={sort === page.sort ? "page" : undefined}
+            className={`rounded-full px-3 py-1 no-underline hover:no-underline ${sort === page.sort ? "bg-slate-900 text-white" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"}`}
+          >
+            {SORT_LABEL[sort]}
+          </Link>
+        ))}
+      </nav>
+      {page.ideas.length === 0 ? (
+        <p className="text-slate-600">No ideas yet.{page.canSubmit ? " Share the first one below." : ""}</p>
+      ) : (
+        <ol className="space-y-3">
+          {page.ideas.map((idea) => (
+            <li key={idea.id} className="flex gap-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+              <VoteButton slug={page.slug} ideaId={idea.id} title={idea.title} voted={idea.voted} votes={idea.votes} canVote={page.canVote} returnTo={`${location.pathname}${location.search}`} />
+              <div className="min-w-0 flex-1">
+                <div className="flex flex-wrap items-center gap-2">
+                  <Link to={`/c/${page.slug}/t/${idea.id}`} className="font-semibold text-slate-900">
+                    {idea.title}
+                  </Link>
+                  {idea.status ? <StatusBadge status={idea.status} /> : null}
+                </div>
+                <p className="mt-1 text-xs text-slate-500">
+                  {idea.author} · {idea.when} · {idea.replies} {idea.replies === 1 ? "comment" : "comments"}
+                </p>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      {page.nextPage ? <Link to={page.nextPage}>More ideas</Link> : null}
+      {page.canSubmit ? (
+        <Form method="post" className="space-y-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+          <h2 className="font-semibold">Share an idea</h2>
+          <input type="hidden" name="intent" value="submit" />
+          <div className="space-y-1">
+            <label htmlFor="idea-title" className="block text-sm font-medium">Your idea in one line</label>
+            <input id="idea-title" name="title" required minLength={3} maxLength={200} className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="idea-body" className="block text-sm font-medium">What problem would it solve for you?</label>
+            <textarea id="idea-body" name="body" required rows={4} maxLength={20000} className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />
+          </div>
+          <Button>Share idea</Button>
+        </Form>
+      ) : null}
+    </main>
+  );
+}
