@@ -123,7 +123,7 @@ export interface AnnouncementsTable {
   created_at: number;
 }
 
-export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome";
+export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer";
 
 export interface NotificationsTable {
   id: string;
@@ -216,6 +216,8 @@ export interface SuggestionsTable {
   /** What contributors are told, shown on linked ideas. */
   public_answer: string | null;
   answered_at: number | null;
+  /** With a decline: what contributors can do instead. */
+  alternative: string | null;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -241,7 +243,69 @@ export interface VotesTable {
   created_at: number;
 }
 
+export interface TagsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  /** A colour key of the palette (app/features/triage/tags.tsx). */
+  color: string;
+  description: string;
+  created_at: number;
+}
+
+/** The passage of a post that matters: the unit of evidence a suggestion rests on. */
+export interface HighlightsTable {
+  id: string;
+  community_id: string;
+  thread_id: string;
+  post_kind: PostKind;
+  post_id: string;
+  post_author_id: string;
+  quote: string;
+  suggestion_id: string | null;
+  created_by: string;
+  created_at: number;
+}
+
+export interface HighlightTagsTable {
+  highlight_id: string;
+  tag_id: string;
+}
+
+export interface SuggestionTagsTable {
+  suggestion_id: string;
+  tag_id: string;
+}
+
+export interface TriageItemsTable {
+  post_kind: PostKind;
+  post_id: string;
+  community_id: string;
+  state: "triaged" | "dismissed";
+  reason: string | null;
+  decided_by: string;
+  decided_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  actor_id: string;
+  action: string;
+  summary: string;
+  /** JSON of what undoing needs; null when it cannot be undone. */
+  undo: string | null;
+  created_at: number;
+  undone_at: number | null;
+  undone_by: string | null;
+}
+
 export interface Database {
+  tags: TagsTable;
+  highlights: HighlightsTable;
+  highlight_tags: HighlightTagsTable;
+  suggestion_tags: SuggestionTagsTable;
+  triage_items: TriageItemsTable;
+  audit_log: AuditLogTable;
   suggestions: SuggestionsTable;
   ideas: IdeasTable;
   votes: VotesTable;

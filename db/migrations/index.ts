@@ -6,6 +6,7 @@ import * as announcements from "./20261123130000-announcements-notifications.ts"
 import * as discussions from "./20261123140000-discussions.ts";
 import * as discussionModeration from "./20261123150000-discussion-moderation.ts";
 import * as ideas from "./20261123160000-ideas.ts";
+import * as triage from "./20261123170000-triage.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "20261123140000-discussions": discussions,
   "20261123150000-discussion-moderation": discussionModeration,
   "20261123160000-ideas": ideas,
+  "20261123170000-triage": triage,
 };

@@ -57,6 +57,16 @@ interface Resources {
   "idea.see-votes": CommunityContext;
   /** Merge one idea into another. */
   "idea.merge": CommunityContext;
+  /** Work the triage inbox: highlight, tag, link, dismiss, manage tags. */
+  "triage.work": undefined;
+  /** Read product suggestions, their evidence and staff notes, the board and its export. */
+  "suggestion.view": undefined;
+  /** Create and change suggestions: details, owner, notes, status and the public answer. */
+  "suggestion.edit": undefined;
+  /** See a community's readout: what its feedback fed. Members once it has closed; staff any time. */
+  "community.readout": CommunityContext;
+  /** Read the audit log of staff actions. */
+  "audit.view": undefined;
   /** Reply in a thread: taking part, and the thread is not locked (leaders still may). */
   "thread.reply": CommunityContext & { thread: { locked: boolean } };
   /** Edit or remove one's own post while taking part; not in a locked thread, not once removed. */
@@ -84,6 +94,9 @@ const forbid = (message = "You do not have access to this."): Decision => ({ all
 // Communities a reader may not see answer 404, so their existence does not leak.
 const hide: Decision = { allowed: false, status: 404, message: "We could not find that community." };
 const when = (condition: boolean, otherwise: Decision): Decision => (condition ? ALLOW : otherwise);
+// Staff pages answer 404 to participants, so they learn nothing of them.
+const notFound: Decision = { allowed: false, status: 404, message: "We could not find that page." };
+const staffOnly = (actor: Actor, allowed: boolean, message: string): Decision => (!isStaff(actor) ? notFound : when(allowed, forbid(message)));
 
 /** Runs a community: a global moderator or admin, or a moderator of this community only. */
 function runsCommunity(actor: Actor, context: CommunityContext): boolean {
@@ -178,6 +191,17 @@ const rules: { [A in Action]: Rule<A> } = {
   },
 
   "idea.merge": (actor, context) => rules["discussion.moderate"](actor, context),
+
+  "triage.work": (actor) => staffOnly(actor, actor.role === "moderator" || actor.role === "admin", "Only moderators triage feedback."),
+  "suggestion.view": (actor) => staffOnly(actor, true, ""),
+  "suggestion.edit": (actor) => staffOnly(actor, true, ""),
+  "community.readout": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    const over = context.community.phase === "closed" || context.community.phase === "archived";
+    return when(over || isStaff(actor), forbid("The readout opens when the community closes."));
+  },
+  "audit.view": (actor) => staffOnly(actor, actor.role === "moderator" || actor.role === "admin", "Only moderators and admins read the audit log."),
 
   "thread.reply": (actor, context) => {
     const participate = rules["community.participate"](actor, context);

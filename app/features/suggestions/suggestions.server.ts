@@ -1,0 +1,458 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, SuggestionStatus } from "#db/schema.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
+import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { queueEmail } from "#app/features/email/outbox.server.ts";
+import { notify } from "#app/features/notifications/notifications.server.ts";
+import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
+import { replyLink } from "#app/features/discussions/discussions.server.ts";
+import { now } from "#app/lib/clock.ts";
+import { newId } from "#app/lib/ids.ts";
+import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+
+type Db = Kysely<Database>;
+
+export const SUGGESTION_STATUSES: SuggestionStatus[] = ["new", "under-review", "planned", "in-progress", "shipped", "declined"];
+const BOARD_LIMIT = 500;
+
+export interface Strength {
+  members: number;
+  votes: number;
+  communities: number;
+  quotes: number;
+}
+
+/** Strength figures for some suggestions: distinct members (authors of evidence and voters of linked ideas), linked votes, communities, quotes. Four grouped queries. */
+async function strengthOf(db: Db, ids: string[]): Promise<Map<string, Strength>> {
+  const result = new Map<string, Strength>(ids.map((id) => [id, { members: 0, votes: 0, communities: 0, quotes: 0 }]));
+  if (!ids.length) return result;
+  const [quotes, members, votes, communities] = await Promise.all([
+    db.selectFrom("highlights").select(["suggestion_id", (eb) => eb.fn.countAll<number>().as("n")]).where("suggestion_id", "in", ids).groupBy("suggestion_id").execute(),
+    db
+      .selectFrom(
+        db
+          .selectFrom("highlights")
+          .select(["suggestion_id", "post_author_id as user_id"])
+          .where("suggestion_id", "in", ids)
+          .union(db.selectFrom("votes").innerJoin("ideas", "ideas.thread_id", "votes.idea_id").select(["ideas.suggestion_id", "votes.user_id"]).where("ideas.suggestion_id", "in", ids))
+          .as("people"),
+      )
+      .select(["people.suggestion_id", (eb) => eb.fn.count<number>("people.user_id").distinct().as("n")])
+      .groupBy("people.suggestion_id")
+      .execute(),
+    db.selectFrom("ideas").select(["suggestion_id", (eb) => eb.fn.sum<number>("vote_count").as("n")]).where("suggestion_id", "in", ids).groupBy("suggestion_id").execute(),
+    db
+      .selectFrom(
+        db
+          .selectFrom("highlights")
+          .select(["suggestion_id", "community_id"])
+          .where("suggestion_id", "in", ids)
+          .union(db.selectFrom("ideas").select(["suggestion_id", "community_id"]).where("suggestion_id", "in", ids))
+          .as("places"),
+      )
+      .select(["places.suggestion_id", (eb) => eb.fn.count<number>("places.community_id").distinct().as("n")])
+      .groupBy("places.suggestion_id")
+      .execute(),
+  ]);
+  const set = (rows: { suggestion_id: string | null; n: number | string | null }[], key: keyof Strength) => {
+    for (const row of rows) if (row.suggestion_id) result.get(row.suggestion_id)![key] = Number(row.n ?? 0);
+  };
+  set(quotes, "quotes");
+  set(members, "members");
+  set(votes, "votes");
+  set(communities, "communities");
+  return result;
+}
+
+export interface BoardFilters {
+  tag?: string;
+  community?: string;
+  owner?: string;
+  status?: SuggestionStatus;
+  sort: "strength" | "recent";
+}
+
+/** The product team's board: suggestions with tags and strength, filtered and sorted, plus how many carry each tag. */
+export async function listBoard(db: Db, actor: Actor, filters: BoardFilters) {
+  assertAllowed(actor, "suggestion.view");
+  const fromCommunity = (slug: string) =>
+    db
+      .selectFrom("highlights")
+      .innerJoin("communities", "communities.id", "highlights.community_id")
+      .select("highlights.suggestion_id")
+      .where("communities.slug", "=", slug)
+      .union(db.selectFrom("ideas").innerJoin("communities", "communities.id", "ideas.community_id").select("ideas.suggestion_id").where("communities.slug", "=", slug));
+  const base = db
+    .selectFrom("suggestions")
+    .leftJoin("users as owner", "owner.id", "suggestions.owner_id")
+    .select(["suggestions.id", "suggestions.title", "suggestions.status", "suggestions.updated_at", "suggestions.created_at", "suggestions.public_answer", "suggestions.owner_id", "owner.display_name as owner"])
+    .$if(filters.community !== undefined, (q) => q.where("suggestions.id", "in", fromCommunity(filters.community!)))
+    .$if(filters.owner !== undefined, (q) => q.where("suggestions.owner_id", "=", filters.owner!))
+    .$if(filters.status !== undefined, (q) => q.where("suggestions.status", "=", filters.status!));
+  const rows = await base
+    .$if(filters.tag !== undefined, (q) => q.where("suggestions.id", "in", db.selectFrom("suggestion_tags").select("suggestion_id").where("tag_id", "=", filters.tag!)))
+    .orderBy("suggestions.updated_at", "desc")
+    .limit(BOARD_LIMIT)
+    .execute();
+  const ids = rows.map((r) => r.id);
+  const [strength, tagRows, tagCounts] = await Promise.all([
+    strengthOf(db, ids),
+    ids.length
+      ? db.selectFrom("suggestion_tags").innerJoin("tags", "tags.id", "suggestion_tags.tag_id").select(["suggestion_tags.suggestion_id", "tags.id", "tags.name", "tags.color"]).where("suggestion_tags.suggestion_id", "in", ids).orderBy("tags.name").execute()
+      : Promise.resolve([]),
+    // Counts per tag over the board as filtered by everything but the tag.
+    db
+      .selectFrom("tags")
+      .leftJoin("suggestion_tags", "suggestion_tags.tag_id", "tags.id")
+      .select(["tags.id", "tags.name", "tags.color", (eb) => eb.fn.count<number>("suggestion_tags.suggestion_id").as("n")])
+      .where((eb) => eb.or([eb("suggestion_tags.suggestion_id", "is", null), eb("suggestion_tags.suggestion_id", "in", base.clearSelect().select("suggestions.id"))]))
+      .groupBy(["tags.id", "tags.name", "tags.color"])
+      .orderBy("tags.name")
+      .execute(),
+  ]);
+  const suggestions = rows.map((row) => ({
+    ...row,
+    strength: strength.get(row.id)!,
+    tags: tagRows.filter((t) => t.suggestion_id === row.id).map(({ id, name, color }) => ({ id, name, color })),
+  }));
+  if (filters.sort === "strength") {
+    suggestions.sort((a, b) => b.strength.members - a.strength.members || b.strength.votes - a.strength.votes || b.strength.quotes - a.strength.quotes || b.updated_at - a.updated_at);
+  }
+  return { suggestions, tagCounts: tagCounts.map((t) => ({ ...t, n: Number(t.n) })) };
+}
+
+/** One suggestion with its evidence (every linked quote, author, community, date, link back), linked ideas, strength, and the split by segment. */
+export async function getSuggestion(db: Db, actor: Actor, id: string) {
+  assertAllowed(actor, "suggestion.view");
+  const suggestion = await db
+    .selectFrom("suggestions")
+    .leftJoin("users as owner", "owner.id", "suggestions.owner_id")
+    .selectAll("suggestions")
+    .select("owner.display_name as owner")
+    .where("suggestions.id", "=", id)
+    .executeTakeFirst();
+  if (!suggestion) throw new Refusal(404, "We could not find that suggestion.");
+  const [evidence, ideas, tags, strength] = await Promise.all([
+    db
+      .selectFrom("highlights")
+      .innerJoin("users", "users.id", "highlights.post_author_id")
+      .innerJoin("communities", "communities.id", "highlights.community_id")
+      .innerJoin("threads", "threads.id", "highlights.thread_id")
+      .leftJoin("replies", (join) => join.onRef("replies.id", "=", "highlights.post_id").on("highlights.post_kind", "=", "reply"))
+      .leftJoin("memberships", (join) => join.onRef("memberships.community_id", "=", "highlights.community_id").onRef("memberships.user_id", "=", "highlights.post_author_id"))
+      .select([
+        "highlights.id",
+        "highlights.quote",
+        "highlights.post_kind",
+        "highlights.post_id",
+        "highlights.post_author_id",
+        "highlights.community_id",
+        "users.display_name as author",
+        "communities.slug",
+        "communities.name as community",
+        "threads.id as thread_id",
+        "threads.title as thread_title",
+        "threads.created_at as thread_created_at",
+        "replies.created_at as reply_created_at",
+        "memberships.attributes",
+      ])
+      .where("highlights.suggestion_id", "=", id)
+      .orderBy("highlights.created_at", "asc")
+      .execute(),
+    db
+      .selectFrom("ideas")
+      .innerJoin("threads", "threads.id", "ideas.thread_id")
+      .innerJoin("communities", "communities.id", "ideas.community_id")
+      .select(["ideas.thread_id as id", "threads.title", "ideas.vote_count", "communities.slug", "communities.name as community"])
+      .where("ideas.suggestion_id", "=", id)
+      .execute(),
+    db.selectFrom("suggestion_tags").innerJoin("tags", "tags.id", "suggestion_tags.tag_id").select(["tags.id", "tags.name", "tags.color"]).where("suggestion_tags.suggestion_id", "=", id).orderBy("tags.name").execute(),
+    strengthOf(db, [id]),
+  ]);
+  // By segment: distinct members and votes, with each person's segment in the community they spoke or voted in.
+  const voters = ideas.length
+    ? await db
+        .selectFrom("votes")
+        .innerJoin("ideas", "ideas.thread_id", "votes.idea_id")
+        .leftJoin("memberships", (join) => join.onRef("memberships.community_id", "=", "votes.community_id").onRef("memberships.user_id", "=", "votes.user_id"))
+        .select(["votes.user_id", "memberships.attributes"])
+        .where("ideas.suggestion_id", "=", id)
+        .execute()
+    : [];
+  const segments = new Map<string, { members: Set<string>; votes: number }>();
+  const bucket = (attributes: string | null) => {
+    let name = "no segment";
+    try {
+      const parsed = attributes ? (JSON.parse(attributes) as Record<string, unknown>) : {};
+      if (typeof parsed.segment === "string" && parsed.segment) name = parsed.segment;
+    } catch {
+      // keep "no segment"
+    }
+    if (!segments.has(name)) segments.set(name, { members: new Set(), votes: 0 });
+    return segments.get(name)!;
+  };
+  for (const e of evidence) bucket(e.attributes).members.add(e.post_author_id);
+  for (const v of voters) {
+    const b = bucket(v.attributes);
+    b.members.add(v.user_id);
+    b.votes++;
+  }
+  return {
+    suggestion,
+    tags,
+    strength: strength.get(id)!,
+    bySegment: [...segments.entries()].map(([segment, s]) => ({ segment, members: s.members.size, votes: s.votes })).sort((a, b) => b.members - a.members),
+    evidence: evidence.map((e) => ({
+      id: e.id,
+      quote: e.quote,
+      author: e.author,
+      community: e.community,
+      slug: e.slug,
+      threadTitle: e.thread_title,
+      at: e.reply_created_at ?? e.thread_created_at,
+      link: e.post_kind === "reply" && e.reply_created_at !== null ? replyLink(e.slug, e.thread_id, { id: e.post_id, created_at: e.reply_created_at }) : `/c/${e.slug}/t/${e.thread_id}`,
+    })),
+    ideas,
+  };
+}
+
+/** Titles for linking from triage (a datalist), most recently changed first. */
+export async function suggestionTitles(db: Db, actor: Actor): Promise<string[]> {
+  assertAllowed(actor, "suggestion.view");
+  const rows = await db.selectFrom("suggestions").select("title").orderBy("updated_at", "desc").limit(200).execute();
+  return rows.map((r) => r.title);
+}
+
+export async function createSuggestion(db: Db, actor: Actor, input: { title: string; problem: string }): Promise<{ id: string }> {
+  assertAllowed(actor, "suggestion.edit");
+  const id = newId();
+  const at = now();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("suggestions")
+      .values({ id, title: input.title, problem_markdown: input.problem, problem_html: renderMarkdown(input.problem), status: "new", owner_id: null, staff_notes: null, public_answer: null, answered_at: null, alternative: null, created_by: actor.id, created_at: at, updated_at: at })
+      .execute();
+    await recordAudit(trx, actor.id, { action: "suggestion.create", summary: `Created suggestion "${input.title}"`, undo: null });
+  });
+  return { id };
+}
+
+/** Change what staff keep about a suggestion: title, problem, tags, owner, notes. Undoable from the audit log. */
+export async function updateSuggestion(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: { title: string; problem: string; tagIds: string[]; ownerId: string | null; staffNotes: string },
+): Promise<void> {
+  assertAllowed(actor, "suggestion.edit");
+  const before = await db.selectFrom("suggestions").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!before) throw new Refusal(404, "We could not find that suggestion.");
+  if (input.ownerId) {
+    const owner = await db.selectFrom("users").select("role").where("id", "=", input.ownerId).executeTakeFirst();
+    if (!owner || owner.role === "member") throw new Refusal(400, "Choose an owner from the staff.");
+  }
+  const beforeTags = await db.selectFrom("suggestion_tags").select("tag_id").where("suggestion_id", "=", id).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("suggestions")
+      .set({ title: input.title, problem_markdown: input.problem, problem_html: renderMarkdown(input.problem), owner_id: input.ownerId, staff_notes: input.staffNotes || null, updated_at: now() })
+      .where("id", "=", id)
+      .execute();
+    await trx.deleteFrom("suggestion_tags").where("suggestion_id", "=", id).execute();
+    if (input.tagIds.length) {
+      await trx
+        .insertInto("suggestion_tags")
+        .columns(["suggestion_id", "tag_id"])
+        .expression((eb) => eb.selectFrom("tags").select([eb.val(id).as("suggestion_id"), "tags.id as tag_id"]).where("tags.id", "in", input.tagIds))
+        .execute();
+    }
+    await recordAudit(trx, actor.id, {
+      action: "suggestion.update",
+      summary: `Edited suggestion "${input.title}"`,
+      undo: { type: "suggestion.update", id, before: { title: before.title, problem: before.problem_markdown, ownerId: before.owner_id, staffNotes: before.staff_notes ?? "", tagIds: beforeTags.map((t) => t.tag_id) } },
+    });
+  });
+}
+
+/**
+ * Set a suggestion's status and public answer. Declining needs a reason, and asks for an
+ * alternative (or an explicit "none"). A new answer reaches every contributor: authors of
+ * linked feedback and voters of linked ideas, in the app and by email; linked ideas show it.
+ */
+export async function answerSuggestion(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: { status: SuggestionStatus; answer: string; alternative: string; withoutAlternative: boolean },
+  options: { siteOrigin: string },
+): Promise<{ notified: number; emailIds: string[] }> {
+  assertAllowed(actor, "suggestion.edit");
+  const before = await db.selectFrom("suggestions").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!before) throw new Refusal(404, "We could not find that suggestion.");
+  const answer = input.answer.trim();
+  const alternative = input.alternative.trim();
+  if (input.status === "declined") {
+    if (!answer) throw new Refusal(422, "Declining needs a reason: tell contributors why in the public answer.");
+    if (!alternative && !input.withoutAlternative) {
+      throw new Refusal(422, "Is there something contributors can do instead? Offer an alternative, or tick “Decline without an alternative”.");
+    }
+  }
+  const changed = answer !== (before.public_answer ?? "") || input.status !== before.status;
+  const at = now();
+  const shouldTell = changed && answer !== "";
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("suggestions")
+      .set({ status: input.status, public_answer: answer || null, alternative: input.status === "declined" ? alternative || null : null, answered_at: shouldTell ? at : before.answered_at, updated_at: at })
+      .where("id", "=", id)
+      .execute();
+    await recordAudit(trx, actor.id, {
+      action: "suggestion.status",
+      summary: `Set "${before.title}" to ${STATUS_LABEL[input.status]}${answer ? " with a public answer" : ""}`,
+      undo: { type: "suggestion.status", id, before: { status: before.status, public_answer: before.public_answer, alternative: before.alternative, answered_at: before.answered_at } },
+    });
+    if (!shouldTell) return { notified: 0, emailIds: [] };
+    const people = await contributors(trx, id);
+    const emailIds: string[] = [];
+    const title = `${STATUS_LABEL[input.status]}: "${before.title}"`;
+    for (const person of people) {
+      const link = person.link ?? `/notifications`;
+      await notify(trx, person.id, { kind: "suggestion.answer", title: `The product team answered feedback you gave: ${title}`, body: answer, link });
+      const text = [
+        `Hello ${person.name},`,
+        "",
+        `You took part in feedback that became the product suggestion "${before.title}". The product team has answered.`,
+        "",
+        `Status: ${STATUS_LABEL[input.status]}`,
+        "",
+        answer,
+        ...(input.status === "declined" && alternative ? ["", `What you can do instead: ${alternative}`] : []),
+        "",
+        `See it where you gave it: ${options.siteOrigin}${link}`,
+      ].join("\n");
+      emailIds.push(
+        await queueEmail(trx, {
+          to: person.email,
+          subject: `Your feedback was answered: ${before.title}`,
+          text,
+          html: renderMarkdown(text.replace(/^(Status: .*)$/m, "**$1**")),
+        }),
+      );
+    }
+    return { notified: people.length, emailIds };
+  });
+}
+
+/** Everyone who contributed: authors of linked evidence and voters of linked ideas, once each, with a link to where they took part. */
+async function contributors(db: Db, suggestionId: string) {
+  const rows = await db
+    .selectFrom(
+      db
+        .selectFrom("highlights")
+        .innerJoin("communities", "communities.id", "highlights.community_id")
+        .select(["highlights.post_author_id as user_id", "communities.slug", "highlights.thread_id"])
+        .where("highlights.suggestion_id", "=", suggestionId)
+        .union(
+          db
+            .selectFrom("votes")
+            .innerJoin("ideas", "ideas.thread_id", "votes.idea_id")
+            .innerJoin("communities", "communities.id", "ideas.community_id")
+            .select(["votes.user_id", "communities.slug", "ideas.thread_id"])
+            .where("ideas.suggestion_id", "=", suggestionId),
+        )
+        .as("c"),
+    )
+    .innerJoin("users", "users.id", "c.user_id")
+    .select(["users.id", "users.email", "users.display_name", "c.slug", "c.thread_id"])
+    .execute();
+  const people = new Map<string, { id: string; email: string; name: string; link: string | null }>();
+  for (const row of rows) {
+    if (!people.has(row.id)) people.set(row.id, { id: row.id, email: row.email, name: row.display_name, link: `/c/${row.slug}/t/${row.thread_id}` });
+  }
+  return [...people.values()];
+}
+
+/** What a community's feedback fed, for its readout at close: suggestions, statuses, answers, and this member's part. */
+export async function readout(db: Db, actor: Actor, slug: string) {
+  const view = await getCommunityForActor(db, actor, slug);
+  assertAllowed(actor, "community.readout", view);
+  const communityId = view.community.id;
+  const fed = await db
+    .selectFrom("suggestions")
+    .select(["suggestions.id", "suggestions.title", "suggestions.status", "suggestions.public_answer", "suggestions.alternative", "suggestions.answered_at"])
+    .where((eb) =>
+      eb.or([
+        eb("suggestions.id", "in", eb.selectFrom("highlights").select("suggestion_id").where("community_id", "=", communityId)),
+        eb("suggestions.id", "in", eb.selectFrom("ideas").select("suggestion_id").where("community_id", "=", communityId)),
+      ]),
+    )
+    .orderBy("suggestions.updated_at", "desc")
+    .limit(200)
+    .execute();
+  const ids = fed.map((s) => s.id);
+  const [mine, counts] = await Promise.all([
+    ids.length
+      ? db
+          .selectFrom("highlights")
+          .select(["suggestion_id", "quote"])
+          .where("community_id", "=", communityId)
+          .where("post_author_id", "=", actor.id)
+          .where("suggestion_id", "in", ids)
+          .union(
+            db
+              .selectFrom("votes")
+              .innerJoin("ideas", "ideas.thread_id", "votes.idea_id")
+              .innerJoin("threads", "threads.id", "ideas.thread_id")
+              .select(["ideas.suggestion_id", sql<string>`${"Your vote for: "} || threads.title`.as("quote")])
+              .where("votes.user_id", "=", actor.id)
+              .where("ideas.community_id", "=", communityId)
+              .where("ideas.suggestion_id", "in", ids),
+          )
+          .execute()
+      : Promise.resolve([]),
+    ids.length
+      ? db.selectFrom("highlights").select(["suggestion_id", (eb) => eb.fn.countAll<number>().as("n")]).where("community_id", "=", communityId).where("suggestion_id", "in", ids).groupBy("suggestion_id").execute()
+      : Promise.resolve([]),
+  ]);
+  const [members, posts] = await Promise.all([
+    db.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("community_id", "=", communityId).executeTakeFirstOrThrow(),
+    db.selectFrom("threads").select((eb) => [eb.fn.countAll<number>().as("threads"), eb.fn.sum<number>("reply_count").as("replies")]).where("community_id", "=", communityId).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    view,
+    totals: { members: Number(members.n), threads: Number(posts.threads), replies: Number(posts.replies ?? 0), suggestions: fed.length },
+    suggestions: fed.map((s) => ({
+      ...s,
+      quotesHere: Number(counts.find((c) => c.suggestion_id === s.id)?.n ?? 0),
+      yours: mine.filter((m) => m.suggestion_id === s.id).map((m) => m.quote),
+    })),
+  };
+}
+
+export type SuggestionUndo =
+  | { type: "suggestion.update"; id: string; before: { title: string; problem: string; ownerId: string | null; staffNotes: string; tagIds: string[] } }
+  | { type: "suggestion.status"; id: string; before: { status: SuggestionStatus; public_answer: string | null; alternative: string | null; answered_at: number | null } };
+
+/** Put a suggestion back as it was before an edit or a status change (notifications already sent stay sent). */
+export async function undoSuggestionEntry(trx: Db, undo: SuggestionUndo): Promise<void> {
+  if (undo.type === "suggestion.update") {
+    const { before } = undo;
+    await trx
+      .updateTable("suggestions")
+      .set({ title: before.title, problem_markdown: before.problem, problem_html: renderMarkdown(before.problem), owner_id: before.ownerId, staff_notes: before.staffNotes || null, updated_at: now() })
+      .where("id", "=", undo.id)
+      .execute();
+    await trx.deleteFrom("suggestion_tags").where("suggestion_id", "=", undo.id).execute();
+    if (before.tagIds.length) {
+      await trx
+        .insertInto("suggestion_tags")
+        .columns(["suggestion_id", "tag_id"])
+        .expression((eb) => eb.selectFrom("tags").select([eb.val(undo.id).as("suggestion_id"), "tags.id as tag_id"]).where("tags.id", "in", before.tagIds))
+        .execute();
+    }
+  } else {
+    await trx.updateTable("suggestions").set({ ...undo.before, updated_at: now() }).where("id", "=", undo.id).execute();
+  }
+}

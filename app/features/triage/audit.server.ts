@@ -1,0 +1,32 @@
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema.ts";
+import { now } from "#app/lib/clock.ts";
+import { newId } from "#app/lib/ids.ts";
+
+/** Record a staff action, with what undoing it needs (null when it cannot be undone). */
+export async function recordAudit(db: Kysely<Database>, actorId: string, entry: { action: string; summary: string; undo: object | null }): Promise<string> {
+  const id = newId();
+  await db
+    .insertInto("audit_log")
+    .values({ id, actor_id: actorId, action: entry.action, summary: entry.summary, undo: entry.undo ? JSON.stringify(entry.undo) : null, created_at: now(), undone_at: null, undone_by: null })
+    .execute();
+  return id;
+}
+
+/** The log, newest first, by key. */
+export async function listAudit(db: Kysely<Database>, options: { before?: { at: number; id: string }; limit?: number } = {}) {
+  const limit = options.limit ?? 50;
+  let query = db
+    .selectFrom("audit_log")
+    .innerJoin("users", "users.id", "audit_log.actor_id")
+    .select(["audit_log.id", "audit_log.action", "audit_log.summary", "audit_log.undo", "audit_log.created_at", "audit_log.undone_at", "users.display_name as actor"])
+    .orderBy("audit_log.created_at", "desc")
+    .orderBy("audit_log.id", "desc")
+    .limit(limit + 1);
+  if (options.before) {
+    const { at, id } = options.before;
+    query = query.where((eb) => eb.or([eb("audit_log.created_at", "<", at), eb.and([eb("audit_log.created_at", "=", at), eb("audit_log.id", "<", id)])]));
+  }
+  const rows = await query.execute();
+  return { entries: rows.slice(0, limit), hasMore: rows.length > limit };
+}

@@ -1,0 +1,189 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { refusalOf } from "#app/lib/testing.ts";
+import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
+import { createAccount } from "#app/features/auth/accounts.server.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
+import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { castVote, ideaDetails, submitIdea } from "#app/features/ideas/ideas.server.ts";
+import { listNotifications } from "#app/features/notifications/notifications.server.ts";
+import { answerSuggestion, getSuggestion, listBoard, readout } from "#app/features/suggestions/suggestions.server.ts";
+import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
+import { dismissItem, listInbox, triageItem } from "./triage.server.ts";
+import { listTags, mergeTags, updateTag } from "./tags.server.ts";
+import { undoAction } from "./undo.server.ts";
+
+const START = Date.UTC(2026, 6, 6, 8);
+const ORIGIN = { siteOrigin: "http://cohort.test" };
+
+describe.each(testEngines())("triage and suggestions on %s", (engine) => {
+  let t: TestDatabase;
+  let moderator: Actor;
+  let product: Actor;
+  let n = 0;
+  const person = async (role: Actor["role"] = "member"): Promise<Actor> => {
+    const { userId } = await createAccount(t.db, { email: `t${++n}@example.com`, displayName: `T${n}`, password: "password!", role });
+    return { id: userId, role };
+  };
+
+  /** A community with three participants (segments smb, enterprise, enterprise; the first invited from a ticket) and some feedback. */
+  async function world() {
+    setClock(START - DAY);
+    const slug = `triage-${++n}`;
+    await createCommunity(t.db, moderator, { name: `Triage ${n}`, slug, purpose: "A community to triage feedback from, at length.", timeZone: "UTC", startsAt: "2026-07-06T08:00", endsAt: "2026-07-20T08:00" });
+    await publishCommunity(t.db, moderator, slug);
+    const { community } = await getCommunityForActor(t.db, moderator, slug);
+    const [a, b, c] = [await person(), await person(), await person()];
+    await addMember(t.db, { communityId: community.id, userId: a.id, role: "participant", datesConfirmedAt: 1, source: "Ticket #1", attributes: { segment: "smb" } });
+    await addMember(t.db, { communityId: community.id, userId: b.id, role: "leader", datesConfirmedAt: 1, attributes: { segment: "enterprise" } });
+    await addMember(t.db, { communityId: community.id, userId: c.id, role: "participant", datesConfirmedAt: 1, attributes: { segment: "enterprise" } });
+    // Each world a few minutes after the last, so posting limits never meet.
+    setClock(START + DAY + n * 60 * SECOND);
+    const { threadId } = await startThread(t.db, a, slug, { title: "Exports are painful", body: "I export three reports and merge them by hand every single Monday morning." });
+    advanceClock(10 * SECOND);
+    const { replyId } = await replyToThread(t.db, b, slug, threadId, { body: "Same here, and the merged sheet loses the region column." });
+    advanceClock(10 * SECOND);
+    const { ideaId } = await submitIdea(t.db, c, slug, { title: "One combined report", body: "Combine the three weekly reports." });
+    await castVote(t.db, a, slug, ideaId, true);
+    await castVote(t.db, b, slug, ideaId, true);
+    // Staff posts are not feedback.
+    await startThread(t.db, moderator, slug, { title: "Welcome", body: "Hello from the team." });
+    return { slug, communityId: community.id, a, b, c, threadId, replyId, ideaId };
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+    moderator = await person("moderator");
+    product = await person("product");
+  });
+  afterAll(async () => t.cleanup());
+  afterEach(() => resetClock());
+
+  it("lists participants' openers, replies and ideas by passion score with its parts, and filters them", async () => {
+    const w = await world();
+    const items = await listInbox(t.db, moderator, { state: "untriaged", community: w.slug });
+    expect(items.map((i) => [i.kind, i.id]).sort()).toEqual([["reply", w.replyId], ["thread", w.ideaId], ["thread", w.threadId]].sort());
+    // The idea has two votes; the reply's author leads; the thread's author is an evangelist.
+    const idea = items.find((i) => i.id === w.ideaId)!;
+    expect(idea.parts.find((p) => p.key === "votes")).toEqual({ key: "votes", label: "2 votes", points: 6 });
+    expect(items.find((i) => i.id === w.replyId)!.parts.find((p) => p.key === "leads")!.points).toBe(10);
+    expect(items.find((i) => i.id === w.threadId)!.parts.find((p) => p.key === "evangelist")!.points).toBe(5);
+    expect(items.map((i) => i.score)).toEqual([...items.map((i) => i.score)].sort((x, y) => y - x));
+    expect((await listInbox(t.db, moderator, { state: "untriaged", community: w.slug, segment: "smb" })).map((i) => i.id)).toEqual([w.threadId]);
+  });
+
+  it("triages with a highlight, inline tags and a new or existing suggestion; an idea is linked; undo puts it all back", async () => {
+    const w = await world();
+    const first = await triageItem(t.db, moderator, { kind: "thread", id: w.threadId }, { quote: "merge them by hand", tags: ["Exports", "reporting"], suggestion: `Combined report ${n}` });
+    const second = await triageItem(t.db, moderator, { kind: "thread", id: w.ideaId }, { tags: ["exports"], suggestion: `combined REPORT ${n}` });
+    const untriaged = await listInbox(t.db, moderator, { state: "untriaged", community: w.slug });
+    expect(untriaged.map((i) => i.id)).toEqual([w.replyId]);
+    const tags = await listTags(t.db, moderator);
+    const exportsTag = tags.find((tag) => tag.name === "Exports")!;
+    const triaged = await listInbox(t.db, moderator, { state: "triaged", community: w.slug, tag: exportsTag.id });
+    expect(triaged).toHaveLength(2);
+    expect(triaged.find((i) => i.id === w.threadId)!.highlights[0]).toMatchObject({ quote: "merge them by hand", tags: [{ name: "Exports" }, { name: "reporting" }] });
+    // Both point to one suggestion; the idea shows it.
+    const suggestionId = triaged[0]!.highlights[0]!.suggestion!.id;
+    expect(triaged[1]!.highlights[0]!.suggestion!.id).toBe(suggestionId);
+    const view = await getCommunityForActor(t.db, w.c, w.slug);
+    expect((await ideaDetails(t.db, w.c, view, w.ideaId))?.suggestion?.status).toBe("new");
+
+    await undoAction(t.db, moderator, second.auditId);
+    expect((await ideaDetails(t.db, w.c, view, w.ideaId))?.suggestion).toBeNull();
+    await undoAction(t.db, moderator, first.auditId);
+    expect((await refusalOf(undoAction(t.db, moderator, first.auditId))).status).toBe(409);
+    expect((await listInbox(t.db, moderator, { state: "untriaged", community: w.slug })).map((i) => i.id).sort()).toEqual([w.replyId, w.ideaId, w.threadId].sort());
+    // The suggestion and the tags created with it went with the undo.
+    expect(await t.db.selectFrom("suggestions").select("id").where("id", "=", suggestionId).execute()).toEqual([]);
+    expect((await listTags(t.db, moderator)).map((tag) => tag.name)).not.toContain("reporting");
+  });
+
+  it("dismisses with a reason, and undo brings the item back", async () => {
+    const w = await world();
+    const { auditId } = await dismissItem(t.db, moderator, { kind: "reply", id: w.replyId }, "Already known");
+    expect((await listInbox(t.db, moderator, { state: "dismissed", community: w.slug })).map((i) => [i.id, i.reason])).toEqual([[w.replyId, "Already known"]]);
+    expect((await refusalOf(dismissItem(t.db, moderator, { kind: "reply", id: w.replyId }, "again"))).status).toBe(409);
+    await undoAction(t.db, moderator, auditId);
+    expect((await listInbox(t.db, moderator, { state: "untriaged", community: w.slug })).map((i) => i.id)).toContain(w.replyId);
+  });
+
+  it("shows evidence and strength by segment; declining needs a reason and asks for an alternative; contributors hear it once", async () => {
+    const w = await world();
+    const title = `Regions everywhere ${n}`;
+    await triageItem(t.db, moderator, { kind: "reply", id: w.replyId }, { tags: [], suggestion: title });
+    await triageItem(t.db, moderator, { kind: "thread", id: w.ideaId }, { tags: [], suggestion: title });
+    const id = (await t.db.selectFrom("suggestions").select("id").where("title", "=", title).executeTakeFirstOrThrow()).id;
+    const page = await getSuggestion(t.db, product, id);
+    // Authors b (reply) and c (idea), voters a and b: three people, two votes, one community.
+    expect(page.strength).toEqual({ members: 3, votes: 2, communities: 1, quotes: 2 });
+    expect(page.bySegment).toEqual([
+      { segment: "enterprise", members: 2, votes: 1 },
+      { segment: "smb", members: 1, votes: 1 },
+    ]);
+    expect(page.evidence.map((e) => e.link)).toEqual([expect.stringMatching(new RegExp(`^/c/${w.slug}/t/${w.threadId}\\?from=\\d+\\.${w.replyId}#reply-${w.replyId}$`)), `/c/${w.slug}/t/${w.ideaId}`]);
+
+    expect((await refusalOf(answerSuggestion(t.db, product, id, { status: "declined", answer: "", alternative: "", withoutAlternative: false }, ORIGIN))).message).toBe(
+      "Declining needs a reason: tell contributors why in the public answer.",
+    );
+    expect((await refusalOf(answerSuggestion(t.db, product, id, { status: "declined", answer: "Not this year.", alternative: "", withoutAlternative: false }, ORIGIN))).status).toBe(422);
+    const told = await answerSuggestion(t.db, product, id, { status: "declined", answer: "Not this year.", alternative: "Use the regional report's export.", withoutAlternative: false }, ORIGIN);
+    expect(told.notified).toBe(3);
+    expect(told.emailIds).toHaveLength(3);
+    for (const who of [w.a, w.b, w.c]) {
+      const notes = (await listNotifications(t.db, who.id)).filter((x) => x.kind === "suggestion.answer");
+      expect(notes.map((x) => x.title)).toEqual([`The product team answered feedback you gave: Declined: "${title}"`]);
+    }
+    const mail = await t.db.selectFrom("outbox").selectAll().where("id", "in", told.emailIds).execute();
+    expect(mail[0]!.text_body).toContain("What you can do instead: Use the regional report's export.");
+    const view = await getCommunityForActor(t.db, w.c, w.slug);
+    expect((await ideaDetails(t.db, w.c, view, w.ideaId))?.suggestion).toMatchObject({ status: "declined", answer: "Not this year." });
+    // Saving the same answer again tells nobody twice.
+    expect((await answerSuggestion(t.db, product, id, { status: "declined", answer: "Not this year.", alternative: "Use the regional report's export.", withoutAlternative: false }, ORIGIN)).notified).toBe(0);
+  });
+
+  it("filters the board by tag, community and status, sorts by strength, and counts tags", async () => {
+    const w = await world();
+    await triageItem(t.db, moderator, { kind: "thread", id: w.threadId }, { tags: [`board-${n}`], suggestion: `Weak ${n}` });
+    await triageItem(t.db, moderator, { kind: "thread", id: w.ideaId }, { tags: [`board-${n}`], suggestion: `Strong ${n}` });
+    const tag = (await listTags(t.db, moderator)).find((x) => x.name === `board-${n}`)!;
+    const board = await listBoard(t.db, product, { tag: tag.id, community: w.slug, sort: "strength" });
+    expect(board.suggestions.map((s) => s.title)).toEqual([`Strong ${n}`, `Weak ${n}`]);
+    expect(board.tagCounts.find((x) => x.id === tag.id)?.n).toBe(2);
+    expect((await listBoard(t.db, product, { tag: tag.id, status: "shipped", sort: "recent" })).suggestions).toEqual([]);
+  });
+
+  it("renames and merges tags, and undoes a merge", async () => {
+    const w = await world();
+    await triageItem(t.db, moderator, { kind: "thread", id: w.threadId }, { tags: [`dup-${n}`], suggestion: undefined });
+    await triageItem(t.db, moderator, { kind: "reply", id: w.replyId }, { tags: [`keep-${n}`] });
+    const tags = await listTags(t.db, moderator);
+    const dup = tags.find((x) => x.name === `dup-${n}`)!;
+    const keep = tags.find((x) => x.name === `keep-${n}`)!;
+    await updateTag(t.db, moderator, keep.id, { name: `Kept ${n}`, color: "green", description: "The one to keep" });
+    expect((await refusalOf(updateTag(t.db, moderator, dup.id, { name: `kept ${n}`, color: "red", description: "" }))).status).toBe(409);
+    await mergeTags(t.db, moderator, dup.id, keep.id);
+    expect((await listInbox(t.db, moderator, { state: "triaged", community: w.slug, tag: keep.id })).map((i) => i.id).sort()).toEqual([w.replyId, w.threadId].sort());
+    const entry = await t.db.selectFrom("audit_log").select("id").where("action", "=", "tag.merge").orderBy("created_at", "desc").executeTakeFirstOrThrow();
+    await undoAction(t.db, moderator, entry.id);
+    expect((await listInbox(t.db, moderator, { state: "triaged", community: w.slug, tag: dup.id })).map((i) => i.id)).toEqual([w.threadId]);
+    expect((await listInbox(t.db, moderator, { state: "triaged", community: w.slug, tag: keep.id })).map((i) => i.id)).toEqual([w.replyId]);
+  });
+
+  it("opens a readout to members when the community closes, with what their input fed", async () => {
+    const w = await world();
+    await triageItem(t.db, moderator, { kind: "thread", id: w.threadId }, { quote: "merge them by hand", tags: [], suggestion: `Readout ${n}` });
+    expect((await refusalOf(readout(t.db, w.a, w.slug))).message).toBe("The readout opens when the community closes.");
+    setClock(Date.UTC(2026, 6, 20, 8));
+    const page = await readout(t.db, w.a, w.slug);
+    expect(page.suggestions.map((s) => [s.title, s.yours])).toEqual([[`Readout ${n}`, ["merge them by hand"]]]);
+  });
+
+  it("keeps triage and suggestions from participants (404) and triage from product reviewers (403)", async () => {
+    const w = await world();
+    for (const attempt of [listInbox(t.db, w.a, { state: "untriaged" }), listBoard(t.db, w.a, { sort: "recent" }), getSuggestion(t.db, w.a, "x"), triageItem(t.db, w.a, { kind: "thread", id: w.threadId }, { tags: [] })]) {
+      expect((await refusalOf(attempt)).status).toBe(404);
+    }
+    expect((await refusalOf(listInbox(t.db, product, { state: "untriaged" }))).status).toBe(403);
+  });
+});

@@ -1,0 +1,435 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, PostKind } from "#db/schema.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
+import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { now } from "#app/lib/clock.ts";
+import { newId } from "#app/lib/ids.ts";
+import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+import { recordAudit } from "./audit.server.ts";
+import { passionScore, type PassionPart } from "./passion.ts";
+import { TAG_COLORS, type TagColor } from "./tags.tsx";
+
+type Db = Kysely<Database>;
+
+/** How many of the newest candidates the inbox scores; recency weighs in the score, so older ones rarely rank. */
+const CANDIDATES = 400;
+export const INBOX_PAGE = 50;
+
+export type TriageState = "untriaged" | "triaged" | "dismissed";
+
+export interface InboxFilters {
+  community?: string;
+  state: TriageState;
+  tag?: string;
+  segment?: string;
+}
+
+export interface InboxItem {
+  kind: PostKind;
+  id: string;
+  community: { slug: string; name: string };
+  thread: { id: string; title: string; kind: string };
+  author: string;
+  segment: string | null;
+  createdAt: number;
+  bodyHtml: string;
+  score: number;
+  parts: PassionPart[];
+  state: TriageState;
+  reason: string | null;
+  highlights: { id: string; quote: string; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
+}
+
+function segmentOf(attributes: string | null): string | null {
+  if (!attributes) return null;
+  try {
+    const parsed = JSON.parse(attributes) as Record<string, unknown>;
+    return typeof parsed.segment === "string" ? parsed.segment : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The triage inbox: participants' thread openers, replies and ideas (not staff posts, not
+ * removed ones) in the chosen state, filtered, scored with the passion score and ordered by
+ * it. Four queries whatever the size of the communities: the newest candidates of each
+ * kind, then the highlights and tags of the page.
+ */
+export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Promise<InboxItem[]> {
+  assertAllowed(actor, "triage.work");
+  const at = now();
+  const taggedPosts = (kind: PostKind) =>
+    db
+      .selectFrom("highlights")
+      .innerJoin("highlight_tags", "highlight_tags.highlight_id", "highlights.id")
+      .select("highlights.post_id")
+      .where("highlights.post_kind", "=", kind)
+      .where("highlight_tags.tag_id", "=", filters.tag ?? "");
+
+  const openers = db
+    .selectFrom("threads")
+    .innerJoin("users", "users.id", "threads.author_id")
+    .innerJoin("communities", "communities.id", "threads.community_id")
+    .leftJoin("memberships", (join) => join.onRef("memberships.community_id", "=", "threads.community_id").onRef("memberships.user_id", "=", "threads.author_id"))
+    .leftJoin("ideas", "ideas.thread_id", "threads.id")
+    .leftJoin("triage_items", (join) => join.onRef("triage_items.post_id", "=", "threads.id").on("triage_items.post_kind", "=", "thread"))
+    .select([
+      "threads.id",
+      "threads.id as thread_id",
+      "threads.title as thread_title",
+      "threads.kind as thread_kind",
+      "threads.body_html",
+      "threads.body_markdown",
+      "threads.created_at",
+      "threads.reply_count as replies",
+      "ideas.vote_count as votes",
+      "users.display_name as author",
+      "memberships.role as member_role",
+      "memberships.source",
+      "memberships.attributes",
+      "communities.slug",
+      "communities.name as community_name",
+      "triage_items.state",
+      "triage_items.reason",
+    ])
+    .where("threads.kind", "in", ["discussion", "idea"])
+    .where("threads.removed", "is", null)
+    .where("users.role", "=", "member")
+    .$if(filters.community !== undefined, (q) => q.where("communities.slug", "=", filters.community!))
+    .$if(filters.state === "untriaged", (q) => q.where("triage_items.state", "is", null))
+    .$if(filters.state !== "untriaged", (q) => q.where("triage_items.state", "=", filters.state as "triaged" | "dismissed"))
+    .$if(filters.tag !== undefined, (q) => q.where("threads.id", "in", taggedPosts("thread")))
+    .orderBy("threads.created_at", "desc")
+    .limit(CANDIDATES);
+  const replies = db
+    .selectFrom("replies")
+    .innerJoin("threads", "threads.id", "replies.thread_id")
+    .innerJoin("users", "users.id", "replies.author_id")
+    .innerJoin("communities", "communities.id", "threads.community_id")
+    .leftJoin("memberships", (join) => join.onRef("memberships.community_id", "=", "threads.community_id").onRef("memberships.user_id", "=", "replies.author_id"))
+    .leftJoin("triage_items", (join) => join.onRef("triage_items.post_id", "=", "replies.id").on("triage_items.post_kind", "=", "reply"))
+    .select([
+      "replies.id",
+      "threads.id as thread_id",
+      "threads.title as thread_title",
+      "threads.kind as thread_kind",
+      "replies.body_html",
+      "replies.body_markdown",
+      "replies.created_at",
+      sql<number>`0`.as("replies"),
+      sql<number | null>`null`.as("votes"),
+      "users.display_name as author",
+      "memberships.role as member_role",
+      "memberships.source",
+      "memberships.attributes",
+      "communities.slug",
+      "communities.name as community_name",
+      "triage_items.state",
+      "triage_items.reason",
+    ])
+    .where("replies.removed", "is", null)
+    .where("threads.removed", "is", null)
+    .where("users.role", "=", "member")
+    .$if(filters.community !== undefined, (q) => q.where("communities.slug", "=", filters.community!))
+    .$if(filters.state === "untriaged", (q) => q.where("triage_items.state", "is", null))
+    .$if(filters.state !== "untriaged", (q) => q.where("triage_items.state", "=", filters.state as "triaged" | "dismissed"))
+    .$if(filters.tag !== undefined, (q) => q.where("replies.id", "in", taggedPosts("reply")))
+    .orderBy("replies.created_at", "desc")
+    .limit(CANDIDATES);
+  const [threadRows, replyRows] = await Promise.all([openers.execute(), replies.execute()]);
+
+  const scored = [
+    ...threadRows.map((row) => ({ kind: "thread" as const, row })),
+    ...replyRows.map((row) => ({ kind: "reply" as const, row })),
+  ]
+    .map(({ kind, row }) => {
+      const segment = segmentOf(row.attributes);
+      const { score, parts } = passionScore({
+        votes: Number(row.votes ?? 0),
+        replies: Number(row.replies ?? 0),
+        reactions: 0,
+        length: row.body_markdown.length,
+        authorLeads: row.member_role === "leader",
+        authorEvangelist: row.source !== null && row.source !== "",
+        ageMs: at - row.created_at,
+      });
+      return { kind, row, segment, score, parts };
+    })
+    .filter((item) => filters.segment === undefined || item.segment === filters.segment)
+    .sort((a, b) => b.score - a.score || b.row.created_at - a.row.created_at)
+    .slice(0, INBOX_PAGE);
+
+  const highlights = await highlightsOf(db, scored.map(({ kind, row }) => ({ kind, id: row.id })));
+  return scored.map(({ kind, row, segment, score, parts }) => ({
+    kind,
+    id: row.id,
+    community: { slug: row.slug, name: row.community_name },
+    thread: { id: row.thread_id, title: row.thread_title, kind: row.thread_kind },
+    author: row.author,
+    segment,
+    createdAt: row.created_at,
+    bodyHtml: row.body_html,
+    score,
+    parts,
+    state: (row.state ?? "untriaged") as TriageState,
+    reason: row.reason,
+    highlights: highlights.get(`${kind}:${row.id}`) ?? [],
+  }));
+}
+
+/** Highlights of some posts, with their tags and suggestion: two queries. */
+async function highlightsOf(db: Db, posts: { kind: PostKind; id: string }[]) {
+  const byPost = new Map<string, InboxItem["highlights"]>();
+  if (!posts.length) return byPost;
+  const rows = await db
+    .selectFrom("highlights")
+    .leftJoin("suggestions", "suggestions.id", "highlights.suggestion_id")
+    .select(["highlights.id", "highlights.post_kind", "highlights.post_id", "highlights.quote", "suggestions.id as suggestion_id", "suggestions.title as suggestion_title"])
+    .where(
+      "highlights.post_id",
+      "in",
+      posts.map((p) => p.id),
+    )
+    .orderBy("highlights.created_at")
+    .execute();
+  const tags = rows.length
+    ? await db
+        .selectFrom("highlight_tags")
+        .innerJoin("tags", "tags.id", "highlight_tags.tag_id")
+        .select(["highlight_tags.highlight_id", "tags.name", "tags.color"])
+        .where(
+          "highlight_tags.highlight_id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .orderBy("tags.name")
+        .execute()
+    : [];
+  for (const row of rows) {
+    const key = `${row.post_kind}:${row.post_id}`;
+    const list = byPost.get(key) ?? [];
+    list.push({
+      id: row.id,
+      quote: row.quote,
+      tags: tags.filter((t) => t.highlight_id === row.id).map(({ name, color }) => ({ name, color })),
+      suggestion: row.suggestion_id ? { id: row.suggestion_id, title: row.suggestion_title ?? "" } : null,
+    });
+    byPost.set(key, list);
+  }
+  return byPost;
+}
+
+/** The post behind an inbox item, with its thread and community. */
+async function findItem(db: Db, ref: { kind: PostKind; id: string }) {
+  const item =
+    ref.kind === "thread"
+      ? await db
+          .selectFrom("threads")
+          .innerJoin("users", "users.id", "threads.author_id")
+          .innerJoin("communities", "communities.id", "threads.community_id")
+          .select(["threads.id", "threads.id as thread_id", "threads.kind as thread_kind", "threads.author_id", "threads.body_markdown", "threads.removed", "threads.community_id", "communities.name as community_name", "users.display_name as author"])
+          .where("threads.id", "=", ref.id)
+          .executeTakeFirst()
+      : await db
+          .selectFrom("replies")
+          .innerJoin("threads", "threads.id", "replies.thread_id")
+          .innerJoin("users", "users.id", "replies.author_id")
+          .innerJoin("communities", "communities.id", "threads.community_id")
+          .select(["replies.id", "threads.id as thread_id", "threads.kind as thread_kind", "replies.author_id", "replies.body_markdown", "replies.removed", "threads.community_id", "communities.name as community_name", "users.display_name as author"])
+          .where("replies.id", "=", ref.id)
+          .executeTakeFirst();
+  if (!item) throw new Refusal(404, "We could not find that item.");
+  if (item.removed) throw new Refusal(409, "This post was removed; it cannot be triaged.");
+  return item;
+}
+
+/** Tags by name, creating the missing ones (inline, from the triage form). */
+async function tagsNamed(db: Db, names: string[]): Promise<{ ids: string[]; created: string[]; names: string[] }> {
+  const unique = [...new Map(names.map((n) => n.trim()).filter(Boolean).map((n) => [n.toLowerCase(), n.slice(0, 40)])).entries()];
+  const ids: string[] = [];
+  const created: string[] = [];
+  const shown: string[] = [];
+  for (const [key, name] of unique) {
+    const existing = await db.selectFrom("tags").select(["id", "name"]).where("name_key", "=", key).executeTakeFirst();
+    if (existing) {
+      ids.push(existing.id);
+      shown.push(existing.name);
+      continue;
+    }
+    const id = newId();
+    const count = await db.selectFrom("tags").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    await db
+      .insertInto("tags")
+      .values({ id, name, name_key: key, color: TAG_COLORS[Number(count.n) % TAG_COLORS.length] as TagColor, description: "", created_at: now() })
+      .execute();
+    ids.push(id);
+    created.push(id);
+    shown.push(name);
+  }
+  return { ids, created, names: shown };
+}
+
+interface HighlightUndo {
+  type: "highlight";
+  highlightId: string;
+  ref: { kind: PostKind; id: string };
+  createdTagIds: string[];
+  createdSuggestionId: string | null;
+  suggestionId: string | null;
+  addedSuggestionTags: string[];
+  linkedIdea: string | null;
+}
+
+interface DismissUndo {
+  type: "dismiss";
+  ref: { kind: PostKind; id: string };
+}
+
+export type TriageUndo = HighlightUndo | DismissUndo;
+
+/**
+ * Triage an item: keep the passage that matters (or the whole post) as a highlight, tag it
+ * (creating tags by name), and link it to a suggestion, found by its exact title or created
+ * with that title. An idea's opening post also links the idea, so it shows the answer.
+ * Recorded in the audit log with what undoing it needs.
+ */
+export async function triageItem(
+  db: Db,
+  actor: Actor,
+  ref: { kind: PostKind; id: string },
+  input: { quote?: string; tags: string[]; suggestion?: string },
+): Promise<{ auditId: string; highlightId: string }> {
+  assertAllowed(actor, "triage.work");
+  const item = await findItem(db, ref);
+  const quote = (input.quote?.trim() || item.body_markdown).slice(0, 4000);
+  const at = now();
+  return db.transaction().execute(async (trx) => {
+    const tags = await tagsNamed(trx, input.tags);
+    let suggestion: { id: string; title: string } | null = null;
+    let createdSuggestionId: string | null = null;
+    const title = input.suggestion?.trim();
+    if (title) {
+      suggestion =
+        (await trx.selectFrom("suggestions").select(["id", "title"]).where(sql`lower(title)`, "=", title.toLowerCase()).executeTakeFirst()) ?? null;
+      if (!suggestion) {
+        createdSuggestionId = newId();
+        const problem = `From ${item.author} in ${item.community_name}:\n\n> ${quote.split("\n").join("\n> ")}`;
+        await trx
+          .insertInto("suggestions")
+          .values({
+            id: createdSuggestionId,
+            title: title.slice(0, 200),
+            problem_markdown: problem,
+            problem_html: renderMarkdown(problem),
+            status: "new",
+            owner_id: null,
+            staff_notes: null,
+            public_answer: null,
+            answered_at: null,
+            alternative: null,
+            created_by: actor.id,
+            created_at: at,
+            updated_at: at,
+          })
+          .execute();
+        suggestion = { id: createdSuggestionId, title: title.slice(0, 200) };
+      }
+    }
+    const highlightId = newId();
+    await trx
+      .insertInto("highlights")
+      .values({
+        id: highlightId,
+        community_id: item.community_id,
+        thread_id: item.thread_id,
+        post_kind: ref.kind,
+        post_id: item.id,
+        post_author_id: item.author_id,
+        quote,
+        suggestion_id: suggestion?.id ?? null,
+        created_by: actor.id,
+        created_at: at,
+      })
+      .execute();
+    if (tags.ids.length) await trx.insertInto("highlight_tags").values(tags.ids.map((tag_id) => ({ highlight_id: highlightId, tag_id }))).execute();
+    const addedSuggestionTags: string[] = [];
+    if (suggestion) {
+      for (const tagId of tags.ids) {
+        const added = await trx
+          .insertInto("suggestion_tags")
+          .values({ suggestion_id: suggestion.id, tag_id: tagId })
+          .onConflict((c) => c.columns(["suggestion_id", "tag_id"]).doNothing())
+          .executeTakeFirst();
+        if (Number(added.numInsertedOrUpdatedRows ?? 0) > 0) addedSuggestionTags.push(tagId);
+      }
+    }
+    let linkedIdea: string | null = null;
+    if (suggestion && ref.kind === "thread" && item.thread_kind === "idea") {
+      const linked = await trx.updateTable("ideas").set({ suggestion_id: suggestion.id }).where("thread_id", "=", item.id).where("suggestion_id", "is", null).executeTakeFirst();
+      if (Number(linked.numUpdatedRows) > 0) linkedIdea = item.id;
+    }
+    await trx
+      .insertInto("triage_items")
+      .values({ post_kind: ref.kind, post_id: item.id, community_id: item.community_id, state: "triaged", reason: null, decided_by: actor.id, decided_at: at })
+      .onConflict((c) => c.columns(["post_kind", "post_id"]).doUpdateSet({ state: "triaged", reason: null, decided_by: actor.id, decided_at: at }))
+      .execute();
+    const what = ref.kind === "reply" ? "reply" : item.thread_kind === "idea" ? "idea" : "thread";
+    const summary = [
+      `Highlighted ${item.author}'s ${what} in ${item.community_name}`,
+      tags.names.length ? `tagged ${tags.names.join(", ")}` : null,
+      suggestion ? `${createdSuggestionId ? "created and linked" : "linked to"} "${suggestion.title}"` : null,
+    ]
+      .filter(Boolean)
+      .join("; ");
+    const undo: HighlightUndo = { type: "highlight", highlightId, ref, createdTagIds: tags.created, createdSuggestionId, suggestionId: suggestion?.id ?? null, addedSuggestionTags, linkedIdea };
+    const auditId = await recordAudit(trx, actor.id, { action: "triage.highlight", summary, undo });
+    return { auditId, highlightId };
+  });
+}
+
+/** Dismiss an untriaged item with a reason; it leaves the inbox. */
+export async function dismissItem(db: Db, actor: Actor, ref: { kind: PostKind; id: string }, reason: string): Promise<{ auditId: string }> {
+  assertAllowed(actor, "triage.work");
+  const item = await findItem(db, ref);
+  const current = await db.selectFrom("triage_items").select("state").where("post_kind", "=", ref.kind).where("post_id", "=", item.id).executeTakeFirst();
+  if (current?.state === "triaged") throw new Refusal(409, "This item has highlights; undo them before dismissing it.");
+  if (current?.state === "dismissed") throw new Refusal(409, "This item was already dismissed.");
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("triage_items")
+      .values({ post_kind: ref.kind, post_id: item.id, community_id: item.community_id, state: "dismissed", reason, decided_by: actor.id, decided_at: now() })
+      .execute();
+    const undo: DismissUndo = { type: "dismiss", ref };
+    const auditId = await recordAudit(trx, actor.id, { action: "triage.dismiss", summary: `Dismissed ${item.author}'s post in ${item.community_name}: ${reason}`, undo });
+    return { auditId };
+  });
+}
+
+/** Reverse a triage action (a highlight with its tags and links, or a dismissal) inside the undo's transaction. */
+export async function undoTriageEntry(trx: Db, undo: TriageUndo): Promise<void> {
+  if (undo.type === "highlight") {
+    const h = undo;
+    await trx.deleteFrom("highlights").where("id", "=", h.highlightId).execute();
+    if (h.createdSuggestionId) {
+      const evidence = await trx.selectFrom("highlights").select("id").where("suggestion_id", "=", h.createdSuggestionId).executeTakeFirst();
+      if (!evidence) {
+        await trx.updateTable("ideas").set({ suggestion_id: null }).where("suggestion_id", "=", h.createdSuggestionId).execute();
+        await trx.deleteFrom("suggestions").where("id", "=", h.createdSuggestionId).where("status", "=", "new").execute();
+      }
+    }
+    if (h.suggestionId && h.addedSuggestionTags.length) {
+      await trx.deleteFrom("suggestion_tags").where("suggestion_id", "=", h.suggestionId).where("tag_id", "in", h.addedSuggestionTags).execute();
+    }
+    if (h.linkedIdea) await trx.updateTable("ideas").set({ suggestion_id: null }).where("thread_id", "=", h.linkedIdea).execute();
+    for (const tagId of h.createdTagIds) {
+      const used = await trx.selectFrom("highlight_tags").select("tag_id").where("tag_id", "=", tagId).executeTakeFirst();
+      if (!used) await trx.deleteFrom("tags").where("id", "=", tagId).execute();
+    }
+    const remaining = await trx.selectFrom("highlights").select("id").where("post_kind", "=", h.ref.kind).where("post_id", "=", h.ref.id).executeTakeFirst();
+    if (!remaining) await trx.deleteFrom("triage_items").where("post_kind", "=", h.ref.kind).where("post_id", "=", h.ref.id).execute();
+  } else {
+    await trx.deleteFrom("triage_items").where("post_kind", "=", undo.ref.kind).where("post_id", "=", undo.ref.id).where("state", "=", "dismissed").execute();
+  }
+}
