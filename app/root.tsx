@@ -32,6 +32,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       unread: await unreadCount(getDb(), user.id),
       // Moderators and admins see how many flags wait for them.
       openFlags: user.role === "moderator" || user.role === "admin" ? await openFlagCount(getDb(), user) : null,
+      canTriage: can(user, "triage.work"),
+      canSeeSuggestions: can(user, "suggestion.view"),
     },
   };
 }

@@ -1,11 +1,14 @@
 import { sql, type Kysely } from "kysely";
 import { randomBytes } from "node:crypto";
 import type { DatabaseHandle } from "./client.ts";
-import type { Database, GlobalRole } from "./schema.ts";
+import type { Database, GlobalRole, SuggestionStatus } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { addMember } from "#app/features/communities/communities.server.ts";
 import { editPost, flagPost, readThread, removeOwnPost, replyToThread, setThreadState, startThread } from "#app/features/discussions/discussions.server.ts";
 import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
+import { answerSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { createTag } from "#app/features/triage/tags.server.ts";
+import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
 import { DAY, HOUR, MINUTE, atTime, now } from "#app/lib/clock.ts";
@@ -178,6 +181,7 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
   }
   await seedConversations(db, ids, at);
   await seedIdeas(db, ids, at);
+  await seedTriage(db, ids, at, options.siteOrigin ?? "http://localhost:3000");
 
   // Invitations waiting to be accepted, readable at /admin/outbox.
   await inviteMembers(
@@ -286,8 +290,7 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
 
 /**
  * Ideas with votes: the reporting beta spends a budget of 10 votes each, one duplicate was
- * merged, and one idea is linked to a suggestion the product team has answered; the
- * workspace pilot hides its counts and shuffles its ideas per member.
+ * merged; the workspace pilot hides its counts and shuffles its ideas per member.
  */
 async function seedIdeas(db: Kysely<Database>, ids: Map<string, string>, at: number): Promise<void> {
   const actor = (email: string): Actor => ({ id: ids.get(email)!, role: DEMO_ACCOUNTS.find((a) => a.email === email)!.role });
@@ -318,28 +321,6 @@ async function seedIdeas(db: Kysely<Database>, ids: Map<string, string>, at: num
   await step(() => mergeIdea(db, maya, beta, merged, combined));
   await step(() => replyToThread(db, sam, beta, combined, { body: "Yes please. Our CFO would read **one** report; she will not read three." }));
 
-  // The product team already answered one (the board and triage come with suggestions).
-  const priya = ids.get("priya@cohort.example")!;
-  const suggestionId = newId();
-  await db
-    .insertInto("suggestions")
-    .values({
-      id: suggestionId,
-      title: "Scheduled reports follow the recipient's time zone",
-      problem_markdown: "Scheduled reports are sent in the sender's time zone, so readers elsewhere get them at night.",
-      problem_html: renderMarkdown("Scheduled reports are sent in the sender's time zone, so readers elsewhere get them at night."),
-      status: "planned",
-      owner_id: priya,
-      staff_notes: "Needs the per-user time zone from the profile work.",
-      public_answer: "Planned for the March release: each recipient gets the report at the time they chose, in their own time zone.",
-      answered_at: at - DAY,
-      created_by: priya,
-      created_at: at - 2 * DAY,
-      updated_at: at - DAY,
-    })
-    .execute();
-  await db.updateTable("ideas").set({ suggestion_id: suggestionId }).where("thread_id", "=", zones).execute();
-
   const pilot = "workspace-pilot";
   const sso = await idea(june, pilot, "Single sign-on with our Google accounts", "Nobody on my team will remember another password.");
   const guests = await idea(lena, pilot, "Invite clients as guests", "We share boards with clients; they should see only what we share.");
@@ -347,6 +328,56 @@ async function seedIdeas(db: Kysely<Database>, ids: Map<string, string>, at: num
   for (const who of [june, lena, diego]) await vote(who, pilot, sso);
   await vote(lena, pilot, guests);
   await vote(diego, pilot, offline);
+}
+
+/**
+ * Triage and answers: tags, feedback from the reporting beta and the closed integrations
+ * council highlighted into suggestions in several statuses (evidence from two communities),
+ * a dismissed thank-you, an answered decline with an alternative, and plenty left untriaged.
+ */
+async function seedTriage(db: Kysely<Database>, ids: Map<string, string>, at: number, siteOrigin: string): Promise<void> {
+  const maya: Actor = { id: ids.get("maya@cohort.example")!, role: "moderator" };
+  const priya: Actor = { id: ids.get("priya@cohort.example")!, role: "product" };
+  const thread = async (title: string) => (await db.selectFrom("threads").select("id").where("title", "=", title).executeTakeFirstOrThrow()).id;
+  const reply = async (start: string) => (await db.selectFrom("replies").select("id").where("body_markdown", "like", `${start}%`).executeTakeFirstOrThrow()).id;
+  let clock = at - 20 * HOUR;
+  const step = <T>(work: () => Promise<T>) => {
+    clock += 25 * MINUTE;
+    return atTime(clock, work);
+  };
+  await step(() => createTag(db, maya, { name: "Exports", color: "blue", description: "Getting data out: CSV, spreadsheets, PDFs" }));
+  await step(() => createTag(db, maya, { name: "Time zones", color: "amber", description: "Dates and times across places" }));
+  await step(() => createTag(db, maya, { name: "Integrations", color: "violet", description: "Calendars, connectors, other tools" }));
+  const triage = (kind: "thread" | "reply", id: string, input: { quote?: string; tags: string[]; suggestion?: string }) => step(() => triageItem(db, maya, { kind, id }, input));
+
+  const combined = "One combined weekly report";
+  await triage("thread", await thread("We export every report to a spreadsheet"), { quote: "Every Monday I export all three weekly reports and merge them by hand.", tags: ["Exports", "Reporting"], suggestion: combined });
+  await triage("thread", await thread("One combined weekly report"), { tags: ["Exports"], suggestion: combined });
+  await triage("reply", await reply("Account, region, monthly revenue"), { quote: "Account, region, monthly revenue and the change since last month.", tags: ["Exports"], suggestion: combined });
+  const zones = "Scheduled reports follow the recipient's time zone";
+  await triage("thread", await thread("Scheduled reports arrive in the wrong time zone"), { tags: ["Time zones"], suggestion: zones });
+  await triage("thread", await thread("Send scheduled reports in the reader's time zone"), { tags: ["Time zones"], suggestion: zones });
+  const sync = "Sync recurring calendar events";
+  await triage("thread", await thread("The calendar sync drops recurring events"), { tags: ["Integrations"], suggestion: sync });
+  await triage("reply", await reply("And with Google Calendar"), { tags: ["Integrations"], suggestion: sync });
+  await triage("reply", await reply("We see the same with the Outlook connector"), { tags: ["Integrations"], suggestion: sync });
+  const offline = "Offline editing in the workspace";
+  await triage("thread", await thread("Work offline on the plane"), { tags: [], suggestion: offline });
+  const thanks = await reply("Thank you! That is the one our CFO");
+  await step(() => dismissItem(db, maya, { kind: "reply", id: thanks }, "A thank-you, no new feedback"));
+
+  const suggestion = async (title: string) => (await db.selectFrom("suggestions").select("id").where("title", "=", title).executeTakeFirstOrThrow()).id;
+  const answer = async (title: string, input: { status: SuggestionStatus; answer: string; alternative?: string }) =>
+    step(async () => answerSuggestion(db, priya, await suggestion(title), { alternative: "", withoutAlternative: false, ...input }, { siteOrigin }));
+  await db.updateTable("suggestions").set({ owner_id: priya.id, staff_notes: "Talk to the data team about a combined export job." }).where("title", "=", combined).execute();
+  await answer(combined, { status: "under-review", answer: "" });
+  await answer(zones, { status: "planned", answer: "Planned for the March release: each recipient gets the report at the time they chose, in their own time zone." });
+  await answer(sync, { status: "shipped", answer: "Shipped in 4.2: recurring events from Google Calendar and Outlook now sync in full, including exceptions." });
+  await answer(offline, {
+    status: "declined",
+    answer: "Not in this pilot: the shared workspace needs a connection to keep everyone's changes in step, and offline merging would put that at risk.",
+    alternative: "Use the desktop app's offline mode; it syncs your drafts when you reconnect.",
+  });
 }
 
 /** Delete every row of every table (not the migrations' own), for `npm run db:seed`. */

@@ -14,6 +14,7 @@ import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
+import { ActionError } from "#app/ui/action-error.tsx";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -54,6 +55,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     closedOn: formatDayInZone(community.ends_at, community.time_zone),
     membershipRole: view.membership?.role ?? null,
     canManage: can(user, "community.manage", view),
+    canReadout: can(user, "community.readout", view),
   };
 }
 
@@ -100,6 +102,11 @@ export default function CommunityPage() {
         ) : null}
       </div>
       <PhaseBanner box={data.box} closedOn={data.closedOn} />
+      {data.canReadout ? (
+        <Link to={`/c/${data.slug}/readout`} className="block rounded-lg bg-brand-600 px-5 py-4 font-semibold text-white no-underline hover:bg-brand-700 hover:no-underline">
+          {data.box.phase === "closed" || data.box.phase === "archived" ? "See what your feedback became →" : "Readout: what this community's feedback fed so far →"}
+        </Link>
+      ) : null}
       {data.announcements.length ? (
         <section aria-labelledby="announcements-heading" className="rounded-lg border border-brand-200 bg-brand-50 p-5">
           <h2 id="announcements-heading" className="text-sm font-semibold uppercase tracking-wide text-brand-700">
@@ -154,9 +161,7 @@ function Discussions() {
       {data.canPost ? (
         <Form method="post" className="space-y-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <h3 className="font-semibold">Start a thread</h3>
-          {actionData && "error" in actionData ? (
-            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{actionData.error}</p>
-          ) : null}
+          <ActionError data={actionData} />
           <div className="space-y-1">
             <label htmlFor="thread-title" className="block text-sm font-medium">Title</label>
             <input id="thread-title" name="title" required minLength={3} maxLength={200} className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />

@@ -17,6 +17,7 @@ import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { safeRedirect } from "#app/lib/security.ts";
+import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 
 const SORT_LABEL: Record<IdeaSort, string> = { top: "Top", trending: "Trending", new: "New", shuffled: "Shuffled for you" };
@@ -86,11 +87,7 @@ export default function IdeasPage() {
       {page.countsHidden ? (
         <p className="text-sm text-slate-600">Vote counts stay hidden until the community closes, so everyone votes for what they think, not for what is ahead.</p>
       ) : null}
-      {actionData && "error" in actionData ? (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
-          {actionData.error}
-        </p>
-      ) : null}
+      <ActionError data={actionData} />
       <nav aria-label="Order ideas by" className="flex flex-wrap gap-1 text-sm">
         {page.sorts.map((sort) => (
           <Link

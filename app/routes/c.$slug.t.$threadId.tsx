@@ -29,6 +29,7 @@ import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
+import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 
 function windowFrom(url: URL): ReplyWindow {
@@ -174,11 +175,7 @@ export default function ThreadPage() {
         ← {page.idea ? `Ideas in ${page.communityName}` : page.communityName}
       </Link>
       <PhaseBanner box={page.box} closedOn={page.closedOn} />
-      {actionData && "error" in actionData ? (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
-          {actionData.error}
-        </p>
-      ) : null}
+      <ActionError data={actionData} />
       {flagged ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
           Thank you. The moderators will look at that post; you will hear what they decide.

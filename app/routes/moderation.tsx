@@ -6,6 +6,7 @@ import { moderatePost, replyLink } from "#app/features/discussions/discussions.s
 import { FLAG_REASONS } from "#app/features/discussions/flag-reasons.ts";
 import { listModerationQueue } from "#app/features/discussions/moderation.server.ts";
 import { ModerationButtons } from "#app/features/discussions/post-card.tsx";
+import { ActionError } from "#app/ui/action-error.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
@@ -65,11 +66,7 @@ export default function ModerationPage() {
           ) : null}
         </p>
       </div>
-      {actionData && "error" in actionData ? (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
-          {actionData.error}
-        </p>
-      ) : null}
+      <ActionError data={actionData} />
       {items.length === 0 ? (
         <p role="status" className="rounded-lg bg-white p-6 text-slate-600 shadow-sm ring-1 ring-slate-200">
           Nothing waiting. Flagged posts appear here.

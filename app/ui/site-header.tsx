@@ -8,7 +8,15 @@ const ROLE_LABEL: Record<SessionUser["role"], string | null> = {
   admin: "Admin",
 };
 
-type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & { unread: number; canAdminister: boolean; openFlags: number | null };
+type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & {
+  unread: number;
+  canAdminister: boolean;
+  openFlags: number | null;
+  canTriage: boolean;
+  canSeeSuggestions: boolean;
+};
+
+const navLink = "rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline";
 
 export function SiteHeader({ user }: { user: HeaderUser | null }) {
   return (
@@ -19,9 +27,19 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
           Cohort
         </Link>
         {user ? (
-          <div className="flex items-center gap-2">
+          <div className="flex items-center gap-1 sm:gap-2">
+            {user.canTriage ? (
+              <Link to="/triage" className={navLink}>
+                Triage
+              </Link>
+            ) : null}
+            {user.canSeeSuggestions ? (
+              <Link to="/suggestions" className={navLink}>
+                Suggestions
+              </Link>
+            ) : null}
             {user.openFlags !== null ? (
-              <Link to="/moderation" className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline">
+              <Link to="/moderation" className={navLink}>
                 Moderation
                 {user.openFlags ? (
                   <span className="ml-1 rounded-full bg-amber-100 px-1.5 text-xs font-bold text-amber-800">

@@ -14,7 +14,6 @@ import { Refusal } from "#app/lib/refusal.ts";
 
 type Db = Kysely<Database>;
 
-export const SUGGESTION_STATUSES: SuggestionStatus[] = ["new", "under-review", "planned", "in-progress", "shipped", "declined"];
 const BOARD_LIMIT = 500;
 
 export interface Strength {
@@ -455,4 +454,47 @@ export async function undoSuggestionEntry(trx: Db, undo: SuggestionUndo): Promis
   } else {
     await trx.updateTable("suggestions").set({ ...undo.before, updated_at: now() }).where("id", "=", undo.id).execute();
   }
+}
+
+/** The board as CSV rows: one per suggestion, with its evidence in one cell (a line per quote, with author, community, date and link). */
+export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, siteOrigin: string): Promise<string[][]> {
+  const { suggestions } = await listBoard(db, actor, filters);
+  const ids = suggestions.map((s) => s.id);
+  const evidence = ids.length
+    ? await db
+        .selectFrom("highlights")
+        .innerJoin("users", "users.id", "highlights.post_author_id")
+        .innerJoin("communities", "communities.id", "highlights.community_id")
+        .select(["highlights.suggestion_id", "highlights.quote", "highlights.created_at", "highlights.thread_id", "highlights.post_kind", "highlights.post_id", "users.display_name", "communities.name", "communities.slug"])
+        .where("highlights.suggestion_id", "in", ids)
+        .orderBy("highlights.created_at")
+        .execute()
+    : [];
+  // A cell a spreadsheet would read as a formula (=, +, -, @) is prefixed with ' so it stays text.
+  const cell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+  const header = ["Title", "Status", "Tags", "Owner", "Members", "Linked votes", "Communities", "Quotes", "Public answer", "Evidence", "Link"];
+  return [
+    header,
+    ...suggestions.map((s) =>
+      [
+      s.title,
+      STATUS_LABEL[s.status],
+      s.tags.map((t) => t.name).join(", "),
+      s.owner ?? "",
+      String(s.strength.members),
+      String(s.strength.votes),
+      String(s.strength.communities),
+      String(s.strength.quotes),
+      s.public_answer ?? "",
+      evidence
+        .filter((e) => e.suggestion_id === s.id)
+        .map((e) => {
+          const link = `${siteOrigin}/c/${e.slug}/t/${e.thread_id}${e.post_kind === "reply" ? `#reply-${e.post_id}` : ""}`;
+          return `"${e.quote.replace(/\s+/g, " ").trim()}" (${e.display_name}, ${e.name}, ${new Date(e.created_at).toISOString().slice(0, 10)}) ${link}`;
+        })
+        .join("\n"),
+      `${siteOrigin}/suggestions/${s.id}`,
+      ].map(cell),
+    ),
+  ];
 }

@@ -315,7 +315,7 @@ export async function triageItem(
         (await trx.selectFrom("suggestions").select(["id", "title"]).where(sql`lower(title)`, "=", title.toLowerCase()).executeTakeFirst()) ?? null;
       if (!suggestion) {
         createdSuggestionId = newId();
-        const problem = `From ${item.author} in ${item.community_name}:\n\n> ${quote.split("\n").join("\n> ")}`;
+        const problem = `${item.author} wrote, in ${item.community_name}:\n\n> ${quote.split("\n").join("\n> ")}`;
         await trx
           .insertInto("suggestions")
           .values({

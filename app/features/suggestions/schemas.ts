@@ -1,0 +1,42 @@
+import { z } from "#app/lib/zod.ts";
+import type { SuggestionStatus } from "#db/schema.ts";
+import type { BoardFilters } from "./suggestions.server.ts";
+
+const STATUSES = ["new", "under-review", "planned", "in-progress", "shipped", "declined"] as const satisfies readonly SuggestionStatus[];
+const title = z.string({ error: "Give it a title" }).trim().min(3, "Use at least 3 characters").max(200, "Use at most 200 characters");
+const problem = z.string().trim().max(20_000).optional().transform((v) => v ?? "");
+
+export const NewSuggestionSchema = z.object({ title, problem });
+
+export const SuggestionActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("details"),
+    title,
+    problem,
+    owner: z.string().max(64).optional().transform((v) => v || null),
+    notes: z.string().max(20_000).optional().transform((v) => v ?? ""),
+    // Checkboxes named "tag" arrive as one value or several.
+    tag: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  }),
+  z.object({
+    intent: z.literal("answer"),
+    status: z.enum(STATUSES, { error: "Choose a status" }),
+    answer: z.string().max(5000).optional().transform((v) => v ?? ""),
+    alternative: z.string().max(2000).optional().transform((v) => v ?? ""),
+    withoutAlternative: z.literal("on").optional().transform((v) => v === "on"),
+  }),
+]);
+
+/** The board's filters from the query string. */
+export function boardFilters(params: URLSearchParams): BoardFilters & { view: "list" | "columns" } {
+  const value = (key: string) => params.get(key)?.trim() || undefined;
+  const status = value("status");
+  return {
+    tag: value("tag"),
+    community: value("community"),
+    owner: value("owner"),
+    status: STATUSES.includes(status as SuggestionStatus) ? (status as SuggestionStatus) : undefined,
+    sort: value("sort") === "recent" ? "recent" : "strength",
+    view: value("view") === "columns" ? "columns" : "list",
+  };
+}

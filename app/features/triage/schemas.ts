@@ -1,0 +1,35 @@
+import { z } from "#app/lib/zod.ts";
+import type { InboxFilters } from "./triage.server.ts";
+import { TAG_COLORS } from "./tags.tsx";
+
+const post = { kind: z.enum(["thread", "reply"]), id: z.string().min(1).max(64) };
+
+export const TriageActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("triage"),
+    ...post,
+    quote: z.string().max(4000).optional(),
+    tags: z.string().max(1000).optional(),
+    suggestion: z.string().trim().max(200).optional(),
+  }),
+  z.object({ intent: z.literal("dismiss"), ...post, reason: z.string({ error: "Say why it is dismissed" }).trim().min(2, "Say why it is dismissed").max(300) }),
+  z.object({ intent: z.literal("undo"), auditId: z.string().min(1).max(64) }),
+]);
+
+/** The inbox's filters from the query string; anything unknown is ignored. */
+export function triageFilters(params: URLSearchParams): InboxFilters {
+  const value = (key: string) => params.get(key)?.trim() || undefined;
+  const state = value("state");
+  return {
+    community: value("community"),
+    state: state === "triaged" || state === "dismissed" ? state : "untriaged",
+    tag: value("tag"),
+    segment: value("segment"),
+  };
+}
+
+export const TagSchema = z.object({
+  name: z.string({ error: "Name the tag" }).trim().min(1, "Name the tag").max(40, "Use at most 40 characters"),
+  color: z.enum(TAG_COLORS),
+  description: z.string().trim().max(300).optional().transform((v) => v ?? ""),
+});

@@ -1,0 +1,86 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "#app/features/auth/request.server.ts";
+import { StatusBadge } from "#app/features/ideas/status.tsx";
+import { readout } from "#app/features/suggestions/suggestions.server.ts";
+import { formatDayInZone } from "#app/lib/dates.ts";
+import { getDb } from "#app/lib/db.server.ts";
+import { orRespond } from "#app/lib/refusal.ts";
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const page = await orRespond(readout(getDb(), user, params.slug ?? ""));
+  const { community } = page.view;
+  return {
+    slug: community.slug,
+    name: community.name,
+    closedOn: formatDayInZone(community.ends_at, community.time_zone),
+    totals: page.totals,
+    suggestions: page.suggestions.map((s) => ({ ...s, answeredOn: s.answered_at ? formatDayInZone(s.answered_at, community.time_zone) : null })),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Readout · ${data.name} · Cohort` : "Cohort" }];
+
+export default function ReadoutPage() {
+  const page = useLoaderData<typeof loader>();
+  const yours = page.suggestions.filter((s) => s.yours.length);
+  return (
+    <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
+      <Link to={`/c/${page.slug}`} className="text-sm">
+        ← {page.name}
+      </Link>
+      <div>
+        <h1 className="text-3xl font-bold tracking-tight">What your feedback became</h1>
+        <p className="mt-1 text-slate-600">
+          {page.name} closed on {page.closedOn}. {page.totals.members} members wrote {page.totals.threads} thread{page.totals.threads === 1 ? "" : "s"} and {page.totals.replies} repl{page.totals.replies === 1 ? "y" : "ies"}; the product team took{" "}
+          {page.totals.suggestions} suggestion{page.totals.suggestions === 1 ? "" : "s"} from them.
+        </p>
+      </div>
+      {yours.length ? (
+        <section aria-labelledby="yours-heading" className="rounded-lg border border-brand-200 bg-brand-50 p-5">
+          <h2 id="yours-heading" className="font-semibold">
+            Your part
+          </h2>
+          <p className="text-sm text-slate-700">Your words or votes fed {yours.length === 1 ? "one suggestion" : `${yours.length} suggestions`}, marked below.</p>
+        </section>
+      ) : null}
+      {page.suggestions.length === 0 ? (
+        <p className="text-slate-600">The product team has not linked feedback from this community to suggestions yet. You will hear when it does.</p>
+      ) : (
+        <ul className="space-y-4">
+          {page.suggestions.map((s) => (
+            <li key={s.id} className="space-y-2 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <h2 className="font-semibold">{s.title}</h2>
+                <StatusBadge status={s.status} />
+              </div>
+              <p className="text-xs text-slate-500">
+                {s.quotesHere} piece{s.quotesHere === 1 ? "" : "s"} of evidence from this community
+              </p>
+              {s.public_answer ? (
+                <blockquote className="whitespace-pre-line border-l-4 border-slate-200 pl-3 text-sm text-slate-800">
+                  {s.public_answer}
+                  {s.answeredOn ? <span className="mt-1 block text-xs text-slate-500">Answered {s.answeredOn}</span> : null}
+                </blockquote>
+              ) : (
+                <p className="text-sm text-slate-500">Not answered yet.</p>
+              )}
+              {s.alternative ? <p className="text-sm">Instead, you can: {s.alternative}</p> : null}
+              {s.yours.length ? (
+                <div className="rounded-md bg-brand-50 p-3 text-sm">
+                  <p className="font-medium text-brand-900">From you:</p>
+                  <ul className="mt-1 list-disc pl-5 text-slate-800">
+                    {s.yours.map((quote, i) => (
+                      <li key={i}>{quote}</li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}

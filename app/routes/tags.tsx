@@ -1,0 +1,119 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "#app/lib/zod.ts";
+import { requirePermission } from "#app/features/auth/request.server.ts";
+import { TagSchema } from "#app/features/triage/schemas.ts";
+import { createTag, listTags, mergeTags, updateTag } from "#app/features/triage/tags.server.ts";
+import { TAG_COLORS, TAG_PALETTE, TagChip } from "#app/features/triage/tags.tsx";
+import { getDb } from "#app/lib/db.server.ts";
+import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { ActionError } from "#app/ui/action-error.tsx";
+import { Button } from "#app/ui/button.tsx";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "triage.work");
+  return { tags: (await listTags(getDb(), user)).map((t) => ({ ...t, highlights: Number(t.highlights ?? 0), suggestions: Number(t.suggestions ?? 0) })) };
+}
+
+const TagActionSchema = z.discriminatedUnion("intent", [
+  TagSchema.extend({ intent: z.literal("create") }),
+  TagSchema.extend({ intent: z.literal("update"), id: z.string().min(1).max(64) }),
+  z.object({ intent: z.literal("merge"), id: z.string().min(1).max(64), into: z.string({ error: "Choose the tag to merge into" }).min(1, "Choose the tag to merge into").max(64) }),
+]);
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "triage.work");
+  const parsed = TagActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return invalidForm(parsed.error.issues);
+  const input = parsed.data;
+  const db = getDb();
+  const work: Promise<unknown> = input.intent === "create" ? createTag(db, user, input) : input.intent === "update" ? updateTag(db, user, input.id, input) : mergeTags(db, user, input.id, input.into);
+  return formAction(work, () => redirect("/tags"));
+}
+
+export const meta: MetaFunction = () => [{ title: "Tags · Cohort" }];
+
+const field = "rounded-md border-0 px-2 py-1 text-sm ring-1 ring-inset ring-slate-300";
+
+function ColorSelect({ value }: { value?: string }) {
+  return (
+    <select name="color" defaultValue={value ?? "blue"} aria-label="Colour" className={field}>
+      {TAG_COLORS.map((c) => (
+        <option key={c} value={c}>
+          {TAG_PALETTE[c].name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export default function TagsPage() {
+  const { tags } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <main id="main" className="mx-auto max-w-4xl space-y-6 px-4 py-8">
+      <Link to="/triage" className="text-sm">
+        ← Triage
+      </Link>
+      <h1 className="text-2xl font-bold tracking-tight">Tags</h1>
+      <p className="text-sm text-slate-600">One managed list for triage and suggestions. Rename a tag everywhere, or merge a duplicate into another; every change can be undone from the audit log.</p>
+      <ActionError data={actionData} />
+      <ul className="space-y-3">
+        {tags.map((tag) => (
+          <li key={tag.id} className="space-y-2 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+            <div className="flex items-center justify-between gap-2">
+              <TagChip tag={tag} />
+              <span className="text-xs text-slate-500">
+                {tag.highlights} highlights · {tag.suggestions} suggestions
+              </span>
+            </div>
+            <Form method="post" className="flex flex-wrap items-center gap-2">
+              <input type="hidden" name="intent" value="update" />
+              <input type="hidden" name="id" value={tag.id} />
+              <input name="name" defaultValue={tag.name} required maxLength={40} aria-label={`Name of ${tag.name}`} className={field} />
+              <ColorSelect value={tag.color} />
+              <input name="description" defaultValue={tag.description} maxLength={300} placeholder="What it is for" aria-label={`Description of ${tag.name}`} className={`${field} min-w-48 flex-1`} />
+              <Button variant="secondary" className="px-3 py-1">
+                Save
+              </Button>
+            </Form>
+            {tags.length > 1 ? (
+              <Form method="post" className="flex flex-wrap items-center gap-2 text-sm">
+                <input type="hidden" name="intent" value="merge" />
+                <input type="hidden" name="id" value={tag.id} />
+                <label className="flex items-center gap-2">
+                  Merge into
+                  <select name="into" required defaultValue="" className={field}>
+                    <option value="" disabled>
+                      another tag…
+                    </option>
+                    {tags
+                      .filter((other) => other.id !== tag.id)
+                      .map((other) => (
+                        <option key={other.id} value={other.id}>
+                          {other.name}
+                        </option>
+                      ))}
+                  </select>
+                </label>
+                <Button variant="ghost" className="px-3 py-1">
+                  Merge
+                </Button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <Form method="post" className="flex flex-wrap items-end gap-2 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+        <input type="hidden" name="intent" value="create" />
+        <label className="space-y-1 text-sm">
+          <span className="block font-medium">New tag</span>
+          <input name="name" required maxLength={40} className={field} />
+        </label>
+        <ColorSelect />
+        <input name="description" maxLength={300} placeholder="What it is for" aria-label="Description" className={`${field} min-w-48 flex-1`} />
+        <Button className="px-3 py-1">Add tag</Button>
+      </Form>
+    </main>
+  );
+}

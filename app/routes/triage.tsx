@@ -1,0 +1,359 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { requirePermission } from "#app/features/auth/request.server.ts";
+import { suggestionTitles } from "#app/features/suggestions/suggestions.server.ts";
+import { listTags } from "#app/features/triage/tags.server.ts";
+import { dismissItem, listInbox, triageItem } from "#app/features/triage/triage.server.ts";
+import { TriageActionSchema, triageFilters } from "#app/features/triage/schemas.ts";
+import { TagChip } from "#app/features/triage/tags.tsx";
+import { undoAction } from "#app/features/triage/undo.server.ts";
+import { now } from "#app/lib/clock.ts";
+import { formatRelative } from "#app/lib/dates.ts";
+import { getDb } from "#app/lib/db.server.ts";
+import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { orRespond } from "#app/lib/refusal.ts";
+import { ActionError } from "#app/ui/action-error.tsx";
+import { Button } from "#app/ui/button.tsx";
+import { FilterSelect } from "#app/ui/filter-select.tsx";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "triage.work");
+  const url = new URL(request.url);
+  const filters = triageFilters(url.searchParams);
+  const db = getDb();
+  const [items, tags, titles, communities, segments, done] = await Promise.all([
+    orRespond(listInbox(db, user, filters)),
+    listTags(db, user),
+    suggestionTitles(db, user),
+    db.selectFrom("communities").select(["slug", "name"]).where("published_at", "is not", null).orderBy("starts_at", "desc").limit(200).execute(),
+    db.selectFrom("memberships").select("attributes").distinct().limit(500).execute(),
+    url.searchParams.get("done") ? db.selectFrom("audit_log").select(["id", "summary", "undone_at"]).where("id", "=", url.searchParams.get("done")!).where("actor_id", "=", user.id).executeTakeFirst() : undefined,
+  ]);
+  const segmentNames = new Set<string>();
+  for (const { attributes } of segments) {
+    try {
+      const segment = (JSON.parse(attributes) as Record<string, unknown>).segment;
+      if (typeof segment === "string" && segment) segmentNames.add(segment);
+    } catch {
+      // not a segment
+    }
+  }
+  const at = now();
+  return {
+    filters,
+    items: items.map((item) => ({ ...item, when: formatRelative(item.createdAt, at) })),
+    tags: tags.map(({ id, name, color }) => ({ id, name, color })),
+    titles,
+    communities,
+    segments: [...segmentNames].sort(),
+    done: done && !done.undone_at ? { id: done.id, summary: done.summary } : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "triage.work");
+  const url = new URL(request.url);
+  url.searchParams.delete("done");
+  url.searchParams.delete("item");
+  const parsed = TriageActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return invalidForm(parsed.error.issues);
+  const input = parsed.data;
+  const back = (auditId?: string) => {
+    if (auditId) url.searchParams.set("done", auditId);
+    return redirect(`/triage?${url.searchParams.toString()}`);
+  };
+  const db = getDb();
+  switch (input.intent) {
+    case "triage":
+      return formAction(
+        triageItem(db, user, { kind: input.kind, id: input.id }, { quote: input.quote, tags: (input.tags ?? "").split(","), suggestion: input.suggestion }),
+        ({ auditId }) => back(auditId),
+      );
+    case "dismiss":
+      return formAction(dismissItem(db, user, { kind: input.kind, id: input.id }, input.reason), ({ auditId }) => back(auditId));
+    case "undo":
+      return formAction(undoAction(db, user, input.auditId), () => back());
+  }
+}
+
+export const meta: MetaFunction = () => [{ title: "Triage · Cohort" }];
+
+const SHORTCUTS: [string, string][] = [
+  ["j / ↓", "next item"],
+  ["k / ↑", "previous item"],
+  ["h", "keep the selected text as the highlight (else the whole post)"],
+  ["t", "tag: type tag names, comma-separated, then Enter"],
+  ["l", "link: type a suggestion's title (or a new one), then Enter"],
+  ["d", "dismiss: type the reason, then Enter"],
+  ["u", "undo the last action"],
+  ["?", "show or hide this help"],
+  ["Esc", "leave a field"],
+];
+
+export default function TriagePage() {
+  const page = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [selected, setSelected] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [passage, setPassage] = useState("");
+  const listRef = useRef<HTMLOListElement>(null);
+  const undoRef = useRef<HTMLFormElement>(null);
+  const item = page.items[Math.min(selected, Math.max(0, page.items.length - 1))];
+  const query = new URLSearchParams(Object.entries(page.filters).filter(([, v]) => v !== undefined) as [string, string][]).toString();
+
+  // After a save the item leaves the list: the same position is now the next item.
+  useEffect(() => setSelected((index) => Math.min(index, Math.max(0, page.items.length - 1))), [page.items]);
+  useEffect(() => setPassage(""), [item?.id]);
+  useEffect(() => {
+    listRef.current?.querySelector(`[data-index="${selected}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [selected]);
+
+  const focus = (id: string) => {
+    const field = document.getElementById(id) as HTMLInputElement | null;
+    field?.focus();
+    field?.select();
+  };
+  const onKey = useCallback(
+    (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (event.key === "Escape") {
+        if (target.matches("input, textarea, select")) target.blur();
+        setHelp(false);
+        return;
+      }
+      if (target.matches("input, textarea, select, [contenteditable]") || event.metaKey || event.ctrlKey || event.altKey) return;
+      const act: Record<string, () => void> = {
+        j: () => setSelected((i) => Math.min(i + 1, page.items.length - 1)),
+        ArrowDown: () => setSelected((i) => Math.min(i + 1, page.items.length - 1)),
+        k: () => setSelected((i) => Math.max(i - 1, 0)),
+        ArrowUp: () => setSelected((i) => Math.max(i - 1, 0)),
+        t: () => focus("triage-tags"),
+        l: () => focus("triage-suggestion"),
+        d: () => focus("triage-dismiss"),
+        h: () => {
+          const text = window.getSelection()?.toString().trim() ?? "";
+          setPassage(text);
+        },
+        u: () => undoRef.current?.requestSubmit(),
+        "?": () => setHelp((open) => !open),
+      };
+      const run = act[event.key];
+      if (run) {
+        event.preventDefault();
+        run();
+      }
+    },
+    [page.items.length],
+  );
+  useEffect(() => {
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [onKey]);
+
+  const busy = navigation.state !== "idle";
+  return (
+    <main id="main" className="mx-auto max-w-6xl space-y-5 px-4 py-8">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">Triage</h1>
+          <p className="text-sm text-slate-600">
+            Feedback ordered by passion score. Highlight what matters, tag it, link it to a suggestion, or dismiss it.{" "}
+            <button type="button" onClick={() => setHelp(true)} className="font-medium text-brand-700 underline">
+              Keyboard shortcuts (?)
+            </button>
+          </p>
+        </div>
+        <div className="flex gap-2 text-sm">
+          <Link to="/suggestions">Suggestions</Link> · <Link to="/tags">Tags</Link> · <Link to="/audit">Audit log</Link>
+        </div>
+      </div>
+
+      <Form method="get" key={query} className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-3 text-sm shadow-sm ring-1 ring-slate-200">
+        <FilterSelect label="Community" name="community" value={page.filters.community} options={page.communities.map((c) => [c.slug, c.name])} all="All communities" />
+        <FilterSelect
+          label="State"
+          name="state"
+          value={page.filters.state}
+          options={[
+            ["untriaged", "Not triaged"],
+            ["triaged", "Triaged"],
+            ["dismissed", "Dismissed"],
+          ]}
+        />
+        <FilterSelect label="Tag" name="tag" value={page.filters.tag} options={page.tags.map((t) => [t.id, t.name])} all="Any tag" />
+        <FilterSelect label="Segment" name="segment" value={page.filters.segment} options={page.segments.map((s) => [s, s])} all="Any segment" />
+        <Button variant="secondary" className="py-1.5">
+          Filter
+        </Button>
+      </Form>
+
+      {page.done ? (
+        <div role="status" className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-green-200 bg-green-50 px-4 py-2 text-sm text-green-900">
+          <span>Done: {page.done.summary}</span>
+          <Form method="post" action={`/triage?${query}`} ref={undoRef}>
+            <input type="hidden" name="intent" value="undo" />
+            <input type="hidden" name="auditId" value={page.done.id} />
+            <Button variant="secondary" className="px-3 py-1">
+              Undo (u)
+            </Button>
+          </Form>
+        </div>
+      ) : null}
+      <ActionError data={actionData} />
+
+      {page.items.length === 0 ? (
+        <p role="status" className="rounded-lg bg-white p-6 text-slate-600 shadow-sm ring-1 ring-slate-200">
+          Nothing here{page.filters.state === "untriaged" ? ": every piece of feedback in this view is triaged" : ""}.
+        </p>
+      ) : (
+        <div className="grid gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+          <ol ref={listRef} aria-label="Feedback" className="max-h-[75vh] space-y-2 overflow-y-auto pr-1">
+            {page.items.map((entry, index) => (
+              <li key={`${entry.kind}:${entry.id}`} data-index={index}>
+                <button
+                  type="button"
+                  onClick={() => setSelected(index)}
+                  aria-current={index === selected ? "true" : undefined}
+                  className={`block w-full rounded-lg p-3 text-left text-sm ring-1 ${index === selected ? "bg-brand-50 ring-2 ring-brand-500" : "bg-white ring-slate-200 hover:bg-slate-50"}`}
+                >
+                  <span className="flex items-center justify-between gap-2">
+                    <span className="truncate font-medium text-slate-900">{entry.thread.title}</span>
+                    <span className="shrink-0 rounded bg-slate-900 px-1.5 text-xs font-bold text-white" title="Passion score">
+                      {entry.score}
+                    </span>
+                  </span>
+                  <span className="mt-0.5 block text-xs text-slate-500">
+                    {entry.author} · {entry.kind === "reply" ? "reply" : entry.thread.kind === "idea" ? "idea" : "thread"} · {entry.community.name} · {entry.when}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ol>
+          {item ? (
+            <article aria-label={`Item by ${item.author}`} className="space-y-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+              <div>
+                <p className="text-xs text-slate-500">
+                  {item.community.name} ›{" "}
+                  <Link to={`/c/${item.community.slug}/t/${item.thread.id}`} target="_blank" rel="noreferrer">
+                    {item.thread.title}
+                  </Link>
+                </p>
+                <p className="mt-1 text-sm">
+                  <span className="font-semibold">{item.author}</span>
+                  {item.segment ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs">{item.segment}</span> : null}
+                  <span className="text-slate-500"> · {item.when}</span>
+                </p>
+              </div>
+              {/* Rendered from Markdown with raw HTML disabled when it was written. */}
+              <div data-item-body className="prose-cohort max-h-72 overflow-y-auto rounded-md bg-slate-50 p-3" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
+              <p className="flex flex-wrap items-center gap-1.5 text-xs" aria-label={`Passion score ${item.score}`}>
+                <span className="rounded bg-slate-900 px-1.5 py-0.5 font-bold text-white">Score {item.score}</span>
+                {item.parts
+                  .filter((part) => part.points > 0)
+                  .map((part) => (
+                    <span key={part.key} className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-700">
+                      +{part.points} {part.label}
+                    </span>
+                  ))}
+              </p>
+              {item.highlights.length ? (
+                <ul className="space-y-2 text-sm">
+                  {item.highlights.map((h) => (
+                    <li key={h.id} className="rounded-md border-l-4 border-brand-400 bg-brand-50 px-3 py-2">
+                      <q>{h.quote}</q>
+                      <span className="mt-1 flex flex-wrap items-center gap-1">
+                        {h.tags.map((tag) => (
+                          <TagChip key={tag.name} tag={tag} />
+                        ))}
+                        {h.suggestion ? <Link to={`/suggestions/${h.suggestion.id}`}>→ {h.suggestion.title}</Link> : null}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              {item.state === "dismissed" ? <p className="text-sm text-slate-600">Dismissed: {item.reason}</p> : null}
+
+              <Form method="post" action={`/triage?${query}`} key={`triage-${item.id}`} className="space-y-3 border-t border-slate-100 pt-4">
+                <input type="hidden" name="intent" value="triage" />
+                <input type="hidden" name="kind" value={item.kind} />
+                <input type="hidden" name="id" value={item.id} />
+                <div className="space-y-1">
+                  <label htmlFor="triage-quote" className="block text-sm font-medium">
+                    Highlight <span className="font-normal text-slate-500">(select text in the post and press h; empty keeps the whole post)</span>
+                  </label>
+                  <textarea id="triage-quote" name="quote" rows={2} value={passage} onChange={(e) => setPassage(e.target.value)} className="block w-full rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300" />
+                </div>
+                <div className="grid gap-3 sm:grid-cols-2">
+                  <div className="space-y-1">
+                    <label htmlFor="triage-tags" className="block text-sm font-medium">
+                      Tags (t) <span className="font-normal text-slate-500">comma-separated; new names create tags</span>
+                    </label>
+                    <input id="triage-tags" name="tags" list="tag-names" autoComplete="off" className="block w-full rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300" />
+                    <datalist id="tag-names">
+                      {page.tags.map((t) => (
+                        <option key={t.id} value={t.name} />
+                      ))}
+                    </datalist>
+                  </div>
+                  <div className="space-y-1">
+                    <label htmlFor="triage-suggestion" className="block text-sm font-medium">
+                      Link to suggestion (l) <span className="font-normal text-slate-500">an existing title, or a new one</span>
+                    </label>
+                    <input id="triage-suggestion" name="suggestion" list="suggestion-titles" autoComplete="off" className="block w-full rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300" />
+                    <datalist id="suggestion-titles">
+                      {page.titles.map((title) => (
+                        <option key={title} value={title} />
+                      ))}
+                    </datalist>
+                  </div>
+                </div>
+                <Button disabled={busy}>Save highlight</Button>
+              </Form>
+              {item.state === "untriaged" ? (
+                <Form method="post" action={`/triage?${query}`} key={`dismiss-${item.id}`} className="flex flex-wrap items-end gap-2 border-t border-slate-100 pt-4">
+                  <input type="hidden" name="intent" value="dismiss" />
+                  <input type="hidden" name="kind" value={item.kind} />
+                  <input type="hidden" name="id" value={item.id} />
+                  <div className="min-w-60 flex-1 space-y-1">
+                    <label htmlFor="triage-dismiss" className="block text-sm font-medium">
+                      Dismiss (d): why?
+                    </label>
+                    <input id="triage-dismiss" name="reason" required maxLength={300} className="block w-full rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300" />
+                  </div>
+                  <Button variant="secondary" disabled={busy}>
+                    Dismiss
+                  </Button>
+                </Form>
+              ) : null}
+            </article>
+          ) : null}
+        </div>
+      )}
+
+      {help ? (
+        <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-heading" className="fixed inset-0 z-20 flex items-center justify-center bg-slate-900/40 p-4" onClick={() => setHelp(false)}>
+          <div className="w-full max-w-md rounded-lg bg-white p-6 shadow-xl" onClick={(e) => e.stopPropagation()}>
+            <h2 id="shortcuts-heading" className="text-lg font-semibold">
+              Keyboard shortcuts
+            </h2>
+            <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+              {SHORTCUTS.map(([key, what]) => (
+                <div key={key} className="contents">
+                  <dt>
+                    <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs">{key}</kbd>
+                  </dt>
+                  <dd className="text-slate-700">{what}</dd>
+                </div>
+              ))}
+            </dl>
+            <Button variant="secondary" className="mt-4" onClick={() => setHelp(false)} type="button" autoFocus>
+              Close
+            </Button>
+          </div>
+        </div>
+      ) : null}
+    </main>
+  );
+}
