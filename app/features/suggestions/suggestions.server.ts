@@ -233,7 +233,7 @@ export async function createSuggestion(db: Db, actor: Actor, input: { title: str
       .insertInto("suggestions")
       .values({ id, title: input.title, problem_markdown: input.problem, problem_html: renderMarkdown(input.problem), status: "new", owner_id: null, staff_notes: null, public_answer: null, answered_at: null, alternative: null, created_by: actor.id, created_at: at, updated_at: at })
       .execute();
-    await recordAudit(trx, actor.id, { action: "suggestion.create", summary: `Created suggestion "${input.title}"`, undo: null });
+    await recordAudit(trx, actor.id, { action: "suggestion.create", summary: `Created suggestion "${input.title}"`, undo: { type: "suggestion.create", id } satisfies SuggestionUndo });
   });
   return { id };
 }
@@ -431,12 +431,18 @@ export async function readout(db: Db, actor: Actor, slug: string) {
 }
 
 export type SuggestionUndo =
+  | { type: "suggestion.create"; id: string }
   | { type: "suggestion.update"; id: string; before: { title: string; problem: string; ownerId: string | null; staffNotes: string; tagIds: string[] } }
   | { type: "suggestion.status"; id: string; before: { status: SuggestionStatus; public_answer: string | null; alternative: string | null; answered_at: number | null } };
 
 /** Put a suggestion back as it was before an edit or a status change (notifications already sent stay sent). */
 export async function undoSuggestionEntry(trx: Db, undo: SuggestionUndo): Promise<void> {
-  if (undo.type === "suggestion.update") {
+  if (undo.type === "suggestion.create") {
+    const evidence = await trx.selectFrom("highlights").select("id").where("suggestion_id", "=", undo.id).executeTakeFirst();
+    if (evidence) throw new Refusal(409, "Feedback is linked to this suggestion now; unlink it first.");
+    await trx.updateTable("ideas").set({ suggestion_id: null }).where("suggestion_id", "=", undo.id).execute();
+    await trx.deleteFrom("suggestions").where("id", "=", undo.id).execute();
+  } else if (undo.type === "suggestion.update") {
     const { before } = undo;
     await trx
       .updateTable("suggestions")

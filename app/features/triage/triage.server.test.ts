@@ -7,7 +7,7 @@ import { addMember, createCommunity, getCommunityForActor, publishCommunity } fr
 import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
 import { castVote, ideaDetails, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { listNotifications } from "#app/features/notifications/notifications.server.ts";
-import { answerSuggestion, getSuggestion, listBoard, readout } from "#app/features/suggestions/suggestions.server.ts";
+import { answerSuggestion, createSuggestion, getSuggestion, listBoard, readout, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { dismissItem, listInbox, triageItem } from "./triage.server.ts";
 import { listTags, mergeTags, updateTag } from "./tags.server.ts";
@@ -151,6 +151,21 @@ describe.each(testEngines())("triage and suggestions on %s", (engine) => {
     expect(board.suggestions.map((s) => s.title)).toEqual([`Strong ${n}`, `Weak ${n}`]);
     expect(board.tagCounts.find((x) => x.id === tag.id)?.n).toBe(2);
     expect((await listBoard(t.db, product, { tag: tag.id, status: "shipped", sort: "recent" })).suggestions).toEqual([]);
+  });
+
+  it("undoes a suggestion's creation, edit and status from the audit log", async () => {
+    const created = await createSuggestion(t.db, product, { title: `Undo me ${n}`, problem: "" });
+    await updateSuggestion(t.db, product, created.id, { title: `Renamed ${n}`, problem: "p", tagIds: [], ownerId: product.id, staffNotes: "secret" });
+    await answerSuggestion(t.db, product, created.id, { status: "planned", answer: "", alternative: "", withoutAlternative: false }, ORIGIN);
+    const entries = await t.db.selectFrom("audit_log").select(["id", "action"]).where("actor_id", "=", product.id).orderBy("created_at", "desc").orderBy("id", "desc").limit(3).execute();
+    const byAction = Object.fromEntries(entries.map((e) => [e.action, e.id]));
+    await undoAction(t.db, product, byAction["suggestion.status"]!);
+    await undoAction(t.db, product, byAction["suggestion.update"]!);
+    expect(await t.db.selectFrom("suggestions").select(["title", "status", "owner_id", "staff_notes"]).where("id", "=", created.id).executeTakeFirst()).toEqual({ title: `Undo me ${n}`, status: "new", owner_id: null, staff_notes: null });
+    await undoAction(t.db, product, byAction["suggestion.create"]!);
+    expect(await t.db.selectFrom("suggestions").select("id").where("id", "=", created.id).execute()).toEqual([]);
+    // Moderators' triage undo is not a product reviewer's to use.
+    expect((await refusalOf(listInbox(t.db, product, { state: "untriaged" }))).status).toBe(403);
   });
 
   it("renames and merges tags, and undoes a merge", async () => {

@@ -23,8 +23,8 @@ export async function undoAction(db: Kysely<Database>, actor: Actor, auditId: st
     const claimed = await trx.updateTable("audit_log").set({ undone_at: now(), undone_by: actor.id }).where("id", "=", auditId).where("undone_at", "is", null).executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) throw new Refusal(409, "That was already undone.");
     if (undo.type === "highlight" || undo.type === "dismiss") await undoTriageEntry(trx, undo);
-    else if (undo.type === "suggestion.update" || undo.type === "suggestion.status") await undoSuggestionEntry(trx, undo);
-    else await undoTagEntry(trx, undo);
+    else if (undo.type.startsWith("suggestion.")) await undoSuggestionEntry(trx, undo as SuggestionUndo);
+    else await undoTagEntry(trx, undo as TagUndo);
     await recordAudit(trx, actor.id, { action: "audit.undo", summary: `Undid: ${entry.summary}`, undo: null });
   });
   return { summary: entry.summary };
