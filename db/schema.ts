@@ -13,6 +13,8 @@ export interface UsersTable {
   role: GlobalRole;
   created_at: number;
   updated_at: number;
+  /** Set when the person erased their account; name and email are then placeholders. */
+  erased_at?: number | null;
 }
 
 export interface SessionsTable {

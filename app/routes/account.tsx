@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { changePassword } from "#app/features/auth/accounts.server.ts";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { ChangePasswordSchema, PASSWORD_MIN } from "#app/features/auth/schemas.ts";
@@ -102,6 +102,20 @@ export default function AccountPage() {
         />
         <Button disabled={navigation.state === "submitting"}>Change password</Button>
       </Form>
+      <section aria-labelledby="data-heading" className="space-y-3 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="data-heading" className="text-lg font-semibold">
+          Your data
+        </h2>
+        <p className="text-sm text-slate-600">Other members see only your display name, never your email address.</p>
+        <div className="flex flex-wrap gap-3 text-sm">
+          <a href="/account/export" download>
+            Download everything you wrote (JSON)
+          </a>
+          <Link to="/account/erase" className="text-red-700">
+            Erase your account…
+          </Link>
+        </div>
+      </section>
     </main>
   );
 }

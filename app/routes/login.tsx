@@ -54,6 +54,11 @@ export default function LoginPage() {
 
   return (
     <main id="main" className="mx-auto max-w-md px-4 py-12">
+      {searchParams.get("erased") ? (
+        <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-900">
+          Your account was erased and you are signed out. Thank you for taking part.
+        </p>
+      ) : null}
       <h1 className="text-2xl font-bold tracking-tight">Sign in to Cohort</h1>
       <p className="mt-2 text-sm text-slate-600">
         New here? <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : "/signup"}>Create an account</Link>.

@@ -12,7 +12,8 @@ export type SecurityEventKind =
   | "password.changed"
   | "access.denied"
   | "role.changed"
-  | "user.created";
+  | "user.created"
+  | "account.erased";
 
 /** Who did what and when, for security review. Never pass a password or a token here. */
 export async function recordSecurityEvent(

@@ -1,0 +1,97 @@
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
+import { verifyPassword } from "#app/features/auth/password.server.ts";
+import { endUserSessions } from "#app/features/auth/session.server.ts";
+import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
+import { now } from "#app/lib/clock.ts";
+import { newToken } from "#app/lib/ids.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+
+type Db = Kysely<Database>;
+
+export const ERASED_NAME = "Former member";
+
+/** Everything a member wrote or chose in Cohort, as one JSON-ready object (their right of access). */
+export async function exportMyData(db: Db, actor: Actor) {
+  const [account, memberships, threads, replies, ideas, votes, flags, invitations] = await Promise.all([
+    db.selectFrom("users").select(["email", "display_name", "role", "created_at"]).where("id", "=", actor.id).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("memberships")
+      .innerJoin("communities", "communities.id", "memberships.community_id")
+      .select(["communities.name as community", "memberships.role", "memberships.joined_at", "memberships.dates_confirmed_at", "memberships.source", "memberships.attributes"])
+      .where("memberships.user_id", "=", actor.id)
+      .execute(),
+    db
+      .selectFrom("threads")
+      .innerJoin("communities", "communities.id", "threads.community_id")
+      .select(["threads.id", "communities.name as community", "threads.kind", "threads.title", "threads.body_markdown as body", "threads.created_at", "threads.edited_at", "threads.removed"])
+      .where("threads.author_id", "=", actor.id)
+      .orderBy("threads.created_at")
+      .execute(),
+    db
+      .selectFrom("replies")
+      .innerJoin("threads", "threads.id", "replies.thread_id")
+      .innerJoin("communities", "communities.id", "threads.community_id")
+      .select(["replies.id", "communities.name as community", "threads.title as thread", "replies.body_markdown as body", "replies.created_at", "replies.edited_at", "replies.removed"])
+      .where("replies.author_id", "=", actor.id)
+      .orderBy("replies.created_at")
+      .execute(),
+    db.selectFrom("ideas").innerJoin("threads", "threads.id", "ideas.thread_id").select(["threads.title", "ideas.vote_count", "ideas.created_at"]).where("threads.author_id", "=", actor.id).execute(),
+    db
+      .selectFrom("votes")
+      .innerJoin("threads", "threads.id", "votes.idea_id")
+      .innerJoin("communities", "communities.id", "votes.community_id")
+      .select(["communities.name as community", "threads.title as idea", "votes.created_at"])
+      .where("votes.user_id", "=", actor.id)
+      .execute(),
+    db.selectFrom("flags").select(["post_kind", "post_id", "reason", "note", "created_at", "resolution"]).where("reporter_id", "=", actor.id).execute(),
+    db
+      .selectFrom("invitations")
+      .innerJoin("communities", "communities.id", "invitations.community_id")
+      .select(["communities.name as community", "invitations.note", "invitations.created_at", "invitations.accepted_at"])
+      .where("invitations.accepted_by", "=", actor.id)
+      .execute(),
+  ]);
+  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+  return {
+    exportedAt: iso(now()),
+    account: { ...account, created_at: iso(account.created_at) },
+    memberships: memberships.map((m) => ({ ...m, attributes: JSON.parse(m.attributes) as unknown, joined_at: iso(m.joined_at), dates_confirmed_at: iso(m.dates_confirmed_at) })),
+    threads: threads.map((t) => ({ ...t, created_at: iso(t.created_at), edited_at: iso(t.edited_at) })),
+    replies: replies.map((r) => ({ ...r, created_at: iso(r.created_at), edited_at: iso(r.edited_at) })),
+    ideas: ideas.map((i) => ({ ...i, created_at: iso(i.created_at) })),
+    votes: votes.map((v) => ({ ...v, created_at: iso(v.created_at) })),
+    flags: flags.map((f) => ({ ...f, created_at: iso(f.created_at) })),
+    invitations: invitations.map((i) => ({ ...i, created_at: iso(i.created_at), accepted_at: iso(i.accepted_at) })),
+  };
+}
+
+/**
+ * Erase an account at its owner's request, after they confirm with their password. The row
+ * stays so posts, votes and counts stay consistent, but it no longer says who it was: the
+ * name becomes "Former member", the email a placeholder, the password unusable; segment
+ * data, notifications, invitations and queued email to them go; every session ends.
+ */
+export async function eraseAccount(db: Db, actor: Actor, password: string, client: { clientAddress?: string } = {}): Promise<void> {
+  const user = await db.selectFrom("users").select(["password_hash", "role", "email"]).where("id", "=", actor.id).executeTakeFirst();
+  if (!user || !(await verifyPassword(user.password_hash, password))) throw new Refusal(400, "That password is not right.");
+  if (user.role === "admin") {
+    const admins = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("role", "=", "admin").where("erased_at", "is", null).executeTakeFirstOrThrow();
+    if (Number(admins.n) <= 1) throw new Refusal(409, "You are the only admin: make someone else an admin before erasing your account.");
+  }
+  const at = now();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("users")
+      .set({ display_name: ERASED_NAME, email: `erased-${actor.id}@erased.invalid`, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, updated_at: at })
+      .where("id", "=", actor.id)
+      .execute();
+    await trx.updateTable("memberships").set({ source: null, attributes: "{}" }).where("user_id", "=", actor.id).execute();
+    await trx.deleteFrom("notifications").where("user_id", "=", actor.id).execute();
+    await trx.deleteFrom("outbox").where("to_address", "=", user.email).execute();
+    await trx.updateTable("invitations").set({ email: `erased-${actor.id}@erased.invalid`, note: null, source: null, attributes: "{}" }).where("email", "=", user.email).execute();
+    await endUserSessions(trx, actor.id);
+  });
+  await recordSecurityEvent(db, { kind: "account.erased", userId: actor.id, clientAddress: client.clientAddress });
+}
