@@ -301,7 +301,18 @@ export interface AuditLogTable {
   undone_by: string | null;
 }
 
+/** Kept in step with threads, replies and suggestions by triggers (migration 20261123190000-search). */
+export interface SearchDocumentsTable {
+  id: number;
+  kind: "thread" | "reply" | "suggestion";
+  ref_id: string;
+  community_id: string | null;
+  title: string;
+  body: string;
+}
+
 export interface Database {
+  search_documents: SearchDocumentsTable;
   tags: TagsTable;
   highlights: HighlightsTable;
   highlight_tags: HighlightTagsTable;

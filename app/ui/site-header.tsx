@@ -28,6 +28,15 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
         </Link>
         {user ? (
           <div className="flex items-center gap-1 sm:gap-2">
+            <Form method="get" action="/search" role="search" className="hidden md:block">
+              <label htmlFor="header-search" className="sr-only">
+                Search
+              </label>
+              <input id="header-search" type="search" name="q" placeholder="Search" className="w-40 rounded-md border-0 px-2 py-1 text-sm ring-1 ring-inset ring-slate-300 focus:w-56" />
+            </Form>
+            <Link to="/search" className={`${navLink} md:hidden`}>
+              Search
+            </Link>
             {user.canTriage ? (
               <Link to="/triage" className={navLink}>
                 Triage

@@ -1,0 +1,145 @@
+import { PostgresAdapter, sql, type Kysely } from "kysely";
+import type { Database } from "#db/schema.ts";
+import { can, isStaff, type Actor } from "#app/features/auth/policy.ts";
+import { phaseOf } from "#app/features/communities/phase.ts";
+import { replyLink } from "#app/features/discussions/discussions.server.ts";
+import { now } from "#app/lib/clock.ts";
+
+type Db = Kysely<Database>;
+
+import { MARK_END, MARK_START } from "./marks.ts";
+
+export { MARK_END, MARK_START };
+const CANDIDATES = 200;
+export const RESULTS = 30;
+
+export interface SearchResult {
+  kind: "thread" | "idea" | "prompt" | "reply" | "suggestion";
+  title: string;
+  snippet: string;
+  link: string;
+  community: string | null;
+}
+
+/** Words of the query, letters and digits only, so nothing in it is query syntax on either engine. */
+export function searchTerms(query: string): string[] {
+  return (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+}
+
+interface Hit {
+  kind: "thread" | "reply" | "suggestion";
+  ref_id: string;
+  title_marked: string;
+  snippet: string;
+}
+
+/**
+ * The best matches among documents in these communities (null: every community and the
+ * suggestions), best first: SQLite's FTS5 with bm25, or PostgreSQL's tsvector with ts_rank.
+ * Every word must match, as a prefix.
+ */
+async function candidates(db: Db, terms: string[], communities: string[] | null): Promise<Hit[]> {
+  if (communities !== null && communities.length === 0) return [];
+  const inCommunities = communities === null ? sql`true` : sql`d.community_id in (${sql.join(communities)})`;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const query = terms.map((t) => `${t}:*`).join(" & ");
+    const { rows } = await sql<Hit>`
+      with q as (select to_tsquery('english', ${query}) as query),
+      top as (
+        select d.id, d.kind, d.ref_id, d.title, d.body, ts_rank(d.tsv, q.query) as rank
+        from search_documents d, q
+        where d.tsv @@ q.query and ${inCommunities}
+        order by rank desc, d.id desc
+        limit ${CANDIDATES}
+      )
+      select top.kind, top.ref_id,
+        ts_headline('english', top.title, q.query, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`}) as title_marked,
+        ts_headline('english', top.body, q.query, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as snippet
+      from top, q
+      order by top.rank desc, top.id desc`.execute(db);
+    return rows;
+  }
+  const match = terms.map((t) => `"${t}"*`).join(" ");
+  const { rows } = await sql<Hit>`
+    select d.kind, d.ref_id,
+      highlight(search_fts, 0, ${MARK_START}, ${MARK_END}) as title_marked,
+      snippet(search_fts, 1, ${MARK_START}, ${MARK_END}, '…', 24) as snippet
+    from search_fts join search_documents d on d.id = search_fts.rowid
+    where search_fts match ${match} and ${inCommunities}
+    order by bm25(search_fts, 4.0, 1.0), d.id desc
+    limit ${CANDIDATES}`.execute(db);
+  return rows;
+}
+
+/**
+ * Search what this reader may see: threads, ideas, prompts and replies of the communities they
+ * can view (staff: all of them) and, for staff, suggestions. Scheduled prompts before they
+ * appear, removed posts, and a masked prompt's answers the reader has not earned by answering
+ * stay out, by the same policy the pages use. Ranked, with the matches marked.
+ */
+export async function search(db: Db, actor: Actor, query: string): Promise<SearchResult[]> {
+  const terms = searchTerms(query);
+  if (!terms.length) return [];
+  const staff = isStaff(actor);
+  const memberships = await db
+    .selectFrom("memberships")
+    .innerJoin("communities", "communities.id", "memberships.community_id")
+    .selectAll("communities")
+    .select("memberships.role as membership_role")
+    .where("memberships.user_id", "=", actor.id)
+    .execute();
+  const at = now();
+  const viewable = memberships.filter((c) => can(actor, "community.view", { community: { ...c, phase: phaseOf(c, at) }, membership: { role: c.membership_role } }));
+  const hits = await candidates(db, terms, staff ? null : viewable.map((c) => c.id));
+  if (!hits.length) return [];
+
+  const ids = (kind: Hit["kind"]) => hits.filter((h) => h.kind === kind).map((h) => h.ref_id);
+  const [threadIds, replyIds, suggestionIds] = [ids("thread"), ids("reply"), ids("suggestion")];
+  const [threads, replies, answered, communities] = await Promise.all([
+    threadIds.length ? db.selectFrom("threads").select(["id", "community_id", "kind", "removed", "visible_from"]).where("id", "in", threadIds).execute() : [],
+    replyIds.length
+      ? db
+          .selectFrom("replies")
+          .innerJoin("threads", "threads.id", "replies.thread_id")
+          .select(["replies.id", "replies.created_at", "replies.removed", "threads.id as thread_id", "threads.title", "threads.community_id", "threads.masked", "threads.removed as thread_removed", "threads.visible_from"])
+          .where("replies.id", "in", replyIds)
+          .execute()
+      : [],
+    // Masked prompts this reader has answered.
+    replyIds.length ? db.selectFrom("replies").select("thread_id").distinct().where("author_id", "=", actor.id).where("removed", "is", null).execute() : [],
+    db.selectFrom("communities").select(["id", "slug", "name", "starts_at", "ends_at", "published_at", "archived_at", "time_zone"]).execute(),
+  ]);
+  const community = new Map(communities.map((c) => [c.id, c]));
+  const membership = new Map(memberships.map((m) => [m.id, m.membership_role]));
+  const seesAll = (communityId: string) => {
+    const c = community.get(communityId)!;
+    const role = membership.get(communityId);
+    return can(actor, "discussion.see-all", { community: { ...c, phase: phaseOf(c, at) }, membership: role ? { role } : null });
+  };
+  const answeredThreads = new Set(answered.map((a) => a.thread_id));
+  const threadById = new Map(threads.map((t) => [t.id, t]));
+  const replyById = new Map(replies.map((r) => [r.id, r]));
+  const visibleThread = (t: { community_id: string; removed: string | null; visible_from: number }) => !t.removed && (t.visible_from <= at || seesAll(t.community_id));
+
+  const results: SearchResult[] = [];
+  for (const hit of hits) {
+    if (results.length >= RESULTS) break;
+    if (hit.kind === "suggestion") {
+      if (staff && suggestionIds.includes(hit.ref_id)) results.push({ kind: "suggestion", title: hit.title_marked, snippet: hit.snippet, link: `/suggestions/${hit.ref_id}`, community: null });
+      continue;
+    }
+    if (hit.kind === "thread") {
+      const t = threadById.get(hit.ref_id);
+      if (!t || !visibleThread(t)) continue;
+      const c = community.get(t.community_id)!;
+      results.push({ kind: t.kind === "discussion" ? "thread" : t.kind, title: hit.title_marked, snippet: hit.snippet, link: `/c/${c.slug}/t/${t.id}`, community: c.name });
+      continue;
+    }
+    const r = replyById.get(hit.ref_id);
+    if (!r || r.removed || !visibleThread({ community_id: r.community_id, removed: r.thread_removed, visible_from: r.visible_from })) continue;
+    if (r.masked && !seesAll(r.community_id) && !answeredThreads.has(r.thread_id)) continue;
+    const c = community.get(r.community_id)!;
+    results.push({ kind: "reply", title: `Reply in “${r.title}”`, snippet: hit.snippet, link: replyLink(c.slug, r.thread_id, r), community: c.name });
+  }
+  return results;
+}
