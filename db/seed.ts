@@ -382,7 +382,8 @@ async function seedTriage(db: Kysely<Database>, ids: Map<string, string>, at: nu
 
 /** Delete every row of every table (not the migrations' own), for `npm run db:seed`. */
 export async function wipe(handle: DatabaseHandle): Promise<void> {
-  const tables = (await handle.db.introspection.getTables()).map((t) => t.name).filter((name) => !name.startsWith("kysely_"));
+  // Not Kysely's own tables, nor SQLite's full-text index (its triggers follow search_documents).
+  const tables = (await handle.db.introspection.getTables()).map((t) => t.name).filter((name) => !name.startsWith("kysely_") && !name.startsWith("search_fts"));
   if (tables.length === 0) return;
   if (handle.engine === "postgres") {
     await sql`truncate table ${sql.join(tables.map((t) => sql.table(t)))} cascade`.execute(handle.db);
