@@ -125,7 +125,7 @@ export interface AnnouncementsTable {
   created_at: number;
 }
 
-export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer";
+export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer" | "community.reminder";
 
 export interface NotificationsTable {
   id: string;
@@ -137,6 +137,8 @@ export interface NotificationsTable {
   link: string | null;
   created_at: number;
   read_at: number | null;
+  /** When it went out by email, immediately or in a digest. */
+  emailed_at?: number | null;
 }
 
 export interface ThreadsTable {
@@ -311,7 +313,40 @@ export interface SearchDocumentsTable {
   body: string;
 }
 
+export type EmailMode = "immediate" | "digest" | "off";
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  kind: NotificationKind;
+  mode: EmailMode;
+}
+
+export interface UnsubscribeTokensTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface DigestsTable {
+  user_id: string;
+  /** The UTC day it covers, "2026-11-23". */
+  day: string;
+  sent_at: number;
+  items: number;
+}
+
+export interface RemindersTable {
+  community_id: string;
+  kind: "opens-tomorrow" | "closes-soon";
+  sent_at: number;
+  recipients: number;
+}
+
 export interface Database {
+  notification_preferences: NotificationPreferencesTable;
+  unsubscribe_tokens: UnsubscribeTokensTable;
+  digests: DigestsTable;
+  reminders: RemindersTable;
   search_documents: SearchDocumentsTable;
   tags: TagsTable;
   highlights: HighlightsTable;

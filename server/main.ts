@@ -38,6 +38,8 @@ async function serve(): Promise<void> {
   const server = app.listen(config.PORT, config.HOST, () => {
     if (cluster.isPrimary) console.log(`Cohort is running at http://localhost:${config.PORT}`);
   });
+  const { startJobs } = await import("./jobs.ts");
+  startJobs();
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -1,12 +1,14 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { changePassword } from "#app/features/auth/accounts.server.ts";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { ChangePasswordSchema, PASSWORD_MIN } from "#app/features/auth/schemas.ts";
 import { sessionCookie } from "#app/features/auth/session.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
+import { preferencesOf } from "#app/features/notifications/email.server.ts";
+import { EMAIL_KINDS, EMAIL_MODE_LABEL } from "#app/features/notifications/kinds.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, TextField } from "#app/ui/field.tsx";
@@ -20,7 +22,7 @@ const ROLE_TEXT = {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "account.manage");
-  return { email: user.email, displayName: user.displayName, role: user.role };
+  return { email: user.email, displayName: user.displayName, role: user.role, emailModes: await preferencesOf(getDb(), user.id) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -53,6 +55,8 @@ export const meta: MetaFunction = () => [{ title: "Your account · Cohort" }];
 
 export default function AccountPage() {
   const account = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const saved = searchParams.get("email") === "saved";
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -102,6 +106,32 @@ export default function AccountPage() {
         />
         <Button disabled={navigation.state === "submitting"}>Change password</Button>
       </Form>
+      <section id="email" aria-labelledby="email-heading" className="space-y-3 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="email-heading" className="text-lg font-semibold">
+          Email
+        </h2>
+        <p className="text-sm text-slate-600">Everything also shows under the bell. Choose what reaches your inbox, and when.</p>
+        {saved ? (
+          <p role="status" className="text-sm text-green-800">
+            Saved.
+          </p>
+        ) : null}
+        <Form method="post" action="/account/email" className="space-y-2">
+          {(Object.keys(EMAIL_KINDS) as (keyof typeof EMAIL_KINDS)[]).map((kind) => (
+            <div key={kind} className="flex flex-wrap items-center justify-between gap-2 text-sm">
+              <label htmlFor={`email-${kind}`}>{EMAIL_KINDS[kind].label}</label>
+              <select id={`email-${kind}`} name={kind} defaultValue={account.emailModes[kind]} className="rounded-md border-0 py-1 pl-2 pr-8 ring-1 ring-inset ring-slate-300">
+                {(["immediate", "digest", "off"] as const).map((mode) => (
+                  <option key={mode} value={mode}>
+                    {EMAIL_MODE_LABEL[mode]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ))}
+          <Button variant="secondary">Save email settings</Button>
+        </Form>
+      </section>
       <section aria-labelledby="data-heading" className="space-y-3 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="data-heading" className="text-lg font-semibold">
           Your data

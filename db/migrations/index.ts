@@ -9,6 +9,7 @@ import * as ideas from "./20261123160000-ideas.ts";
 import * as triage from "./20261123170000-triage.ts";
 import * as privacy from "./20261123180000-privacy.ts";
 import * as search from "./20261123190000-search.ts";
+import * as email from "./20261123200000-email.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "20261123170000-triage": triage,
   "20261123180000-privacy": privacy,
   "20261123190000-search": search,
+  "20261123200000-email": email,
 };

@@ -47,13 +47,22 @@ export async function deliverQueued(
   let sent = 0;
   let failed = 0;
   for (const message of await query.execute()) {
+    // Claim it first (attempts as a version), so two processes never send the same message.
+    const claimed = await db
+      .updateTable("outbox")
+      .set({ attempts: message.attempts + 1 })
+      .where("id", "=", message.id)
+      .where("sent_at", "is", null)
+      .where("attempts", "=", message.attempts)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) continue;
     try {
       await transport.sendMail({ from: options.from, to: message.to_address, subject: message.subject, text: message.text_body, html: message.html_body });
-      await db.updateTable("outbox").set({ sent_at: now(), attempts: message.attempts + 1, last_error: null }).where("id", "=", message.id).execute();
+      await db.updateTable("outbox").set({ sent_at: now(), last_error: null }).where("id", "=", message.id).execute();
       sent++;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      await db.updateTable("outbox").set({ attempts: message.attempts + 1, last_error: reason.slice(0, 500) }).where("id", "=", message.id).execute();
+      await db.updateTable("outbox").set({ last_error: reason.slice(0, 500) }).where("id", "=", message.id).execute();
       failed++;
     }
   }

@@ -2,7 +2,6 @@ import { sql, type Kysely } from "kysely";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
-import { queueEmail } from "#app/features/email/outbox.server.ts";
 import { notify } from "#app/features/notifications/notifications.server.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
 import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
@@ -318,7 +317,6 @@ export async function answerSuggestion(
     const title = `${STATUS_LABEL[input.status]}: "${before.title}"`;
     for (const person of people) {
       const link = person.link ?? `/notifications`;
-      await notify(trx, person.id, { kind: "suggestion.answer", title: `The product team answered feedback you gave: ${title}`, body: answer, link });
       const text = [
         `Hello ${person.name},`,
         "",
@@ -331,14 +329,15 @@ export async function answerSuggestion(
         "",
         `See it where you gave it: ${options.siteOrigin}${link}`,
       ].join("\n");
-      emailIds.push(
-        await queueEmail(trx, {
-          to: person.email,
-          subject: `Your feedback was answered: ${before.title}`,
-          text,
-          html: renderMarkdown(text.replace(/^(Status: .*)$/m, "**$1**")),
-        }),
-      );
+      // In the app always; by email as the member's settings say (right away by default).
+      const emailId = await notify(trx, person.id, {
+        kind: "suggestion.answer",
+        title: `The product team answered feedback you gave: ${title}`,
+        body: answer,
+        link,
+        email: { subject: `Your feedback was answered: ${before.title}`, text },
+      });
+      if (emailId) emailIds.push(emailId);
     }
     return { notified: people.length, emailIds };
   });

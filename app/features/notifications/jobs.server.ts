@@ -1,0 +1,111 @@
+import type { Kysely } from "kysely";
+import type { Database, NotificationKind } from "#db/schema.ts";
+import { DAY, HOUR, now } from "#app/lib/clock.ts";
+import { formatInZone } from "#app/lib/dates.ts";
+import { publicOrigin, queueMemberEmail } from "./email.server.ts";
+import { EMAIL_KINDS } from "./kinds.ts";
+import { notifyMembers } from "./notifications.server.ts";
+
+type Db = Kysely<Database>;
+
+/** Digests go out from this hour (UTC) each day. */
+export const DIGEST_HOUR_UTC = 7;
+const DIGEST_LOOKBACK = 7 * DAY;
+
+/**
+ * Reminders that follow the time box: "opens tomorrow" in the day before a community opens,
+ * "closes in 48 hours" in its last two days. Each is claimed by inserting its row (community,
+ * kind) first, in the same transaction as the notifications, so however many processes run
+ * this at once, members hear it once.
+ */
+export async function sendReminders(db: Db): Promise<{ sent: string[] }> {
+  const at = now();
+  const due = await db
+    .selectFrom("communities")
+    .leftJoin("reminders as opens", (join) => join.onRef("opens.community_id", "=", "communities.id").on("opens.kind", "=", "opens-tomorrow"))
+    .leftJoin("reminders as closes", (join) => join.onRef("closes.community_id", "=", "communities.id").on("closes.kind", "=", "closes-soon"))
+    .select(["communities.id", "communities.slug", "communities.name", "communities.starts_at", "communities.ends_at", "communities.time_zone", "opens.sent_at as opens_sent", "closes.sent_at as closes_sent"])
+    .where("communities.published_at", "is not", null)
+    .where("communities.archived_at", "is", null)
+    .where("communities.ends_at", ">", at)
+    .where((eb) => eb.or([eb("communities.starts_at", "<=", at + DAY), eb("communities.ends_at", "<=", at + 48 * HOUR)]))
+    .execute();
+  const sent: string[] = [];
+  for (const c of due) {
+    const reminders = [
+      !c.opens_sent && c.starts_at > at && c.starts_at <= at + DAY
+        ? { kind: "opens-tomorrow" as const, title: `${c.name} opens tomorrow`, body: `It opens on ${formatInZone(c.starts_at, c.time_zone)}. Your first prompt will be waiting.` }
+        : null,
+      !c.closes_sent && c.starts_at <= at && c.ends_at <= at + 48 * HOUR
+        ? { kind: "closes-soon" as const, title: `${c.name} closes in 48 hours`, body: `It closes on ${formatInZone(c.ends_at, c.time_zone)}. Anything you still want to say or vote for, now is the time.` }
+        : null,
+    ].filter((r) => r !== null);
+    for (const reminder of reminders) {
+      const claimed = await db.transaction().execute(async (trx) => {
+        const claim = await trx
+          .insertInto("reminders")
+          .values({ community_id: c.id, kind: reminder.kind, sent_at: at, recipients: 0 })
+          .onConflict((conflict) => conflict.columns(["community_id", "kind"]).doNothing())
+          .executeTakeFirst();
+        if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        await notifyMembers(trx, c.id, { kind: "community.reminder", title: reminder.title, body: reminder.body, link: `/c/${c.slug}` });
+        const members = await trx.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("community_id", "=", c.id).executeTakeFirstOrThrow();
+        await trx.updateTable("reminders").set({ recipients: Number(members.n) }).where("community_id", "=", c.id).where("kind", "=", reminder.kind).execute();
+        return true;
+      });
+      if (claimed) sent.push(`${c.slug}:${reminder.kind}`);
+    }
+  }
+  return { sent };
+}
+
+/**
+ * The daily digest: for each member, the notifications of the kinds they take as a digest
+ * that are due, unread and not yet emailed, in one email. Claimed per member and day by the
+ * digests row, so two processes never send the same digest.
+ */
+export async function sendDigests(db: Db): Promise<{ sent: number }> {
+  const at = now();
+  const day = new Date(at).toISOString().slice(0, 10);
+  if (new Date(at).getUTCHours() < DIGEST_HOUR_UTC) return { sent: 0 };
+  const rows = await db
+    .selectFrom("notifications")
+    .innerJoin("users", "users.id", "notifications.user_id")
+    .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "notifications.user_id").onRef("p.kind", "=", "notifications.kind"))
+    .leftJoin("digests", (join) => join.onRef("digests.user_id", "=", "notifications.user_id").on("digests.day", "=", day))
+    .select(["notifications.id", "notifications.user_id", "notifications.kind", "notifications.title", "notifications.link", "users.email", "users.display_name", "p.mode"])
+    .where("notifications.emailed_at", "is", null)
+    .where("notifications.read_at", "is", null)
+    .where("notifications.created_at", "<=", at)
+    .where("notifications.created_at", ">", at - DIGEST_LOOKBACK)
+    .where("digests.user_id", "is", null)
+    .orderBy("notifications.created_at")
+    .limit(5000)
+    .execute();
+  const byMember = new Map<string, typeof rows>();
+  for (const row of rows) {
+    if ((row.mode ?? EMAIL_KINDS[row.kind as NotificationKind].defaultMode) !== "digest") continue;
+    byMember.set(row.user_id, [...(byMember.get(row.user_id) ?? []), row]);
+  }
+  let sent = 0;
+  for (const [userId, items] of byMember) {
+    const claimed = await db.transaction().execute(async (trx) => {
+      const claim = await trx
+        .insertInto("digests")
+        .values({ user_id: userId, day, sent_at: at, items: items.length })
+        .onConflict((conflict) => conflict.columns(["user_id", "day"]).doNothing())
+        .executeTakeFirst();
+      if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      const first = items[0]!;
+      const lines = items.map((item) => `- ${item.title}${item.link ? `\n  ${publicOrigin()}${item.link}` : ""}`);
+      await queueMemberEmail(trx, { id: userId, email: first.email }, {
+        subject: `Your Cohort digest: ${items.length} update${items.length === 1 ? "" : "s"}`,
+        text: [`Hello ${first.display_name},`, "", "Here is what happened since your last digest:", "", ...lines].join("\n"),
+      });
+      await trx.updateTable("notifications").set({ emailed_at: at }).where("id", "in", items.map((i) => i.id)).execute();
+      return true;
+    });
+    if (claimed) sent++;
+  }
+  return { sent };
+}

@@ -1,0 +1,14 @@
+import type { EmailMode, NotificationKind } from "#db/schema.ts";
+
+/** Every kind of notification, how it is described in the email settings, and its default email mode. */
+export const EMAIL_KINDS: Record<NotificationKind, { label: string; defaultMode: EmailMode }> = {
+  "thread.reply": { label: "Replies to your threads", defaultMode: "immediate" },
+  "suggestion.answer": { label: "Answers from the product team to your feedback", defaultMode: "immediate" },
+  "community.reminder": { label: "Reminders: a community opens tomorrow or closes soon", defaultMode: "immediate" },
+  "community.dates-changed": { label: "Changes to a community's dates", defaultMode: "immediate" },
+  "prompt.new": { label: "New research prompts", defaultMode: "digest" },
+  "flag.outcome": { label: "What moderators decided about flagged posts", defaultMode: "digest" },
+  "invitation.accepted": { label: "People accepting your invitations (staff)", defaultMode: "digest" },
+};
+
+export const EMAIL_MODE_LABEL: Record<EmailMode, string> = { immediate: "Right away", digest: "In a daily digest", off: "Never" };
