@@ -12,7 +12,7 @@ import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
 import { DAY, HOUR, MINUTE, atTime, now } from "#app/lib/clock.ts";
-import { newId } from "#app/lib/ids.ts";
+import { hashToken, newId, newToken } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 
 export interface DemoAccount {
@@ -179,6 +179,7 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
       });
     }
   }
+  await seedInvitationHistory(db, ids, at);
   await seedConversations(db, ids, at);
   await seedIdeas(db, ids, at);
   await seedTriage(db, ids, at, options.siteOrigin ?? "http://localhost:3000");
@@ -198,6 +199,43 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
     { siteOrigin: options.siteOrigin ?? "http://localhost:3000" },
   );
   return DEMO_ACCOUNTS;
+}
+
+/**
+ * How the reporting beta's members arrived: five invitations sent before it opened, four
+ * opened, three accepted (Sam, Lena, Diego), so its dashboard has a funnel to show.
+ */
+async function seedInvitationHistory(db: Kysely<Database>, ids: Map<string, string>, at: number): Promise<void> {
+  const community = await db.selectFrom("communities").select(["id", "starts_at"]).where("slug", "=", "reporting-beta").executeTakeFirstOrThrow();
+  const sent = community.starts_at - 6 * DAY;
+  const invitation = (email: string, opened: number | null, accepted: number | null) => ({
+    id: newId(),
+    community_id: community.id,
+    email,
+    token_hash: hashToken(newToken()),
+    role: "participant" as const,
+    note: "You have told us a lot about reports. Help us rebuild them.",
+    source: "Customer success",
+    attributes: "{}",
+    invited_by: ids.get("maya@cohort.example")!,
+    created_at: sent,
+    sent_at: sent,
+    expires_at: community.starts_at + 14 * DAY,
+    opened_at: opened,
+    accepted_at: accepted,
+    accepted_by: accepted ? (ids.get(email) ?? null) : null,
+    revoked_at: null,
+  });
+  await db
+    .insertInto("invitations")
+    .values([
+      invitation("sam@customer.example", sent + 2 * HOUR, sent + 3 * HOUR),
+      invitation("lena@customer.example", sent + DAY, sent + DAY + HOUR),
+      invitation("diego@customer.example", sent + 2 * DAY, sent + 2 * DAY + 4 * HOUR),
+      invitation("kim@prospect.example", sent + 3 * DAY, null),
+      invitation("noor@prospect.example", null, null),
+    ])
+    .execute();
 }
 
 /**

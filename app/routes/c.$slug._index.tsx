@@ -56,6 +56,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     membershipRole: view.membership?.role ?? null,
     canManage: can(user, "community.manage", view),
     canReadout: can(user, "community.readout", view),
+    canSeeDashboard: can(user, "dashboard.view", view),
   };
 }
 
@@ -87,17 +88,26 @@ export default function CommunityPage() {
           <h1 className="mt-2 text-3xl font-bold tracking-tight">{data.name}</h1>
           {data.membershipRole ? <p className="mt-1 text-sm text-slate-600">You are a {data.membershipRole === "leader" ? "discussion leader" : data.membershipRole} here.</p> : null}
         </div>
-        {data.canManage ? (
+        {data.canManage || data.canSeeDashboard ? (
           <div className="flex flex-wrap gap-2">
-            <Link to={`/c/${data.slug}/members`} className={buttonClass("secondary")}>
-              Members and invitations
-            </Link>
-            <Link to={`/c/${data.slug}/edit`} className={buttonClass("secondary")}>
-              Edit community
-            </Link>
-            <Link to={`/moderation?community=${data.slug}`} className={buttonClass("secondary")}>
-              Moderation
-            </Link>
+            {data.canSeeDashboard ? (
+              <Link to={`/c/${data.slug}/dashboard`} className={buttonClass("secondary")}>
+                Dashboard
+              </Link>
+            ) : null}
+            {data.canManage ? (
+              <>
+                <Link to={`/c/${data.slug}/members`} className={buttonClass("secondary")}>
+                  Members and invitations
+                </Link>
+                <Link to={`/c/${data.slug}/edit`} className={buttonClass("secondary")}>
+                  Edit community
+                </Link>
+                <Link to={`/moderation?community=${data.slug}`} className={buttonClass("secondary")}>
+                  Moderation
+                </Link>
+              </>
+            ) : null}
           </div>
         ) : null}
       </div>

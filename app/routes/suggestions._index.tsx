@@ -61,6 +61,8 @@ export default function BoardPage() {
           <p className="text-sm text-slate-600">What the communities' feedback became, with its evidence. Open one to answer it; contributors hear the answer.</p>
         </div>
         <div className="flex flex-wrap gap-2 text-sm">
+          <Link to="/dashboard">Overview</Link>
+          <span aria-hidden="true">·</span>
           <Link to={withParam("view", page.filters.view === "list" ? "columns" : "list")}>{page.filters.view === "list" ? "Show as columns" : "Show as a list"}</Link>
           <span aria-hidden="true">·</span>
           <a href={csv} download>

@@ -65,6 +65,8 @@ interface Resources {
   "suggestion.edit": undefined;
   /** See a community's readout: what its feedback fed. Members once it has closed; staff any time. */
   "community.readout": CommunityContext;
+  /** A community's dashboard: its staff (all staff roles) and the community's own moderators. */
+  "dashboard.view": CommunityContext;
   /** Read the audit log of staff actions. */
   "audit.view": undefined;
   /** Reply in a thread: taking part, and the thread is not locked (leaders still may). */
@@ -200,6 +202,11 @@ const rules: { [A in Action]: Rule<A> } = {
     if (!view.allowed) return view;
     const over = context.community.phase === "closed" || context.community.phase === "archived";
     return when(over || isStaff(actor), forbid("The readout opens when the community closes."));
+  },
+  "dashboard.view": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    return when(isStaff(actor) || runsCommunity(actor, context), context.membership ? forbid("Only staff see the dashboard.") : hide);
   },
   "audit.view": (actor) => staffOnly(actor, actor.role === "moderator" || actor.role === "admin", "Only moderators and admins read the audit log."),
 

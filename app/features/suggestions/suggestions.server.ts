@@ -475,8 +475,6 @@ export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, 
         .orderBy("highlights.created_at")
         .execute()
     : [];
-  // A cell a spreadsheet would read as a formula (=, +, -, @) is prefixed with ' so it stays text.
-  const cell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
   const header = ["Title", "Status", "Tags", "Owner", "Members", "Linked votes", "Communities", "Quotes", "Public answer", "Evidence", "Link"];
   return [
     header,
@@ -499,7 +497,7 @@ export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, 
         })
         .join("\n"),
       `${siteOrigin}/suggestions/${s.id}`,
-      ].map(cell),
+      ],
     ),
   ];
 }
