@@ -342,7 +342,37 @@ export interface RemindersTable {
   recipients: number;
 }
 
+export type WebhookEvent = "suggestion.created" | "suggestion.status_changed";
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  secret: string;
+  /** JSON array of WebhookEvent. */
+  events: string;
+  active: 0 | 1;
+  created_by: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: WebhookEvent;
+  payload: string;
+  attempts: number;
+  /** Null once it has been given up on. */
+  next_attempt_at: number | null;
+  claimed_until: number | null;
+  delivered_at: number | null;
+  last_status: number | null;
+  last_response: string | null;
+  created_at: number;
+}
+
 export interface Database {
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   notification_preferences: NotificationPreferencesTable;
   unsubscribe_tokens: UnsubscribeTokensTable;
   digests: DigestsTable;

@@ -8,6 +8,7 @@ import { editPost, flagPost, readThread, removeOwnPost, replyToThread, setThread
 import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { answerSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { createTag } from "#app/features/triage/tags.server.ts";
+import { createWebhook } from "#app/features/webhooks/webhooks.server.ts";
 import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
@@ -182,7 +183,13 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
   await seedInvitationHistory(db, ids, at);
   await seedConversations(db, ids, at);
   await seedIdeas(db, ids, at);
+  // An issue tracker listening for suggestions (its deliveries below are a made-up history).
+  await createWebhook(db, { id: ids.get("ada@cohort.example")!, role: "admin" }, { url: "https://tracker.example.com/cohort-hooks", events: ["suggestion.created", "suggestion.status_changed"] });
   await seedTriage(db, ids, at, options.siteOrigin ?? "http://localhost:3000");
+  await db
+    .updateTable("webhook_deliveries")
+    .set({ attempts: 1, last_status: 200, last_response: '{"received":true}', delivered_at: sql`created_at + 1200`, next_attempt_at: null })
+    .execute();
 
   // Invitations waiting to be accepted, readable at /admin/outbox.
   await inviteMembers(

@@ -1,10 +1,11 @@
 /**
  * Background work every serving process runs once a minute: time-box reminders, daily
- * digests, and delivery of queued email. Each piece claims its work in the database, so
+ * digests, and delivery of queued email and webhooks. Each piece claims its work in the database, so
  * however many processes (or machines) run this, nothing is sent twice.
  */
 import { deliverQueued } from "#app/features/email/outbox.server.ts";
 import { sendDigests, sendReminders } from "#app/features/notifications/jobs.server.ts";
+import { deliverWebhooks } from "#app/features/webhooks/webhooks.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { env } from "#app/lib/env.server.ts";
 
@@ -17,6 +18,7 @@ export async function runDueJobs(): Promise<void> {
     ["reminders", () => sendReminders(db)],
     ["digests", () => sendDigests(db)],
     ["email", () => deliverQueued(db, { smtpUrl: config.SMTP_URL, from: config.EMAIL_FROM })],
+    ["webhooks", () => deliverWebhooks(db)],
   ] as const) {
     try {
       await job();

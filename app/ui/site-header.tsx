@@ -120,9 +120,17 @@ function UserMenu({ user }: { user: HeaderUser }) {
           Your account
         </Link>
         {user.canAdminister ? (
-          <Link to="/admin/outbox" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
-            Outbox
-          </Link>
+          <>
+            <Link to="/admin/outbox" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
+              Outbox
+            </Link>
+            <Link to="/admin/webhooks" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
+              Webhooks
+            </Link>
+            <Link to="/audit" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
+              Audit log
+            </Link>
+          </>
         ) : null}
         <Form method="post" action="/logout">
           <button type="submit" className="w-full rounded px-2 py-2 text-left text-sm text-slate-800 hover:bg-slate-100">

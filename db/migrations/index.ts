@@ -10,6 +10,7 @@ import * as triage from "./20261123170000-triage.ts";
 import * as privacy from "./20261123180000-privacy.ts";
 import * as search from "./20261123190000-search.ts";
 import * as email from "./20261123200000-email.ts";
+import * as webhooks from "./20261123210000-webhooks.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "20261123180000-privacy": privacy,
   "20261123190000-search": search,
   "20261123200000-email": email,
+  "20261123210000-webhooks": webhooks,
 };

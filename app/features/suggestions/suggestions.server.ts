@@ -3,6 +3,8 @@ import type { Database, SuggestionStatus } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { notify } from "#app/features/notifications/notifications.server.ts";
+import { publicOrigin } from "#app/features/notifications/email.server.ts";
+import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
 import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
 import { replyLink } from "#app/features/discussions/discussions.server.ts";
@@ -216,6 +218,11 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
   };
 }
 
+/** A suggestion as webhook receivers see it. */
+export function webhookSuggestion(s: { id: string; title: string; status: SuggestionStatus; public_answer: string | null }) {
+  return { id: s.id, title: s.title, status: s.status, public_answer: s.public_answer, url: `${publicOrigin()}/suggestions/${s.id}` };
+}
+
 /** Titles for linking from triage (a datalist), most recently changed first. */
 export async function suggestionTitles(db: Db, actor: Actor): Promise<string[]> {
   assertAllowed(actor, "suggestion.view");
@@ -233,6 +240,7 @@ export async function createSuggestion(db: Db, actor: Actor, input: { title: str
       .values({ id, title: input.title, problem_markdown: input.problem, problem_html: renderMarkdown(input.problem), status: "new", owner_id: null, staff_notes: null, public_answer: null, answered_at: null, alternative: null, created_by: actor.id, created_at: at, updated_at: at })
       .execute();
     await recordAudit(trx, actor.id, { action: "suggestion.create", summary: `Created suggestion "${input.title}"`, undo: { type: "suggestion.create", id } satisfies SuggestionUndo });
+    await enqueueWebhookEvent(trx, "suggestion.created", { suggestion: webhookSuggestion({ id, title: input.title, status: "new", public_answer: null }) });
   });
   return { id };
 }
@@ -306,6 +314,12 @@ export async function answerSuggestion(
       .set({ status: input.status, public_answer: answer || null, alternative: input.status === "declined" ? alternative || null : null, answered_at: shouldTell ? at : before.answered_at, updated_at: at })
       .where("id", "=", id)
       .execute();
+    if (input.status !== before.status) {
+      await enqueueWebhookEvent(trx, "suggestion.status_changed", {
+        suggestion: webhookSuggestion({ id, title: before.title, status: input.status, public_answer: answer || null }),
+        previous_status: before.status,
+      });
+    }
     await recordAudit(trx, actor.id, {
       action: "suggestion.status",
       summary: `Set "${before.title}" to ${STATUS_LABEL[input.status]}${answer ? " with a public answer" : ""}`,

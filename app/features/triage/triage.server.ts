@@ -7,6 +7,8 @@ import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { recordAudit } from "./audit.server.ts";
+import { webhookSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { passionScore, type PassionPart } from "./passion.ts";
 import { TAG_COLORS, type TagColor } from "./tags.tsx";
 
@@ -335,6 +337,7 @@ export async function triageItem(
           })
           .execute();
         suggestion = { id: createdSuggestionId, title: title.slice(0, 200) };
+        await enqueueWebhookEvent(trx, "suggestion.created", { suggestion: webhookSuggestion({ ...suggestion, status: "new", public_answer: null }) });
       }
     }
     const highlightId = newId();
