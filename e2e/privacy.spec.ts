@@ -39,3 +39,18 @@ test("a member downloads everything they wrote, then erases their account", asyn
   await context.close();
   await other.close();
 });
+
+test("participants see other members' display names, never their email addresses", async ({ browser }) => {
+  const context = await browser.newContext();
+  await signInAs(context, await userIdByEmail("lena@customer.example"));
+  const others = ["sam@customer.example", "diego@customer.example", "june@customer.example", "maya@cohort.example"];
+  const threads = await withDatabase((db) => db.selectFrom("threads").innerJoin("communities", "communities.id", "threads.community_id").select(["threads.id", "communities.slug"]).where("communities.slug", "=", "reporting-beta").where("threads.visible_from", "<=", Date.now()).execute());
+  const pages = ["/", "/c/reporting-beta", "/c/reporting-beta/ideas", "/c/workspace-pilot/ideas", "/notifications", "/search?q=report", ...threads.map((t) => `/c/${t.slug}/t/${t.id}`)];
+  for (const path of pages) {
+    const response = await context.request.get(path);
+    expect(response.status(), path).toBe(200);
+    const html = await response.text();
+    for (const email of others) expect(html, `${path} shows ${email}`).not.toContain(email);
+  }
+  await context.close();
+});

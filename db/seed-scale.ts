@@ -1,0 +1,302 @@
+/**
+ * `npm run seed:scale -- --posts 1000000 [--database <url or file>]`: fill an empty database
+ * with a realistic shape for the benchmark: hundreds of communities in every phase, tens of
+ * thousands of members, threads of very different lengths adding up to the posts asked for,
+ * ideas with votes, suggestions with evidence, plus a known community, thread, participant
+ * and reviewer for `npm run bench` (described in bench/fixture.json beside it).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "./schema.ts";
+import { openDatabase } from "./client.ts";
+import { migrateToLatest } from "./migrate.ts";
+import { hashPassword } from "#app/features/auth/password.server.ts";
+import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { DAY, HOUR, MINUTE } from "#app/lib/clock.ts";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 && args[index + 1] ? args[index + 1]! : fallback;
+};
+const POSTS = Number(option("posts", "1000000").replaceAll("_", ""));
+const url = option("database", process.env.DATABASE_URL ?? "data/scale.db");
+export const BENCH_PASSWORD = "bench password 1234";
+
+/** A small deterministic random generator, so two runs give the same shape. */
+let state = 42;
+const random = () => {
+  state = (state * 1664525 + 1013904223) % 4294967296;
+  return state / 4294967296;
+};
+const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+const id = (prefix: string, n: number) => `${prefix}${n.toString(36).padStart(7, "0")}`;
+
+const WORDS = "report export dashboard region revenue weekly schedule time zone mobile chart filter team invoice sync calendar connector onboarding search slow fast monday finance pipeline".split(" ");
+const sentence = () => Array.from({ length: 8 + Math.floor(random() * 14) }, () => pick(WORDS)).join(" ");
+const BODIES = Array.from({ length: 300 }, (_, i) => {
+  const markdown = `${sentence()}. ${i % 3 === 0 ? `**${pick(WORDS)}** matters most.` : ""}\n\n${i % 4 === 0 ? `- ${sentence()}\n- ${sentence()}` : sentence()}.`;
+  return { markdown, html: renderMarkdown(markdown) };
+});
+
+/** Insert rows in batches inside one transaction (fast on both engines). */
+async function insertBatches<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: Iterable<Record<string, unknown>>, size = 400): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    let batch: Record<string, unknown>[] = [];
+    for (const row of rows) {
+      batch.push(row);
+      if (batch.length >= size) {
+        await trx.insertInto(table).values(batch as never).execute();
+        batch = [];
+      }
+    }
+    if (batch.length) await trx.insertInto(table).values(batch as never).execute();
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  const handle = openDatabase(url);
+  const db = handle.db;
+  await migrateToLatest(db, handle.schema);
+  const existing = await db.selectFrom("users").select("id").limit(1).execute();
+  if (existing.length) throw new Error(`${handle.location} is not empty; seed:scale fills an empty database.`);
+  const log = (what: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${what}`);
+  const at = Math.floor(Date.now() / HOUR) * HOUR;
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+
+  const COMMUNITIES = 300;
+  const MEMBERS = Math.max(1000, Math.min(30_000, Math.round(POSTS / 33)));
+  const staff = [
+    { id: id("st", 0), email: "bench-moderator@scale.example", display_name: "Bench Moderator", role: "moderator" as const },
+    { id: id("st", 1), email: "bench-reviewer@scale.example", display_name: "Bench Reviewer", role: "product" as const },
+    { id: id("st", 2), email: "bench-admin@scale.example", display_name: "Bench Admin", role: "admin" as const },
+  ];
+  await insertBatches(db, "users", [
+    ...staff.map((s) => ({ ...s, password_hash: passwordHash, created_at: at - 400 * DAY, updated_at: at - 400 * DAY })),
+    ...(function* () {
+      for (let i = 0; i < MEMBERS; i++) {
+        yield { id: id("u", i), email: `member${i}@scale.example`, display_name: `Member ${i}`, password_hash: passwordHash, role: "member", created_at: at - 400 * DAY, updated_at: at - 400 * DAY };
+      }
+    })(),
+  ]);
+  log(`${MEMBERS + staff.length} users`);
+
+  // Community 0 is the benchmark's: open now. Then a year of communities, most closed.
+  const communities = Array.from({ length: COMMUNITIES }, (_, i) => {
+    const starts = i === 0 ? at - 10 * DAY : at - Math.floor(random() * 360) * DAY + (i % 15 === 0 ? 30 * DAY : 0);
+    const purpose = `${sentence()}. ${sentence()}.`;
+    return {
+      id: id("c", i),
+      slug: i === 0 ? "scale-bench" : `community-${i}`,
+      name: i === 0 ? "Scale bench community" : `Community ${i}: ${pick(WORDS)} ${pick(WORDS)}`,
+      purpose_markdown: purpose,
+      purpose_html: renderMarkdown(purpose),
+      starts_at: starts,
+      ends_at: starts + (i === 0 ? 30 : 14 + Math.floor(random() * 30)) * DAY,
+      time_zone: pick(["UTC", "Europe/Berlin", "America/New_York", "Asia/Singapore"]),
+      vote_budget: i % 3 === 0 ? 10 : null,
+      hide_vote_counts: (i % 7 === 0 ? 1 : 0) as 0 | 1,
+      random_idea_order: (i % 11 === 0 ? 1 : 0) as 0 | 1,
+      published_at: starts - 7 * DAY,
+      archived_at: null,
+      created_by: staff[0]!.id,
+      created_at: starts - 10 * DAY,
+      updated_at: starts - 10 * DAY,
+    };
+  });
+  await insertBatches(db, "communities", communities, 100);
+  // Members: 100 to 400 per community; the bench community has member 0 (the bench participant).
+  const membersOf = communities.map((_, i) => {
+    const size = i === 0 ? 400 : 100 + Math.floor(random() * 300);
+    const set = new Set<number>(i === 0 ? [0] : []);
+    while (set.size < size) set.add(Math.floor(random() * MEMBERS));
+    return [...set];
+  });
+  const segments = ["enterprise", "smb", "consumer"];
+  await insertBatches(
+    db,
+    "memberships",
+    (function* () {
+      for (const [c, members] of membersOf.entries()) {
+        for (const [k, m] of members.entries()) {
+          yield {
+            community_id: communities[c]!.id,
+            user_id: id("u", m),
+            role: k === 1 ? "leader" : "participant",
+            joined_at: communities[c]!.starts_at - DAY,
+            dates_confirmed_at: communities[c]!.starts_at - DAY,
+            source: k % 5 === 0 ? "Support ticket" : null,
+            attributes: JSON.stringify({ segment: segments[m % 3] }),
+            votes_used: 0,
+          };
+        }
+      }
+    })(),
+  );
+  log(`${COMMUNITIES} communities, ${membersOf.reduce((n, m) => n + m.length, 0)} memberships`);
+
+  // Thread lengths: mostly short, a long tail, and in the bench community one of exactly 50.
+  const threadCount = Math.max(100, Math.round(POSTS / 20));
+  const lengths: number[] = [];
+  let replies = POSTS - threadCount;
+  for (let t = 0; t < threadCount; t++) {
+    const left = threadCount - t;
+    const mean = replies / left;
+    const length = t === 0 ? 50 : t === threadCount - 1 ? replies : Math.min(replies, Math.floor(-Math.log(1 - random()) * mean));
+    lengths.push(Math.max(0, length));
+    replies -= Math.max(0, length);
+  }
+  const threads = lengths.map((length, t) => {
+    const c = t < 200 ? 0 : Math.floor(random() * COMMUNITIES);
+    const community = communities[c]!;
+    const body = pick(BODIES);
+    const created = t < 200 ? at - 9 * DAY + t * 30 * MINUTE : community.starts_at + Math.floor(random() * 10 * DAY);
+    const kind = t % 10 === 9 ? "idea" : t % 25 === 0 ? "prompt" : "discussion";
+    return {
+      id: id("t", t),
+      community_id: community.id,
+      author_id: id("u", pick(membersOf[c]!)),
+      title: t === 0 ? "Benchmark thread with 50 replies" : `${pick(WORDS)} ${pick(WORDS)}: ${sentence().slice(0, 60)}`,
+      body_markdown: body.markdown,
+      body_html: body.html,
+      reply_count: length,
+      created_at: created,
+      last_activity_at: created + length * 10 * MINUTE,
+      kind,
+      masked: 0 as const,
+      visible_from: created,
+      pinned_at: null,
+      locked_at: null,
+      edited_at: null,
+      removed: null,
+      removed_at: null,
+      c,
+    };
+  });
+  await insertBatches(
+    db,
+    "threads",
+    threads.map(({ c: _c, ...row }) => row),
+  );
+  log(`${threads.length} threads`);
+  await insertBatches(
+    db,
+    "replies",
+    (function* () {
+      let r = 0;
+      for (const thread of threads) {
+        for (let k = 0; k < thread.reply_count; k++) {
+          const body = pick(BODIES);
+          yield {
+            id: id("r", r++),
+            thread_id: thread.id,
+            author_id: id("u", pick(membersOf[thread.c]!)),
+            body_markdown: body.markdown,
+            body_html: body.html,
+            created_at: thread.created_at + (k + 1) * 10 * MINUTE,
+            edited_at: null,
+            removed: null,
+            removed_at: null,
+          };
+        }
+      }
+    })(),
+    500,
+  );
+  log(`${POSTS - threads.length} replies`);
+
+  // Ideas and votes: each idea thread gets a handful to a few hundred votes from its members.
+  const ideas = threads.filter((t) => t.kind === "idea");
+  await insertBatches(
+    db,
+    "ideas",
+    ideas.map((t) => ({ thread_id: t.id, community_id: t.community_id, vote_count: 0, shuffle: Math.floor(random() * 2 ** 31), created_at: t.created_at, merged_into: null, merged_at: null, suggestion_id: null })),
+  );
+  let voteTotal = 0;
+  await insertBatches(
+    db,
+    "votes",
+    (function* () {
+      for (const idea of ideas) {
+        const voters = new Set<number>();
+        const wanted = Math.floor(-Math.log(1 - random()) * 8);
+        const members = membersOf[idea.c]!;
+        while (voters.size < Math.min(wanted, members.length)) voters.add(pick(members));
+        for (const v of voters) {
+          voteTotal++;
+          yield { idea_id: idea.id, user_id: id("u", v), community_id: idea.community_id, created_at: idea.created_at + HOUR };
+        }
+      }
+    })(),
+    500,
+  );
+  await sql`update ideas set vote_count = (select count(*) from votes where votes.idea_id = ideas.thread_id)`.execute(db);
+  await sql`update memberships set votes_used = (select count(*) from votes where votes.user_id = memberships.user_id and votes.community_id = memberships.community_id) where community_id in (select id from communities where vote_budget is not null)`.execute(db);
+  log(`${ideas.length} ideas, ${voteTotal} votes`);
+
+  // Suggestions with evidence from several communities, and tags.
+  const tags = ["Exports", "Mobile", "Time zones", "Integrations", "Search", "Performance"].map((name, i) => ({ id: id("g", i), name, name_key: name.toLowerCase(), color: ["blue", "green", "amber", "violet", "cyan", "red"][i]!, description: "", created_at: at - 300 * DAY }));
+  await insertBatches(db, "tags", tags);
+  const SUGGESTIONS = Math.max(50, Math.round(POSTS / 500));
+  const statuses = ["new", "under-review", "planned", "in-progress", "shipped", "declined"] as const;
+  await insertBatches(
+    db,
+    "suggestions",
+    Array.from({ length: SUGGESTIONS }, (_, s) => {
+      const problem = sentence();
+      const status = statuses[s % statuses.length]!;
+      return {
+        id: id("s", s),
+        title: `${pick(WORDS)} ${pick(WORDS)} ${s}`,
+        problem_markdown: problem,
+        problem_html: renderMarkdown(problem),
+        status,
+        owner_id: staff[1]!.id,
+        staff_notes: null,
+        public_answer: status === "new" ? null : sentence(),
+        answered_at: status === "new" ? null : at - Math.floor(random() * 100) * DAY,
+        alternative: null,
+        created_by: staff[0]!.id,
+        created_at: at - 200 * DAY,
+        updated_at: at - Math.floor(random() * 200) * DAY,
+      };
+    }),
+  );
+  await insertBatches(
+    db,
+    "suggestion_tags",
+    Array.from({ length: SUGGESTIONS }, (_, s) => ({ suggestion_id: id("s", s), tag_id: tags[s % tags.length]!.id })),
+  );
+  const evidence = Math.min(threads.length, SUGGESTIONS * 10);
+  await insertBatches(
+    db,
+    "highlights",
+    (function* () {
+      for (let h = 0; h < evidence; h++) {
+        const thread = threads[(h * 7919) % threads.length]!;
+        yield { id: id("h", h), community_id: thread.community_id, thread_id: thread.id, post_kind: "thread", post_id: thread.id, post_author_id: thread.author_id, quote: thread.body_markdown.slice(0, 200), suggestion_id: id("s", h % SUGGESTIONS), created_by: staff[0]!.id, created_at: thread.created_at + DAY };
+      }
+    })(),
+  );
+  log(`${SUGGESTIONS} suggestions with ${evidence} pieces of evidence`);
+
+  await sql`analyze`.execute(db);
+  const fixture = {
+    engine: handle.engine,
+    database: url,
+    posts: POSTS,
+    password: BENCH_PASSWORD,
+    participant: "member0@scale.example",
+    reviewer: "bench-reviewer@scale.example",
+    community: "scale-bench",
+    thread: id("t", 0),
+    idea: ideas.find((t) => t.c === 0)?.id ?? ideas[0]!.id,
+  };
+  mkdirSync("bench/.data", { recursive: true });
+  writeFileSync(`bench/.data/fixture-${handle.engine}-${POSTS}.json`, JSON.stringify(fixture, null, 2));
+  log(`done: ${handle.location}`);
+  await handle.close();
+}
+
+await main();
