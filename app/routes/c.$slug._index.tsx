@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can, decide } from "#app/features/auth/policy.ts";
 import { formatCursor, listThreads, parseCursor, startThread } from "#app/features/discussions/discussions.server.ts";
@@ -75,6 +76,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     redirect(`/c/${slug}/t/${threadId}`),
   );
 }
+
+// A 429 says when to try again.
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name} · Cohort` : "Cohort" }];
 

@@ -41,9 +41,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
+  const db = getDb();
+  // Who may change it is decided before what they sent is read.
+  await orRespond(getCommunityToManage(db, user, slug));
   const formData = await request.formData();
   const intent = formData.get("intent");
-  const db = getDb();
   if (intent === "publish" || intent === "archive") {
     await orRespond(intent === "publish" ? publishCommunity(db, user, slug) : archiveCommunity(db, user, slug));
     return redirect(`/c/${slug}`);

@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { can, decide } from "#app/features/auth/policy.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
@@ -66,6 +67,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (input.via === "js") return formAction(vote, (result) => data(result));
   return formAction(vote, () => redirect(safeRedirect(input.returnTo, `/c/${slug}/ideas`)));
 }
+
+// A 429 says when to try again.
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Ideas · ${data.name} · Cohort` : "Cohort" }];
 

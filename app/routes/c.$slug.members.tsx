@@ -48,6 +48,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const db = getDb();
   const slug = params.slug ?? "";
+  // Who may manage members is decided before what they sent is read.
+  await orRespond(getCommunityToManage(db, user, slug));
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   try {

@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { requireUser } from "#app/features/auth/request.server.ts";
@@ -133,6 +134,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // follows the redirect in place and revalidates, so the page never reloads.
   return formAction(perform(user, slug, threadId, parsed.data), (target) => redirect(`/c/${slug}/t/${threadId}${target ?? ""}`));
 }
+
+// A 429 says when to try again.
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.thread.title} · ${data.communityName} · Cohort` : "Cohort" }];
 

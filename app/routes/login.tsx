@@ -1,4 +1,5 @@
 import { getFormProps, useForm } from "@conform-to/react";
+import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -37,6 +38,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
 }
+
+// A 429 says when to try again.
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Cohort" }];
 

@@ -4,7 +4,7 @@ import { z } from "#app/lib/zod.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { moderatePost, replyLink } from "#app/features/discussions/discussions.server.ts";
 import { FLAG_REASONS } from "#app/features/discussions/flag-reasons.ts";
-import { listModerationQueue } from "#app/features/discussions/moderation.server.ts";
+import { assertModerator, listModerationQueue } from "#app/features/discussions/moderation.server.ts";
 import { ModerationButtons } from "#app/features/discussions/post-card.tsx";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { now } from "#app/lib/clock.ts";
@@ -39,6 +39,7 @@ const ModerationSchema = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
+  await orRespond(assertModerator(getDb(), user));
   const parsed = ModerationSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return invalidForm(parsed.error.issues);
   const { intent, slug, threadId, kind, id } = parsed.data;

@@ -38,9 +38,14 @@ export interface QueueItem {
  * The moderation queue: posts with open flags in the communities this actor moderates
  * (optionally one), oldest flag first, each with every reason given. Three queries.
  */
-export async function listModerationQueue(db: Kysely<Database>, actor: Actor, options: { communitySlug?: string } = {}): Promise<QueueItem[]> {
+/** Refuse anyone who moderates nothing (before reading what they sent). */
+export async function assertModerator(db: Kysely<Database>, actor: Actor): Promise<void> {
   const moderatesSomeCommunity = actor.role === "member" && (await moderatedCommunities(db, actor).executeTakeFirst()) !== undefined;
   assertAllowed(actor, "moderation.view", { moderatesSomeCommunity });
+}
+
+export async function listModerationQueue(db: Kysely<Database>, actor: Actor, options: { communitySlug?: string } = {}): Promise<QueueItem[]> {
+  await assertModerator(db, actor);
   const flags = await db
     .selectFrom("flags")
     .innerJoin("users as reporter", "reporter.id", "flags.reporter_id")

@@ -1,0 +1,140 @@
+import { readdirSync } from "node:fs";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { BASE_URL, userIdByEmail, withDatabase } from "../e2e/support.ts";
+import { createSession } from "#app/features/auth/session.server.ts";
+import { SESSION_COOKIE } from "#app/lib/security.ts";
+
+/**
+ * Every route × every kind of reader, against the policy. A route file without a row here
+ * fails the suite, so a new page cannot ship without someone deciding who may see it.
+ *
+ * Readers: anonymous; participant (Lena, in the open reporting beta); participant of
+ * another community (June, not in it); its leader (Sam); a moderator (Maya); a product
+ * reviewer (Priya); an admin (Ada); and a participant after closing (June, in the closed
+ * integrations council). 302 for anonymous means "sent to sign in".
+ */
+type Reader = "anonymous" | "participant" | "otherCommunity" | "leader" | "moderator" | "product" | "admin" | "afterClose";
+const READERS: Reader[] = ["anonymous", "participant", "otherCommunity", "leader", "moderator", "product", "admin", "afterClose"];
+const EMAIL: Record<Exclude<Reader, "anonymous">, string> = {
+  participant: "lena@customer.example",
+  otherCommunity: "june@customer.example",
+  leader: "sam@customer.example",
+  moderator: "maya@cohort.example",
+  product: "priya@cohort.example",
+  admin: "ada@cohort.example",
+  afterClose: "june@customer.example",
+};
+type Row = [anonymous: number, participant: number, otherCommunity: number, leader: number, moderator: number, product: number, admin: number, afterClose: number];
+
+// The same for everyone signed in; anonymous readers are sent to sign in.
+const SIGNED_IN: Row = [302, 200, 200, 200, 200, 200, 200, 200];
+const COMMUNITY: Row = [302, 200, 404, 200, 200, 200, 200, 200];
+const STAFF: Row = [302, 404, 404, 404, 200, 200, 200, 404];
+const MODERATORS: Row = [302, 404, 404, 404, 200, 403, 200, 404];
+const ADMINS: Row = [302, 403, 403, 403, 403, 403, 200, 403];
+
+interface Expectation {
+  /** The path to GET; `active` is the open community, `closed` the closed one for the after-close reader. */
+  path: (ids: Ids) => { active: string; closed?: string };
+  get: Row;
+}
+interface Ids {
+  idea: string;
+  thread: string;
+  closedThread: string;
+  suggestion: string;
+}
+
+const EXPECTATIONS: Record<string, Expectation> = {
+  "_index.tsx": { path: () => ({ active: "/" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
+  "login.tsx": { path: () => ({ active: "/login" }), get: [200, 302, 302, 302, 302, 302, 302, 302] },
+  "signup.tsx": { path: () => ({ active: "/signup" }), get: [200, 302, 302, 302, 302, 302, 302, 302] },
+  "logout.tsx": { path: () => ({ active: "/logout" }), get: [302, 302, 302, 302, 302, 302, 302, 302] },
+  "healthz.ts": { path: () => ({ active: "/healthz" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
+  "invitations.$token.tsx": { path: () => ({ active: "/invitations/not-a-real-token" }), get: [404, 404, 404, 404, 404, 404, 404, 404] },
+  "unsubscribe.$token.tsx": { path: () => ({ active: "/unsubscribe/not-a-real-token" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
+  "account.tsx": { path: () => ({ active: "/account" }), get: SIGNED_IN },
+  "account_.email.tsx": { path: () => ({ active: "/account/email" }), get: [302, 302, 302, 302, 302, 302, 302, 302] },
+  "account_.erase.tsx": { path: () => ({ active: "/account/erase" }), get: SIGNED_IN },
+  "account_.export.ts": { path: () => ({ active: "/account/export" }), get: SIGNED_IN },
+  "notifications.tsx": { path: () => ({ active: "/notifications" }), get: SIGNED_IN },
+  "search.tsx": { path: () => ({ active: "/search?q=report" }), get: SIGNED_IN },
+  "communities.new.tsx": { path: () => ({ active: "/communities/new" }), get: [302, 403, 403, 403, 200, 403, 200, 403] },
+  "c.$slug._index.tsx": { path: () => ({ active: "/c/reporting-beta", closed: "/c/integrations-council" }), get: COMMUNITY },
+  "c.$slug.t.$threadId.tsx": { path: (ids) => ({ active: `/c/reporting-beta/t/${ids.thread}`, closed: `/c/integrations-council/t/${ids.closedThread}` }), get: COMMUNITY },
+  "c.$slug.ideas.tsx": { path: () => ({ active: "/c/reporting-beta/ideas", closed: "/c/integrations-council/ideas" }), get: COMMUNITY },
+  "c.$slug.readout.tsx": { path: () => ({ active: "/c/reporting-beta/readout", closed: "/c/integrations-council/readout" }), get: [302, 403, 404, 403, 200, 200, 200, 200] },
+  "c.$slug.edit.tsx": { path: () => ({ active: "/c/reporting-beta/edit", closed: "/c/integrations-council/edit" }), get: [302, 403, 404, 403, 200, 403, 200, 403] },
+  "c.$slug.members.tsx": { path: () => ({ active: "/c/reporting-beta/members", closed: "/c/integrations-council/members" }), get: [302, 403, 404, 403, 200, 403, 200, 403] },
+  "c.$slug.dashboard.tsx": { path: () => ({ active: "/c/reporting-beta/dashboard", closed: "/c/integrations-council/dashboard" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
+  "c.$slug.dashboard[.]csv.ts": { path: () => ({ active: "/c/reporting-beta/dashboard.csv?table=days", closed: "/c/integrations-council/dashboard.csv?table=days" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
+  "moderation.tsx": { path: () => ({ active: "/moderation" }), get: [302, 403, 403, 403, 200, 403, 200, 403] },
+  "triage.tsx": { path: () => ({ active: "/triage" }), get: MODERATORS },
+  "tags.tsx": { path: () => ({ active: "/tags" }), get: MODERATORS },
+  "audit.tsx": { path: () => ({ active: "/audit" }), get: MODERATORS },
+  "suggestions._index.tsx": { path: () => ({ active: "/suggestions" }), get: STAFF },
+  "suggestions.$id.tsx": { path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), get: STAFF },
+  "suggestions[.]csv.ts": { path: () => ({ active: "/suggestions.csv" }), get: STAFF },
+  "dashboard.tsx": { path: () => ({ active: "/dashboard" }), get: STAFF },
+  "admin.outbox.tsx": { path: () => ({ active: "/admin/outbox" }), get: ADMINS },
+  "admin.webhooks.tsx": { path: () => ({ active: "/admin/webhooks" }), get: ADMINS },
+};
+
+/**
+ * Writes: a representative action per kind of page. Allowed readers either succeed (302 to
+ * the result, 200 for a vote from JavaScript) or, where the form is deliberately incomplete,
+ * get past the policy to validation (400): what matters is that the policy let them in.
+ */
+const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: string }; form: (ids: Ids) => Record<string, string>; row: Row }[] = [
+  { what: "start a thread", path: () => ({ active: "/c/reporting-beta?index", closed: "/c/integrations-council?index" }), form: () => ({ title: "Matrix thread", body: "Posted by the access matrix." }), row: [302, 302, 404, 302, 302, 403, 302, 403] },
+  { what: "reply", path: (ids) => ({ active: `/c/reporting-beta/t/${ids.thread}`, closed: `/c/integrations-council/t/${ids.closedThread}` }), form: () => ({ intent: "reply", body: "Matrix reply." }), row: [302, 302, 404, 302, 302, 403, 302, 403] },
+  { what: "vote", path: () => ({ active: "/c/reporting-beta/ideas" }), form: (ids) => ({ intent: "vote", ideaId: ids.idea, via: "js" }), row: [302, 200, 404, 200, 403, 403, 403, 404] },
+  { what: "pin a thread", path: (ids) => ({ active: `/c/reporting-beta/t/${ids.thread}`, closed: `/c/integrations-council/t/${ids.closedThread}` }), form: () => ({ intent: "pin" }), row: [302, 403, 404, 302, 302, 403, 302, 403] },
+  { what: "edit the community", path: () => ({ active: "/c/reporting-beta/edit", closed: "/c/integrations-council/edit" }), form: () => ({ intent: "save" }), row: [302, 403, 404, 403, 400, 403, 400, 403] },
+  { what: "invite", path: () => ({ active: "/c/reporting-beta/members", closed: "/c/integrations-council/members" }), form: () => ({ intent: "invite" }), row: [302, 403, 404, 403, 400, 403, 400, 403] },
+  { what: "triage", path: () => ({ active: "/triage" }), form: () => ({ intent: "triage" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
+  { what: "answer a suggestion", path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), form: () => ({ intent: "answer" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
+  { what: "moderate", path: () => ({ active: "/moderation" }), form: () => ({ intent: "hide" }), row: [302, 403, 403, 403, 400, 403, 400, 403] },
+  { what: "add a webhook", path: () => ({ active: "/admin/webhooks" }), form: () => ({ intent: "create", url: "not a url" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
+];
+
+test("every route has an access expectation", () => {
+  const routes = readdirSync("app/routes").filter((file) => !file.includes(".test."));
+  expect(routes.filter((route) => !(route in EXPECTATIONS)), "routes without a row in the access matrix").toEqual([]);
+  expect(Object.keys(EXPECTATIONS).filter((route) => !routes.includes(route)), "rows for routes that no longer exist").toEqual([]);
+});
+
+test("every reader gets exactly what the policy allows on every route", async ({ playwright }) => {
+  const ids: Ids = await withDatabase(async (db) => {
+    const thread = await db.selectFrom("threads").innerJoin("communities", "communities.id", "threads.community_id").select("threads.id").where("communities.slug", "=", "reporting-beta").where("threads.kind", "=", "discussion").where("threads.visible_from", "<=", Date.now()).executeTakeFirstOrThrow();
+    const closedThread = await db.selectFrom("threads").innerJoin("communities", "communities.id", "threads.community_id").select("threads.id").where("communities.slug", "=", "integrations-council").executeTakeFirstOrThrow();
+    const suggestion = await db.selectFrom("suggestions").select("id").executeTakeFirstOrThrow();
+    const idea = await db.selectFrom("ideas").innerJoin("communities", "communities.id", "ideas.community_id").select("ideas.thread_id").where("communities.slug", "=", "reporting-beta").where("ideas.merged_into", "is", null).executeTakeFirstOrThrow();
+    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id };
+  });
+  const failures: string[] = [];
+  for (const reader of READERS) {
+    const context: APIRequestContext = await playwright.request.newContext({ baseURL: BASE_URL });
+    const headers: Record<string, string> = {};
+    if (reader !== "anonymous") {
+      const userId = await userIdByEmail(EMAIL[reader]);
+      headers.Cookie = `${SESSION_COOKIE}=${await withDatabase((db) => createSession(db, userId))}`;
+    }
+    for (const [route, expectation] of Object.entries(EXPECTATIONS)) {
+      const paths = expectation.path(ids);
+      const path = reader === "afterClose" ? (paths.closed ?? paths.active) : paths.active;
+      const expected = expectation.get[READERS.indexOf(reader)]!;
+      const response = await context.get(path, { headers, maxRedirects: 0 });
+      if (response.status() !== expected) failures.push(`${reader.padEnd(14)} GET ${path} → ${response.status()}, expected ${expected} (${route})`);
+    }
+    for (const write of WRITES) {
+      const paths = write.path(ids);
+      const path = reader === "afterClose" ? (paths.closed ?? paths.active) : paths.active;
+      const expected = write.row[READERS.indexOf(reader)]!;
+      const response = await context.post(path, { headers: { ...headers, Origin: BASE_URL }, form: write.form(ids), maxRedirects: 0 });
+      if (response.status() !== expected) failures.push(`${reader.padEnd(14)} POST ${path} (${write.what}) → ${response.status()}, expected ${expected}`);
+    }
+    await context.dispose();
+  }
+  expect(failures).toEqual([]);
+});
