@@ -512,7 +512,8 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
 
   const shownLast = page.rows.at(-1);
   const readUpTo = shownLast ? { at: shownLast.created_at, id: shownLast.id } : { at: thread.created_at, id: "" };
-  if (!masked) await markRead(db, actor.id, thread.id, readUpTo);
+  // Only write when there is something new to remember: re-reading costs no write (and no lock).
+  if (!masked && (!lastRead || isAfter({ created_at: readUpTo.at, id: readUpTo.id }, lastRead))) await markRead(db, actor.id, thread.id, readUpTo);
 
   const flagsOn = new Map(flagCounts.map((f) => [f.post_id, Number(f.n)]));
   const locked = thread.locked_at !== null;
