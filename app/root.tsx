@@ -13,7 +13,7 @@ import type { ReactNode } from "react";
 import { can } from "#app/features/auth/policy.ts";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
 import { unreadCount } from "#app/features/notifications/notifications.server.ts";
-import { openFlagCount } from "#app/features/discussions/moderation.server.ts";
+import { moderatesEveryCommunity, openFlagCount } from "#app/features/discussions/moderation.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { ErrorPage } from "#app/ui/error-page.tsx";
 import { useNonce } from "#app/ui/nonce.tsx";
@@ -31,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       canAdminister: can(user, "admin.manage"),
       unread: await unreadCount(getDb(), user.id),
       // Moderators and admins see how many flags wait for them.
-      openFlags: user.role === "moderator" || user.role === "admin" ? await openFlagCount(getDb(), user) : null,
+      openFlags: moderatesEveryCommunity(user) ? await openFlagCount(getDb(), user) : null,
       canTriage: can(user, "triage.work"),
       canSeeSuggestions: can(user, "suggestion.view"),
     },

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { requirePermission } from "#app/features/auth/request.server.ts";
+import { listStaff } from "#app/features/auth/accounts.server.ts";
 import { StatusBadge, STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
 import { SuggestionActionSchema } from "#app/features/suggestions/schemas.ts";
 import { answerSuggestion, getSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
@@ -22,7 +23,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const [page, tags, owners] = await Promise.all([
     orRespond(getSuggestion(db, user, params.id ?? "")),
     listTags(db, user),
-    db.selectFrom("users").select(["id", "display_name"]).where("role", "in", ["moderator", "product", "admin"]).orderBy("display_name").execute(),
+    listStaff(db),
   ]);
   const zone = "UTC";
   return {

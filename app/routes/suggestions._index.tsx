@@ -1,6 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { requirePermission } from "#app/features/auth/request.server.ts";
+import { listStaff } from "#app/features/auth/accounts.server.ts";
+import { listCommunityChoices } from "#app/features/communities/communities.server.ts";
 import { StatusBadge, STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
 import { boardFilters, NewSuggestionSchema } from "#app/features/suggestions/schemas.ts";
 import { createSuggestion, listBoard } from "#app/features/suggestions/suggestions.server.ts";
@@ -20,8 +22,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = getDb();
   const [board, communities, owners] = await Promise.all([
     listBoard(db, user, filters),
-    db.selectFrom("communities").select(["slug", "name"]).where("published_at", "is not", null).orderBy("starts_at", "desc").limit(200).execute(),
-    db.selectFrom("users").select(["id", "display_name"]).where("role", "in", ["moderator", "product", "admin"]).orderBy("display_name").execute(),
+    listCommunityChoices(db),
+    listStaff(db),
   ]);
   const at = now();
   return {

@@ -8,6 +8,8 @@ import { dismissItem, listInbox, triageItem } from "#app/features/triage/triage.
 import { TriageActionSchema, triageFilters } from "#app/features/triage/schemas.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { undoAction } from "#app/features/triage/undo.server.ts";
+import { undoableEntry } from "#app/features/triage/audit.server.ts";
+import { listCommunityChoices, listSegments } from "#app/features/communities/communities.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
@@ -22,23 +24,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const filters = triageFilters(url.searchParams);
   const db = getDb();
-  const [items, tags, titles, communities, segments, done] = await Promise.all([
+  const done = url.searchParams.get("done");
+  const [items, tags, titles, communities, segments, doneEntry] = await Promise.all([
     orRespond(listInbox(db, user, filters)),
     listTags(db, user),
     suggestionTitles(db, user),
-    db.selectFrom("communities").select(["slug", "name"]).where("published_at", "is not", null).orderBy("starts_at", "desc").limit(200).execute(),
-    db.selectFrom("memberships").select("attributes").distinct().limit(500).execute(),
-    url.searchParams.get("done") ? db.selectFrom("audit_log").select(["id", "summary", "undone_at"]).where("id", "=", url.searchParams.get("done")!).where("actor_id", "=", user.id).executeTakeFirst() : undefined,
+    listCommunityChoices(db),
+    listSegments(db),
+    done ? undoableEntry(db, user.id, done) : undefined,
   ]);
-  const segmentNames = new Set<string>();
-  for (const { attributes } of segments) {
-    try {
-      const segment = (JSON.parse(attributes) as Record<string, unknown>).segment;
-      if (typeof segment === "string" && segment) segmentNames.add(segment);
-    } catch {
-      // not a segment
-    }
-  }
   const at = now();
   return {
     filters,
@@ -46,8 +40,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     tags: tags.map(({ id, name, color }) => ({ id, name, color })),
     titles,
     communities,
-    segments: [...segmentNames].sort(),
-    done: done && !done.undone_at ? { id: done.id, summary: done.summary } : null,
+    segments,
+    done: doneEntry ?? null,
   };
 }
 

@@ -30,6 +30,11 @@ export function signInLimits(email: string, clientAddress: string): Limit[] {
   ];
 }
 
+/** Staff accounts (moderators, product reviewers, admins), for choosing an owner. */
+export function listStaff(db: Kysely<Database>) {
+  return db.selectFrom("users").select(["id", "display_name"]).where("role", "in", ["moderator", "product", "admin"]).orderBy("display_name").execute();
+}
+
 export async function findUserByEmail(db: Kysely<Database>, email: string) {
   return db.selectFrom("users").selectAll().where("email", "=", normaliseEmail(email)).executeTakeFirst();
 }

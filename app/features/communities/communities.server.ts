@@ -9,6 +9,7 @@ import { Refusal } from "#app/lib/refusal.ts";
 import { notifyMembers } from "#app/features/notifications/notifications.server.ts";
 import { phaseOf, type Phase } from "./phase.ts";
 import { slugify, type CommunityForm } from "./schemas.ts";
+import { segmentOf } from "./segments.ts";
 import type { TimeBoxText } from "./time-box.tsx";
 
 export type CommunityRow = CommunitiesTable;
@@ -269,4 +270,15 @@ export async function leaveCommunity(db: Kysely<Database>, actor: Actor, slug: s
 /** The latest announcements of a community, newest first. */
 export async function listAnnouncements(db: Kysely<Database>, communityId: string, limit = 5) {
   return db.selectFrom("announcements").select(["id", "body", "created_at"]).where("community_id", "=", communityId).orderBy("created_at", "desc").limit(limit).execute();
+}
+
+/** Published communities' slugs and names, newest first: the options of staff filters. */
+export function listCommunityChoices(db: Kysely<Database>) {
+  return db.selectFrom("communities").select(["slug", "name"]).where("published_at", "is not", null).orderBy("starts_at", "desc").limit(200).execute();
+}
+
+/** The segments members carry, for filters. */
+export async function listSegments(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom("memberships").select("attributes").distinct().limit(500).execute();
+  return [...new Set(rows.map((r) => segmentOf(r.attributes)).filter((s): s is string => s !== null))].sort();
 }

@@ -215,7 +215,7 @@ async function findPost(db: Db, thread: ThreadRow, ref: PostRef): Promise<PostRo
   return reply;
 }
 
-const postFacts = (thread: ThreadRow, post: PostRow) => ({ authorId: post.author_id, threadLocked: thread.locked_at !== null, removed: post.removed !== null });
+const postFacts = (thread: ThreadRow, post: Pick<PostRow, "author_id" | "removed">) => ({ authorId: post.author_id, threadLocked: thread.locked_at !== null, removed: post.removed !== null });
 
 /** Load what a change to one post needs, and ask the policy. */
 async function postInContext(db: Db, actor: Actor, slug: string, threadId: string, ref: PostRef) {
@@ -429,9 +429,10 @@ export async function listThreads(db: Db, actor: Actor, view: CommunityView, aft
     after ? Promise.resolve([]) : base.where("threads.pinned_at", "is not", null).orderBy("threads.pinned_at", "desc").limit(PINNED_LIMIT).execute(),
     page.execute(),
   ]);
+  const moderate = can(actor, "discussion.moderate", view);
   const shape = (row: (typeof rows)[number]) => ({
     ...row,
-    title: row.removed && !can(actor, "discussion.moderate", view) ? removalNotice(row.removed) : row.title,
+    title: row.removed && !moderate ? removalNotice(row.removed) : row.title,
     scheduled: row.visible_from > at,
     unread: row.last_read_at === null ? ("never-opened" as const) : Number(row.new_replies ?? 0),
   });
@@ -518,7 +519,7 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
   const flagsOn = new Map(flagCounts.map((f) => [f.post_id, Number(f.n)]));
   const locked = thread.locked_at !== null;
   const show = (kind: PostKind, row: ThreadRow | ReplyRow, author: string): ShownPost => {
-    const context = { ...view, post: { authorId: row.author_id, threadLocked: locked, removed: row.removed !== null } };
+    const context = { ...view, post: postFacts(thread, row) };
     return {
       kind,
       id: row.id,

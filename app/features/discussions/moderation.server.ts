@@ -1,13 +1,16 @@
 import type { Kysely } from "kysely";
 import type { Database, FlagReason, PostKind, Removal } from "#db/schema.ts";
-import type { Actor } from "#app/features/auth/policy.ts";
+import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
 
 const QUEUE_LIMIT = 200;
 
-/** The communities this actor moderates: every one for moderators and admins, else those they are a moderator of. */
+/** Whether the policy lets this actor moderate without being any community's moderator: then they moderate every one. */
+export const moderatesEveryCommunity = (actor: Actor) => can(actor, "moderation.view", { moderatesSomeCommunity: false });
+
+/** The communities this actor moderates: every one, or those they are a moderator of. */
 function moderatedCommunities(db: Kysely<Database>, actor: Actor) {
-  const everyOne = actor.role === "moderator" || actor.role === "admin";
+  const everyOne = moderatesEveryCommunity(actor);
   return db
     .selectFrom("communities")
     .select(["communities.id"])
@@ -34,16 +37,16 @@ export interface QueueItem {
   flags: { reason: FlagReason; note: string | null; reporter: string; createdAt: number }[];
 }
 
+/** Refuse anyone who moderates nothing (before reading what they sent). */
+export async function assertModerator(db: Kysely<Database>, actor: Actor): Promise<void> {
+  const moderatesSomeCommunity = !moderatesEveryCommunity(actor) && (await moderatedCommunities(db, actor).executeTakeFirst()) !== undefined;
+  assertAllowed(actor, "moderation.view", { moderatesSomeCommunity });
+}
+
 /**
  * The moderation queue: posts with open flags in the communities this actor moderates
  * (optionally one), oldest flag first, each with every reason given. Three queries.
  */
-/** Refuse anyone who moderates nothing (before reading what they sent). */
-export async function assertModerator(db: Kysely<Database>, actor: Actor): Promise<void> {
-  const moderatesSomeCommunity = actor.role === "member" && (await moderatedCommunities(db, actor).executeTakeFirst()) !== undefined;
-  assertAllowed(actor, "moderation.view", { moderatesSomeCommunity });
-}
-
 export async function listModerationQueue(db: Kysely<Database>, actor: Actor, options: { communitySlug?: string } = {}): Promise<QueueItem[]> {
   await assertModerator(db, actor);
   const flags = await db

@@ -19,12 +19,16 @@ export interface EmailMessage {
 }
 
 export async function queueEmail(db: Kysely<Database> | Transaction<Database>, message: EmailMessage): Promise<string> {
-  const id = newId();
-  await db
-    .insertInto("outbox")
-    .values({ id, to_address: message.to, subject: message.subject, text_body: message.text, html_body: message.html, created_at: now(), attempts: 0 })
-    .execute();
-  return id;
+  const [id] = await queueEmails(db, [message]);
+  return id!;
+}
+
+/** Queue many messages in a few statements (a batch per 200), returning their ids in order. */
+export async function queueEmails(db: Kysely<Database> | Transaction<Database>, messages: EmailMessage[]): Promise<string[]> {
+  const at = now();
+  const rows = messages.map((m) => ({ id: newId(), to_address: m.to, subject: m.subject, text_body: m.text, html_body: m.html, created_at: at, attempts: 0 }));
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto("outbox").values(rows.slice(i, i + 200)).execute();
+  return rows.map((r) => r.id);
 }
 
 let transport: nodemailer.Transporter | null = null;

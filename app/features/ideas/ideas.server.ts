@@ -35,11 +35,9 @@ export function sortsFor(actor: Actor, view: CommunityView): { sorts: IdeaSort[]
   const sorts: IdeaSort[] = seeVotes ? ["top", "trending", "new"] : ["new"];
   if (shuffle) sorts.unshift("shuffled");
   // Participants start from their shuffle where the community asks for one.
-  const initial = shuffle && !isStaffView(actor, view) ? "shuffled" : sorts[0]!;
+  const initial = shuffle && view.membership?.role === "participant" ? "shuffled" : sorts[0]!;
   return { sorts, initial };
 }
-
-const isStaffView = (actor: Actor, view: CommunityView) => can(actor, "discussion.see-all", view) && view.membership?.role !== "participant";
 
 /** A member's shuffle seed: the same every time for the same person, different between people. */
 function seedOf(userId: string): number {

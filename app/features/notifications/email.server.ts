@@ -1,17 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Database, EmailMode, NotificationKind } from "#db/schema.ts";
-import { queueEmail } from "#app/features/email/outbox.server.ts";
+import { queueEmails } from "#app/features/email/outbox.server.ts";
+import { publicOrigin } from "#app/lib/origin.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { hashToken, newToken } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { EMAIL_KINDS } from "./kinds.ts";
 
 type Db = Kysely<Database>;
-
-/** The public address links in emails point to. */
-export function publicOrigin(): string {
-  return process.env.APP_ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
-}
 
 /** Each kind's mode for this member: what they chose, else the default. */
 export async function preferencesOf(db: Db, userId: string): Promise<Record<NotificationKind, EmailMode>> {
@@ -21,60 +17,90 @@ export async function preferencesOf(db: Db, userId: string): Promise<Record<Noti
 }
 
 export async function setPreferences(db: Db, userId: string, modes: Partial<Record<NotificationKind, EmailMode>>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    for (const [kind, mode] of Object.entries(modes) as [NotificationKind, EmailMode][]) {
-      await trx
-        .insertInto("notification_preferences")
-        .values({ user_id: userId, kind, mode })
-        .onConflict((c) => c.columns(["user_id", "kind"]).doUpdateSet({ mode }))
-        .execute();
-    }
-  });
+  const rows = (Object.entries(modes) as [NotificationKind, EmailMode][]).map(([kind, mode]) => ({ user_id: userId, kind, mode }));
+  if (!rows.length) return;
+  // One statement: atomic on its own, and usable inside a caller's transaction.
+  await db
+    .insertInto("notification_preferences")
+    .values(rows)
+    .onConflict((c) => c.columns(["user_id", "kind"]).doUpdateSet({ mode: (eb) => eb.ref("excluded.mode") }))
+    .execute();
 }
 
-/** A one-click unsubscribe link for this member (the token is stored hashed). */
-async function unsubscribeLink(db: Db, userId: string): Promise<string> {
-  const token = newToken();
-  await db.insertInto("unsubscribe_tokens").values({ token_hash: hashToken(token), user_id: userId, created_at: now() }).execute();
-  return `${publicOrigin()}/unsubscribe/${token}`;
+/**
+ * Queue emails to members, each with the unsubscribe line every Cohort email carries (a
+ * hashed one-click token per email): a few statements for any number of messages.
+ */
+export async function queueMemberEmails(db: Db, emails: { to: { id: string; email: string }; subject: string; text: string }[]): Promise<string[]> {
+  if (!emails.length) return [];
+  const at = now();
+  const tokens = emails.map(() => newToken());
+  for (let i = 0; i < emails.length; i += 200) {
+    await db
+      .insertInto("unsubscribe_tokens")
+      .values(emails.slice(i, i + 200).map((e, k) => ({ token_hash: hashToken(tokens[i + k]!), user_id: e.to.id, created_at: at })))
+      .execute();
+  }
+  return queueEmails(
+    db,
+    emails.map((e, k) => {
+      const text = `${e.text}\n\n—\nYou get this because of your email settings in Cohort. Change them at ${publicOrigin()}/account, or stop all Cohort email: ${publicOrigin()}/unsubscribe/${tokens[k]}`;
+      return { to: e.to.email, subject: e.subject, text, html: renderMarkdown(text) };
+    }),
+  );
 }
 
-/** Queue an email to a member with the unsubscribe line every Cohort email carries. */
-export async function queueMemberEmail(db: Db, to: { id: string; email: string }, message: { subject: string; text: string }): Promise<string | null> {
-  if (to.email.endsWith("@erased.invalid")) return null;
-  const unsubscribe = await unsubscribeLink(db, to.id);
-  const text = `${message.text}\n\n—\nYou get this because of your email settings in Cohort. Change them at ${publicOrigin()}/account, or stop all Cohort email: ${unsubscribe}`;
-  return queueEmail(db, { to: to.email, subject: message.subject, text, html: renderMarkdown(text) });
+/** Turn every kind of email off for a member: unsubscribing, or erasing the account. */
+export function stopAllEmail(db: Db, userId: string): Promise<void> {
+  return setPreferences(db, userId, Object.fromEntries(Object.keys(EMAIL_KINDS).map((kind) => [kind, "off"])) as Record<NotificationKind, EmailMode>);
 }
 
 /** Stop every kind of email for the member a token belongs to. False for a token we do not know. */
 export async function unsubscribe(db: Db, token: string): Promise<boolean> {
   const row = await db.selectFrom("unsubscribe_tokens").select("user_id").where("token_hash", "=", hashToken(token)).executeTakeFirst();
   if (!row) return false;
-  await setPreferences(db, row.user_id, Object.fromEntries(Object.keys(EMAIL_KINDS).map((kind) => [kind, "off"])) as Record<NotificationKind, EmailMode>);
+  await stopAllEmail(db, row.user_id);
   return true;
 }
 
+export interface NotificationEmail {
+  kind: NotificationKind;
+  title: string;
+  body?: string | null;
+  link?: string | null;
+  /** A fuller message than the bell's line. */
+  email?: { subject: string; text: string };
+}
+
 /**
- * Right after an in-app notification is written: email it now if the member wants this kind
- * immediately. The caller may supply a richer message; the default says what the bell says.
+ * Right after in-app notifications are written: email those whose members want this kind
+ * right away (their mode, or the kind's default), and mark them emailed. Returns the queued
+ * email ids. A handful of statements however many recipients there are.
  */
-export async function emailIfWanted(
-  db: Db,
-  notificationId: string,
-  userId: string,
-  input: { kind: NotificationKind; title: string; body?: string | null; link?: string | null; email?: { subject: string; text: string } },
-  /** Already known (a bulk notification looked them up): skips two queries. */
-  known?: { id: string; email: string; mode: EmailMode },
-): Promise<string | null> {
-  const user = known ?? (await db.selectFrom("users").select(["id", "email"]).where("id", "=", userId).executeTakeFirst());
-  const mode = known?.mode ?? (user ? (await preferencesOf(db, userId))[input.kind] : "off");
-  if (!user || mode !== "immediate") return null;
+export async function emailWanted(db: Db, notificationIds: string[], input: NotificationEmail): Promise<string[]> {
+  if (!notificationIds.length) return [];
+  const recipients = [];
+  for (let i = 0; i < notificationIds.length; i += 500) {
+    recipients.push(
+      ...(await db
+        .selectFrom("notifications")
+        .innerJoin("users", "users.id", "notifications.user_id")
+        .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "notifications.user_id").on("p.kind", "=", input.kind))
+        .select(["notifications.id", "users.id as user_id", "users.email", "p.mode"])
+        .where("notifications.id", "in", notificationIds.slice(i, i + 500))
+        .execute()),
+    );
+  }
+  const wanting = recipients.filter((r) => (r.mode ?? EMAIL_KINDS[input.kind].defaultMode) === "immediate");
+  if (!wanting.length) return [];
   const message = input.email ?? {
     subject: input.title,
     text: [input.title, input.body ?? null, input.link ? `Open it: ${publicOrigin()}${input.link}` : null].filter(Boolean).join("\n\n"),
   };
-  const id = await queueMemberEmail(db, user, message);
-  await db.updateTable("notifications").set({ emailed_at: now() }).where("id", "=", notificationId).execute();
-  return id;
+  const ids = await queueMemberEmails(db, wanting.map((r) => ({ to: { id: r.user_id, email: r.email }, ...message })));
+  const at = now();
+  for (let i = 0; i < wanting.length; i += 500) {
+    await db.updateTable("notifications").set({ emailed_at: at }).where("id", "in", wanting.slice(i, i + 500).map((r) => r.id)).execute();
+  }
+  return ids;
 }

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { Database, NotificationKind } from "#db/schema.ts";
 import { DAY, HOUR, now } from "#app/lib/clock.ts";
 import { formatInZone } from "#app/lib/dates.ts";
-import { publicOrigin, queueMemberEmail } from "./email.server.ts";
+import { publicOrigin } from "#app/lib/origin.server.ts";
+import { queueMemberEmails } from "./email.server.ts";
 import { EMAIL_KINDS } from "./kinds.ts";
 import { notifyMembers } from "./notifications.server.ts";
 
@@ -98,10 +99,11 @@ export async function sendDigests(db: Db): Promise<{ sent: number }> {
       if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) return false;
       const first = items[0]!;
       const lines = items.map((item) => `- ${item.title}${item.link ? `\n  ${publicOrigin()}${item.link}` : ""}`);
-      await queueMemberEmail(trx, { id: userId, email: first.email }, {
+      await queueMemberEmails(trx, [{
+        to: { id: userId, email: first.email },
         subject: `Your Cohort digest: ${items.length} update${items.length === 1 ? "" : "s"}`,
         text: [`Hello ${first.display_name},`, "", "Here is what happened since your last digest:", "", ...lines].join("\n"),
-      });
+      }]);
       await trx.updateTable("notifications").set({ emailed_at: at }).where("id", "in", items.map((i) => i.id)).execute();
       return true;
     });

@@ -2,18 +2,11 @@ import { sql, type Kysely } from "kysely";
 import type { Database, NotificationKind } from "#db/schema.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
-import { emailIfWanted } from "./email.server.ts";
-import { EMAIL_KINDS } from "./kinds.ts";
+import { emailWanted, type NotificationEmail } from "./email.server.ts";
 
-export interface NotificationInput {
-  kind: NotificationKind;
-  title: string;
-  body?: string | null;
-  link?: string | null;
+export interface NotificationInput extends NotificationEmail {
   /** When it reaches the person: now, or later (a scheduled prompt's appearance). */
   at?: number;
-  /** A fuller email than the bell's line, when the member wants this kind by email right away. */
-  email?: { subject: string; text: string };
 }
 
 // Notifications dated in the future (a scheduled prompt) stay out of sight until then.
@@ -27,7 +20,9 @@ export async function notify(db: Kysely<Database>, userId: string, input: Notifi
     .values({ id, user_id: userId, kind: input.kind, title: input.title, body: input.body ?? null, link: input.link ?? null, created_at: at, read_at: null })
     .execute();
   // Dated ahead (a scheduled prompt): the digest picks it up once it is due.
-  return at <= now() ? emailIfWanted(db, id, userId, input) : null;
+  if (at > now()) return null;
+  const [emailId] = await emailWanted(db, [id], input);
+  return emailId ?? null;
 }
 
 /** Notify every member of a community (but the one who caused it) in one statement, then email those who want this kind right away. */
@@ -55,17 +50,12 @@ export async function notifyMembers(db: Kysely<Database>, communityId: string, i
     )
     .execute();
   if (at > now()) return; // dated ahead: the digest takes it when it is due
-  const recipients = await db
-    .selectFrom("notifications")
-    .innerJoin("users", "users.id", "notifications.user_id")
-    .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "notifications.user_id").on("p.kind", "=", input.kind))
-    .select(["notifications.id", "users.id as user_id", "users.email", "p.mode"])
-    .where("notifications.id", "like", `${batch}%`)
-    .execute();
-  const wanting = recipients.filter((r) => (r.mode ?? EMAIL_KINDS[input.kind].defaultMode) === "immediate");
-  for (const r of wanting) {
-    await emailIfWanted(db, r.id, r.user_id, input, { id: r.user_id, email: r.email, mode: "immediate" });
-  }
+  const written = await db.selectFrom("notifications").select("id").where("id", "like", `${batch}%`).execute();
+  await emailWanted(
+    db,
+    written.map((n) => n.id),
+    input,
+  );
 }
 
 export async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {

@@ -4,6 +4,7 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { verifyPassword } from "#app/features/auth/password.server.ts";
 import { endUserSessions } from "#app/features/auth/session.server.ts";
 import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
+import { stopAllEmail } from "#app/features/notifications/email.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -81,16 +82,19 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
     if (Number(admins.n) <= 1) throw new Refusal(409, "You are the only admin: make someone else an admin before erasing your account.");
   }
   const at = now();
+  // A placeholder that can never receive mail or match a sign-in.
+  const placeholder = `erased-${actor.id}@erased.invalid`;
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("users")
-      .set({ display_name: ERASED_NAME, email: `erased-${actor.id}@erased.invalid`, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, updated_at: at })
+      .set({ display_name: ERASED_NAME, email: placeholder, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, updated_at: at })
       .where("id", "=", actor.id)
       .execute();
     await trx.updateTable("memberships").set({ source: null, attributes: "{}" }).where("user_id", "=", actor.id).execute();
     await trx.deleteFrom("notifications").where("user_id", "=", actor.id).execute();
     await trx.deleteFrom("outbox").where("to_address", "=", user.email).execute();
-    await trx.updateTable("invitations").set({ email: `erased-${actor.id}@erased.invalid`, note: null, source: null, attributes: "{}" }).where("email", "=", user.email).execute();
+    await trx.updateTable("invitations").set({ email: placeholder, note: null, source: null, attributes: "{}" }).where("email", "=", user.email).execute();
+    await stopAllEmail(trx, actor.id);
     await endUserSessions(trx, actor.id);
   });
   await recordSecurityEvent(db, { kind: "account.erased", userId: actor.id, clientAddress: client.clientAddress });

@@ -7,7 +7,8 @@ import { editPost, moderatePost, removeOwnPost, replyToThread, startThread } fro
 import { submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { createSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
-import { MARK_END, MARK_START, search, searchTerms } from "./search.server.ts";
+import { MARK_END, MARK_START } from "./marks.ts";
+import { search, searchTerms } from "./search.server.ts";
 
 const START = Date.UTC(2026, 9, 5, 8);
 

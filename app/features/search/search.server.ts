@@ -8,8 +8,6 @@ import { now } from "#app/lib/clock.ts";
 type Db = Kysely<Database>;
 
 import { MARK_END, MARK_START } from "./marks.ts";
-
-export { MARK_END, MARK_START };
 const CANDIDATES = 200;
 export const RESULTS = 30;
 
@@ -80,7 +78,9 @@ async function candidates(db: Db, terms: string[], communities: string[] | null)
 export async function search(db: Db, actor: Actor, query: string): Promise<SearchResult[]> {
   const terms = searchTerms(query);
   if (!terms.length) return [];
-  const staff = isStaff(actor);
+  // Staff read every community (the community.view rule); suggestions are for whoever may view them.
+  const everyCommunity = isStaff(actor);
+  const seesSuggestions = can(actor, "suggestion.view");
   const memberships = await db
     .selectFrom("memberships")
     .innerJoin("communities", "communities.id", "memberships.community_id")
@@ -90,11 +90,11 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
     .execute();
   const at = now();
   const viewable = memberships.filter((c) => can(actor, "community.view", { community: { ...c, phase: phaseOf(c, at) }, membership: { role: c.membership_role } }));
-  const hits = await candidates(db, terms, staff ? null : viewable.map((c) => c.id));
+  const hits = await candidates(db, terms, everyCommunity ? null : viewable.map((c) => c.id));
   if (!hits.length) return [];
 
   const ids = (kind: Hit["kind"]) => hits.filter((h) => h.kind === kind).map((h) => h.ref_id);
-  const [threadIds, replyIds, suggestionIds] = [ids("thread"), ids("reply"), ids("suggestion")];
+  const [threadIds, replyIds] = [ids("thread"), ids("reply")];
   const [threads, replies, answered, communities] = await Promise.all([
     threadIds.length ? db.selectFrom("threads").select(["id", "community_id", "kind", "removed", "visible_from"]).where("id", "in", threadIds).execute() : [],
     replyIds.length
@@ -125,7 +125,7 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
   for (const hit of hits) {
     if (results.length >= RESULTS) break;
     if (hit.kind === "suggestion") {
-      if (staff && suggestionIds.includes(hit.ref_id)) results.push({ kind: "suggestion", title: hit.title_marked, snippet: hit.snippet, link: `/suggestions/${hit.ref_id}`, community: null });
+      if (seesSuggestions) results.push({ kind: "suggestion", title: hit.title_marked, snippet: hit.snippet, link: `/suggestions/${hit.ref_id}`, community: null });
       continue;
     }
     if (hit.kind === "thread") {

@@ -1,11 +1,12 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
-import type { Actor } from "#app/features/auth/policy.ts";
+import { isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { notify } from "#app/features/notifications/notifications.server.ts";
-import { publicOrigin } from "#app/features/notifications/email.server.ts";
+import { publicOrigin } from "#app/lib/origin.server.ts";
 import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { segmentOf } from "#app/features/communities/segments.ts";
 import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
 import { replyLink } from "#app/features/discussions/discussions.server.ts";
 import { now } from "#app/lib/clock.ts";
@@ -183,13 +184,7 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
     : [];
   const segments = new Map<string, { members: Set<string>; votes: number }>();
   const bucket = (attributes: string | null) => {
-    let name = "no segment";
-    try {
-      const parsed = attributes ? (JSON.parse(attributes) as Record<string, unknown>) : {};
-      if (typeof parsed.segment === "string" && parsed.segment) name = parsed.segment;
-    } catch {
-      // keep "no segment"
-    }
+    const name = segmentOf(attributes) ?? "no segment";
     if (!segments.has(name)) segments.set(name, { members: new Set(), votes: 0 });
     return segments.get(name)!;
   };
@@ -257,7 +252,7 @@ export async function updateSuggestion(
   if (!before) throw new Refusal(404, "We could not find that suggestion.");
   if (input.ownerId) {
     const owner = await db.selectFrom("users").select("role").where("id", "=", input.ownerId).executeTakeFirst();
-    if (!owner || owner.role === "member") throw new Refusal(400, "Choose an owner from the staff.");
+    if (!owner || !isStaff({ id: input.ownerId, role: owner.role })) throw new Refusal(400, "Choose an owner from the staff.");
   }
   const beforeTags = await db.selectFrom("suggestion_tags").select("tag_id").where("suggestion_id", "=", id).execute();
   await db.transaction().execute(async (trx) => {

@@ -13,6 +13,11 @@ export async function recordAudit(db: Kysely<Database>, actorId: string, entry: 
   return id;
 }
 
+/** One of this actor's own entries, while it can still be undone (for the "Done: … Undo" banner). */
+export function undoableEntry(db: Kysely<Database>, actorId: string, id: string) {
+  return db.selectFrom("audit_log").select(["id", "summary"]).where("id", "=", id).where("actor_id", "=", actorId).where("undone_at", "is", null).executeTakeFirst();
+}
+
 /** The log, newest first, by key. */
 export async function listAudit(db: Kysely<Database>, options: { before?: { at: number; id: string }; limit?: number } = {}) {
   const limit = options.limit ?? 50;

@@ -7,6 +7,7 @@ import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { recordAudit } from "./audit.server.ts";
+import { segmentOf } from "#app/features/communities/segments.ts";
 import { webhookSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { passionScore, type PassionPart } from "./passion.ts";
@@ -41,16 +42,6 @@ export interface InboxItem {
   state: TriageState;
   reason: string | null;
   highlights: { id: string; quote: string; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
-}
-
-function segmentOf(attributes: string | null): string | null {
-  if (!attributes) return null;
-  try {
-    const parsed = JSON.parse(attributes) as Record<string, unknown>;
-    return typeof parsed.segment === "string" ? parsed.segment : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
