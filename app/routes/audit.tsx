@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "#app/lib/zod.ts";
 import { requirePermission } from "#app/features/auth/request.server.ts";
-import { formatCursor, parseCursor } from "#app/features/discussions/discussions.server.ts";
 import { listAudit } from "#app/features/triage/audit.server.ts";
 import { undoAction } from "#app/features/triage/undo.server.ts";
 import { formatInZone } from "#app/lib/dates.ts";

@@ -1,8 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can, decide } from "#app/features/auth/policy.ts";
-import { formatCursor, listThreads, parseCursor, startThread } from "#app/features/discussions/discussions.server.ts";
+import { listThreads, startThread } from "#app/features/discussions/discussions.server.ts";
 import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
 import { CommunityTabs } from "#app/features/communities/community-tabs.tsx";
 import { ThreadSchema } from "#app/features/discussions/schemas.ts";

@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { can, decide } from "#app/features/auth/policy.ts";
@@ -6,7 +7,6 @@ import { requireUser } from "#app/features/auth/request.server.ts";
 import { describeTimeBox, getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { PhaseBanner } from "#app/features/communities/time-box.tsx";
 import { CommunityTabs } from "#app/features/communities/community-tabs.tsx";
-import { formatCursor, parseCursor } from "#app/features/discussions/discussions.server.ts";
 import { castVote, listIdeas, sortsFor, submitIdea, voteBudget, type IdeaSort } from "#app/features/ideas/ideas.server.ts";
 import { IdeasActionSchema } from "#app/features/ideas/schemas.ts";
 import { StatusBadge } from "#app/features/ideas/status.tsx";

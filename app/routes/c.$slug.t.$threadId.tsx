@@ -1,23 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
-import {
-  editPost,
-  flagPost,
-  formatCursor,
-  moderatePost,
-  parseCursor,
-  postSource,
-  readThread,
-  removeOwnPost,
-  replyToThread,
-  setThreadState,
-  type ReplyWindow,
-  type ShownPost,
-} from "#app/features/discussions/discussions.server.ts";
+import { editPost, flagPost, moderatePost, postSource, readThread, removeOwnPost, replyToThread, setThreadState, type ReplyWindow, type ShownPost } from "#app/features/discussions/discussions.server.ts";
 import { parsePostParam, ThreadActionSchema, type ThreadAction } from "#app/features/discussions/schemas.ts";
 import { quoteMarkdown } from "#app/features/discussions/quote.ts";
 import { PostCard, postAnchor, type PostView } from "#app/features/discussions/post-card.tsx";

@@ -6,6 +6,7 @@ import { hitLimit, type Limit } from "#app/features/auth/rate-limit.server.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { DAY, HOUR, SECOND, now } from "#app/lib/clock.ts";
 import { formatInZone, fromLocalInput } from "#app/lib/dates.ts";
+import type { Cursor } from "#app/lib/cursor.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { notify, notifyMembers } from "#app/features/notifications/notifications.server.ts";
@@ -365,18 +366,6 @@ export const REPLIES_PER_PAGE = 50;
 export const PINNED_LIMIT = 10;
 /** The thread list counts new replies up to this, then says "99+". */
 const UNREAD_COUNT_CAP = 100;
-
-/** A position in a list: the (time, id) key of a row. */
-export interface Cursor {
-  at: number;
-  id: string;
-}
-
-export function parseCursor(value: string | null): Cursor | undefined {
-  const match = value ? /^(\d{1,15})\.([\w-]{0,64})$/.exec(value) : null;
-  return match ? { at: Number(match[1]), id: match[2]! } : undefined;
-}
-export const formatCursor = (key: Cursor) => `${key.at}.${key.id}`;
 
 /**
  * A page of a community's threads, pinned first (on the first page), then by latest activity,

@@ -1,8 +1,9 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from "kysely";
+import type { Cursor } from "#app/lib/cursor.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
-import { postThread, type Cursor } from "#app/features/discussions/discussions.server.ts";
+import { postThread } from "#app/features/discussions/discussions.server.ts";
 import { DAY, now } from "#app/lib/clock.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { randomInt } from "node:crypto";

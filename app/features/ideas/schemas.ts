@@ -8,5 +8,3 @@ export const IdeasActionSchema = z.discriminatedUnion("intent", [
   ThreadSchema.pick({ title: true, body: true }).extend({ intent: z.literal("submit") }),
   z.object({ intent: z.enum(["vote", "unvote"]), ideaId, returnTo: z.string().max(2000).optional(), via: z.literal("js").optional() }),
 ]);
-
-export const IDEA_SORTS = ["top", "trending", "new", "shuffled"] as const;

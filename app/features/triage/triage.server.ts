@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { Database, PostKind } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
@@ -53,13 +53,24 @@ export interface InboxItem {
 export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Promise<InboxItem[]> {
   assertAllowed(actor, "triage.work");
   const at = now();
-  const taggedPosts = (kind: PostKind) =>
-    db
-      .selectFrom("highlights")
-      .innerJoin("highlight_tags", "highlight_tags.highlight_id", "highlights.id")
-      .select("highlights.post_id")
-      .where("highlights.post_kind", "=", kind)
-      .where("highlight_tags.tag_id", "=", filters.tag ?? "");
+  // The same filters on both kinds of candidate: community, triage state, tag.
+  const filtered = <Q extends SelectQueryBuilder<any, any, any>>(query: Q, kind: PostKind, id: "threads.id" | "replies.id"): Q =>
+    query
+      .$if(filters.community !== undefined, (q) => q.where("communities.slug", "=", filters.community!))
+      .$if(filters.state === "untriaged", (q) => q.where("triage_items.state", "is", null))
+      .$if(filters.state !== "untriaged", (q) => q.where("triage_items.state", "=", filters.state))
+      .$if(filters.tag !== undefined, (q) =>
+        q.where(
+          id,
+          "in",
+          db
+            .selectFrom("highlights")
+            .innerJoin("highlight_tags", "highlight_tags.highlight_id", "highlights.id")
+            .select("highlights.post_id")
+            .where("highlights.post_kind", "=", kind)
+            .where("highlight_tags.tag_id", "=", filters.tag!),
+        ),
+      ) as Q;
 
   const openers = db
     .selectFrom("threads")
@@ -90,10 +101,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     .where("threads.kind", "in", ["discussion", "idea"])
     .where("threads.removed", "is", null)
     .where("users.role", "=", "member")
-    .$if(filters.community !== undefined, (q) => q.where("communities.slug", "=", filters.community!))
-    .$if(filters.state === "untriaged", (q) => q.where("triage_items.state", "is", null))
-    .$if(filters.state !== "untriaged", (q) => q.where("triage_items.state", "=", filters.state as "triaged" | "dismissed"))
-    .$if(filters.tag !== undefined, (q) => q.where("threads.id", "in", taggedPosts("thread")))
+    .$call((q) => filtered(q, "thread", "threads.id"))
     .orderBy("threads.created_at", "desc")
     .limit(CANDIDATES);
   const replies = db
@@ -125,10 +133,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     .where("replies.removed", "is", null)
     .where("threads.removed", "is", null)
     .where("users.role", "=", "member")
-    .$if(filters.community !== undefined, (q) => q.where("communities.slug", "=", filters.community!))
-    .$if(filters.state === "untriaged", (q) => q.where("triage_items.state", "is", null))
-    .$if(filters.state !== "untriaged", (q) => q.where("triage_items.state", "=", filters.state as "triaged" | "dismissed"))
-    .$if(filters.tag !== undefined, (q) => q.where("replies.id", "in", taggedPosts("reply")))
+    .$call((q) => filtered(q, "reply", "replies.id"))
     .orderBy("replies.created_at", "desc")
     .limit(CANDIDATES);
   const [threadRows, replyRows] = await Promise.all([openers.execute(), replies.execute()]);
