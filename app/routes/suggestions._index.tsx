@@ -9,6 +9,7 @@ import { createSuggestion, listBoard } from "#app/features/suggestions/suggestio
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatRelative } from "#app/lib/dates.ts";
+import { count } from "#app/lib/plural.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
@@ -120,7 +121,7 @@ export default function BoardPage() {
                   <Link key={s.id} to={`/suggestions/${s.id}`} className="block rounded-md bg-white p-3 text-sm text-slate-900 no-underline shadow-sm ring-1 ring-slate-200 hover:ring-brand-400 hover:no-underline">
                     <span className="font-medium">{s.title}</span>
                     <span className="mt-1 block text-xs text-slate-500">
-                      {s.strength.members} members · {s.strength.votes} votes
+                      {count(s.strength.members, "member")} · {count(s.strength.votes, "vote")}
                     </span>
                   </Link>
                 ))}

@@ -6,6 +6,7 @@ import { TagSchema } from "#app/features/triage/schemas.ts";
 import { createTag, listTags, mergeTags, updateTag } from "#app/features/triage/tags.server.ts";
 import { TAG_COLORS, TAG_PALETTE, TagChip } from "#app/features/triage/tags.tsx";
 import { getDb } from "#app/lib/db.server.ts";
+import { count } from "#app/lib/plural.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
@@ -64,7 +65,7 @@ export default function TagsPage() {
             <div className="flex items-center justify-between gap-2">
               <TagChip tag={tag} />
               <span className="text-xs text-slate-500">
-                {tag.highlights} highlights · {tag.suggestions} suggestions
+                {count(tag.highlights, "highlight")} · {count(tag.suggestions, "suggestion")}
               </span>
             </div>
             <Form method="post" className="flex flex-wrap items-center gap-2">
