@@ -53,6 +53,26 @@ class CohortSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Kysely prepares every query afresh; with better-sqlite3, preparing costs about as much as
+ * running an indexed query. Statements are kept by their SQL text (bounded, oldest out) and
+ * reused unless one is still being iterated.
+ */
+function reusePreparedStatements(database: SQLite.Database, limit = 500): void {
+  const prepare = database.prepare.bind(database);
+  const statements = new Map<string, SQLite.Statement>();
+  database.prepare = ((source: string) => {
+    const kept = statements.get(source);
+    if (kept && !kept.busy) return kept;
+    const statement = prepare(source);
+    if (!kept) {
+      if (statements.size >= limit) statements.delete(statements.keys().next().value!);
+      statements.set(source, statement);
+    }
+    return statement;
+  }) as typeof database.prepare;
+}
+
 export function openSqlite(path: string): DatabaseHandle {
   const file = path.startsWith("file:") ? path.slice(5) : path;
   if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -63,6 +83,7 @@ export function openSqlite(path: string): DatabaseHandle {
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
+  reusePreparedStatements(database);
   const db = new Kysely<Database>({ dialect: new CohortSqliteDialect({ database }) });
   return { db, engine: "sqlite", location: file, close: () => db.destroy() };
 }

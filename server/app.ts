@@ -3,6 +3,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { hasSessionCookie, isAllowedOrigin, securityHeaders } from "#app/lib/security.ts";
@@ -51,7 +52,11 @@ export async function createApp(options: AppOptions): Promise<express.Express> {
   } else {
     // Fingerprinted files never change; everything else in public/ may.
     app.use("/assets", express.static(resolve("build/client/assets"), { immutable: true, maxAge: "1y", index: false }));
-    app.use(express.static(resolve("build/client"), { maxAge: "1h", index: false }));
+    // The few top-level files of public/ (favicon): a set lookup, so pages skip a disk stat.
+    const client = resolve("build/client");
+    const files = new Set(readdirSync(client, { withFileTypes: true }).filter((f) => f.isFile()).map((f) => `/${f.name}`));
+    const serveFile = express.static(client, { maxAge: "1h", index: false });
+    app.use((req, res, next) => (files.has(req.path) ? serveFile(req, res, next) : next()));
     build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
   }
 

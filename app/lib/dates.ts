@@ -26,23 +26,34 @@ export function toLocalInput(at: number, zone: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+// Building an Intl formatter costs far more than using one (a thread page formats a hundred
+// dates), so each distinct formatter is built once per process. Locales and zones are few.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+function cached<T extends Intl.DateTimeFormat | Intl.RelativeTimeFormat>(key: string, make: () => T): T {
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) formatters.set(key, (formatter = make()));
+  return formatter;
+}
+
 /** An absolute date and time in a zone: "Tuesday, 3 March 2026 at 09:00 CET". */
 export function formatInZone(at: number, zone: string, locale = "en-GB"): string {
-  return new Intl.DateTimeFormat(locale, {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: zone,
-    timeZoneName: "short",
-  }).format(at);
+  return cached(`full ${locale} ${zone}`, () =>
+    new Intl.DateTimeFormat(locale, {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: zone,
+      timeZoneName: "short",
+    }),
+  ).format(at);
 }
 
 /** A date alone in a zone: "3 March 2026". */
 export function formatDayInZone(at: number, zone: string, locale = "en-GB"): string {
-  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: zone }).format(at);
+  return cached(`day ${locale} ${zone}`, () => new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: zone })).format(at);
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -54,7 +65,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 /** "in 3 days", "5 hours ago": the largest whole unit, rounded toward now. */
 export function formatRelative(at: number, now: number, locale = "en"): string {
   const diff = at - now;
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: "always" });
+  const format = cached(`relative ${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: "always" }));
   for (const [unit, ms] of UNITS) {
     if (Math.abs(diff) >= ms) return format.format(Math.trunc(diff / ms), unit);
   }
