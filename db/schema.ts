@@ -3,6 +3,7 @@
  * Times are Unix milliseconds (bigint columns); flags are 0/1 integers, so one set of
  * queries serves SQLite and PostgreSQL alike (docs/decisions/002-time-representation.md).
  */
+import type { Generated } from "kysely";
 export type GlobalRole = "member" | "moderator" | "product" | "admin";
 
 export interface UsersTable {
@@ -225,6 +226,12 @@ export interface SuggestionsTable {
   created_by: string;
   created_at: number;
   updated_at: number;
+  /** Strength, kept up to date by refreshStrength: distinct members behind it (evidence authors and voters of linked ideas)... */
+  strength_members: Generated<number>;
+  /** ...votes on linked ideas, communities it was heard in, and quotes. */
+  strength_votes: Generated<number>;
+  strength_communities: Generated<number>;
+  strength_quotes: Generated<number>;
 }
 
 /** An idea is a thread of kind "idea" plus this row: its votes and where it went. */

@@ -12,6 +12,7 @@ import { openDatabase } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
 import { hashPassword } from "#app/features/auth/password.server.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, HOUR, MINUTE } from "#app/lib/clock.ts";
 
 const args = process.argv.slice(2);
@@ -279,7 +280,12 @@ async function main() {
       }
     })(),
   );
-  log(`${SUGGESTIONS} suggestions with ${evidence} pieces of evidence`);
+  // Every other idea was linked to a suggestion, so linked votes count towards strength.
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < ideas.length; i += 2) await trx.updateTable("ideas").set({ suggestion_id: id("s", i % SUGGESTIONS) }).where("thread_id", "=", ideas[i]!.id).execute();
+  });
+  await refreshStrength(db, Array.from({ length: SUGGESTIONS }, (_, s) => id("s", s)));
+  log(`${SUGGESTIONS} suggestions with ${evidence} pieces of evidence and ${Math.ceil(ideas.length / 2)} linked ideas`);
 
   await sql`analyze`.execute(db);
   const fixture = {

@@ -4,10 +4,11 @@ import { requirePermission } from "#app/features/auth/request.server.ts";
 import { listStaff } from "#app/features/auth/accounts.server.ts";
 import { listCommunityChoices } from "#app/features/communities/communities.server.ts";
 import { StatusBadge, STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
-import { boardFilters, NewSuggestionSchema } from "#app/features/suggestions/schemas.ts";
+import { BOARD_COLUMN, boardFilters, NewSuggestionSchema } from "#app/features/suggestions/schemas.ts";
 import { createSuggestion, listBoard } from "#app/features/suggestions/suggestions.server.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { now } from "#app/lib/clock.ts";
+import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { count } from "#app/lib/plural.ts";
 import { getDb } from "#app/lib/db.server.ts";
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const filters = boardFilters(url.searchParams);
   const db = getDb();
   const [board, communities, owners] = await Promise.all([
-    listBoard(db, user, filters),
+    listBoard(db, user, filters, { after: parseCursor(url.searchParams.get("after")), columns: filters.view === "columns" }),
     listCommunityChoices(db),
     listStaff(db),
   ]);
@@ -30,6 +31,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     filters,
     suggestions: board.suggestions.map((s) => ({ ...s, updated: formatRelative(s.updated_at, at) })),
+    next: board.next ? formatCursor(board.next) : null,
+    paged: url.searchParams.has("after"),
+    statusCounts: board.statusCounts,
     tagCounts: board.tagCounts,
     communities,
     owners,
@@ -51,6 +55,8 @@ export default function BoardPage() {
   const location = useLocation();
   const withParam = (key: string, value: string | undefined) => {
     const params = new URLSearchParams(location.search);
+    // Another filter or view starts again from the first page.
+    if (key !== "after") params.delete("after");
     if (value === undefined) params.delete(key);
     else params.set(key, value);
     return `?${params.toString()}`;
@@ -112,10 +118,11 @@ export default function BoardPage() {
         <div className="grid gap-3 md:grid-cols-3 xl:grid-cols-6">
           {SUGGESTION_STATUSES.map((status) => {
             const inColumn = page.suggestions.filter((s) => s.status === status);
+            const total = page.statusCounts[status] ?? 0;
             return (
               <section key={status} aria-label={STATUS_LABEL[status]} className="space-y-2 rounded-lg bg-slate-100 p-2">
                 <h2 className="px-1 text-sm font-semibold">
-                  {STATUS_LABEL[status]} <span className="text-slate-500">({inColumn.length})</span>
+                  {STATUS_LABEL[status]} <span className="text-slate-500">({total})</span>
                 </h2>
                 {inColumn.map((s) => (
                   <Link key={s.id} to={`/suggestions/${s.id}`} className="block rounded-md bg-white p-3 text-sm text-slate-900 no-underline shadow-sm ring-1 ring-slate-200 hover:ring-brand-400 hover:no-underline">
@@ -125,6 +132,11 @@ export default function BoardPage() {
                     </span>
                   </Link>
                 ))}
+                {total > inColumn.length ? (
+                  <Link to={`?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(location.search)), view: "list", status })}`} className="block px-1 text-xs">
+                    The first {BOARD_COLUMN} of {total}; see them all as a list
+                  </Link>
+                ) : null}
               </section>
             );
           })}
@@ -170,6 +182,13 @@ export default function BoardPage() {
           </table>
         </div>
       )}
+
+      {page.filters.view === "list" && (page.next || page.paged) ? (
+        <nav aria-label="Pages" className="flex gap-4 text-sm">
+          {page.paged ? <Link to={withParam("after", undefined)}>First page</Link> : null}
+          {page.next ? <Link to={withParam("after", page.next)}>Next page</Link> : null}
+        </nav>
+      ) : null}
 
       <details className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
         <summary className="cursor-pointer font-semibold">New suggestion</summary>

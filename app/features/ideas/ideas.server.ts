@@ -4,6 +4,7 @@ import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { postThread } from "#app/features/discussions/discussions.server.ts";
+import { refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, now } from "#app/lib/clock.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { randomInt } from "node:crypto";
@@ -201,6 +202,7 @@ export async function castVote(db: Db, actor: Actor, slug: string, ideaId: strin
       await trx.updateTable("memberships").set({ votes_used: sql`votes_used - 1` }).where("community_id", "=", communityId).where("user_id", "=", actor.id).execute();
       await trx.updateTable("ideas").set({ vote_count: sql`vote_count - 1` }).where("thread_id", "=", idea.thread_id).execute();
     }
+    await refreshStrength(trx, [idea.suggestion_id]);
   });
   const [after, left] = await Promise.all([
     db.selectFrom("ideas").select("vote_count").where("thread_id", "=", idea.thread_id).executeTakeFirstOrThrow(),
@@ -311,5 +313,6 @@ export async function mergeIdea(db: Db, actor: Actor, slug: string, fromId: stri
     await trx.updateTable("ideas").set({ vote_count: Number(count.n) }).where("thread_id", "=", into.thread_id).execute();
     await trx.updateTable("ideas").set({ vote_count: 0, merged_into: into.thread_id, merged_at: at }).where("thread_id", "=", from.thread_id).execute();
     await trx.updateTable("threads").set({ locked_at: at }).where("id", "=", from.thread_id).execute();
+    await refreshStrength(trx, [from.suggestion_id, into.suggestion_id]);
   });
 }

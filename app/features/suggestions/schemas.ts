@@ -2,6 +2,10 @@ import { z } from "#app/lib/zod.ts";
 import type { SuggestionStatus } from "#db/schema.ts";
 import type { BoardFilters } from "./suggestions.server.ts";
 
+/** Suggestions per page of the board's list, and per status in its columns view. */
+export const BOARD_PAGE = 50;
+export const BOARD_COLUMN = 20;
+
 const STATUSES = ["new", "under-review", "planned", "in-progress", "shipped", "declined"] as const satisfies readonly SuggestionStatus[];
 const title = z.string({ error: "Give it a title" }).trim().min(3, "Use at least 3 characters").max(200, "Use at most 200 characters");
 const problem = z.string().trim().max(20_000).optional().transform((v) => v ?? "");

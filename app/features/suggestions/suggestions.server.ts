@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type SqlBool } from "kysely";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
@@ -10,13 +10,13 @@ import { segmentOf } from "#app/features/communities/segments.ts";
 import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
 import { replyLink } from "#app/features/discussions/discussions.server.ts";
 import { now } from "#app/lib/clock.ts";
+import type { Cursor } from "#app/lib/cursor.ts";
+import { BOARD_COLUMN, BOARD_PAGE } from "./schemas.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 
 type Db = Kysely<Database>;
-
-const BOARD_LIMIT = 500;
 
 export interface Strength {
   members: number;
@@ -25,47 +25,37 @@ export interface Strength {
   quotes: number;
 }
 
-/** Strength figures for some suggestions: distinct members (authors of evidence and voters of linked ideas), linked votes, communities, quotes. Four grouped queries. */
-async function strengthOf(db: Db, ids: string[]): Promise<Map<string, Strength>> {
-  const result = new Map<string, Strength>(ids.map((id) => [id, { members: 0, votes: 0, communities: 0, quotes: 0 }]));
-  if (!ids.length) return result;
-  const [quotes, members, votes, communities] = await Promise.all([
-    db.selectFrom("highlights").select(["suggestion_id", (eb) => eb.fn.countAll<number>().as("n")]).where("suggestion_id", "in", ids).groupBy("suggestion_id").execute(),
-    db
-      .selectFrom(
-        db
-          .selectFrom("highlights")
-          .select(["suggestion_id", "post_author_id as user_id"])
-          .where("suggestion_id", "in", ids)
-          .union(db.selectFrom("votes").innerJoin("ideas", "ideas.thread_id", "votes.idea_id").select(["ideas.suggestion_id", "votes.user_id"]).where("ideas.suggestion_id", "in", ids))
-          .as("people"),
-      )
-      .select(["people.suggestion_id", (eb) => eb.fn.count<number>("people.user_id").distinct().as("n")])
-      .groupBy("people.suggestion_id")
-      .execute(),
-    db.selectFrom("ideas").select(["suggestion_id", (eb) => eb.fn.sum<number>("vote_count").as("n")]).where("suggestion_id", "in", ids).groupBy("suggestion_id").execute(),
-    db
-      .selectFrom(
-        db
-          .selectFrom("highlights")
-          .select(["suggestion_id", "community_id"])
-          .where("suggestion_id", "in", ids)
-          .union(db.selectFrom("ideas").select(["suggestion_id", "community_id"]).where("suggestion_id", "in", ids))
-          .as("places"),
-      )
-      .select(["places.suggestion_id", (eb) => eb.fn.count<number>("places.community_id").distinct().as("n")])
-      .groupBy("places.suggestion_id")
-      .execute(),
-  ]);
-  const set = (rows: { suggestion_id: string | null; n: number | string | null }[], key: keyof Strength) => {
-    for (const row of rows) if (row.suggestion_id) result.get(row.suggestion_id)![key] = Number(row.n ?? 0);
-  };
-  set(quotes, "quotes");
-  set(members, "members");
-  set(votes, "votes");
-  set(communities, "communities");
-  return result;
+/**
+ * Recount the strength kept on these suggestions' rows: distinct members (authors of
+ * evidence and voters of linked ideas), linked votes, communities, quotes. Called inside
+ * every use case that changes evidence, idea links or votes on a linked idea, so the board
+ * sorts and pages by stored numbers. One statement.
+ */
+export async function refreshStrength(db: Db, ids: (string | null | undefined)[]): Promise<void> {
+  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  if (!wanted.length) return;
+  await db
+    .updateTable("suggestions")
+    .set({
+      strength_quotes: sql`(select count(*) from highlights h where h.suggestion_id = suggestions.id)`,
+      strength_votes: sql`(select coalesce(sum(i.vote_count), 0) from ideas i where i.suggestion_id = suggestions.id)`,
+      strength_members: sql`(select count(*) from (
+        select h.post_author_id as person from highlights h where h.suggestion_id = suggestions.id
+        union select v.user_id from votes v join ideas i on i.thread_id = v.idea_id where i.suggestion_id = suggestions.id) people)`,
+      strength_communities: sql`(select count(*) from (
+        select h.community_id as place from highlights h where h.suggestion_id = suggestions.id
+        union select i.community_id from ideas i where i.suggestion_id = suggestions.id) places)`,
+    })
+    .where("id", "in", wanted)
+    .execute();
 }
+
+const strengthOf = (row: { strength_members: number; strength_votes: number; strength_communities: number; strength_quotes: number }): Strength => ({
+  members: row.strength_members,
+  votes: row.strength_votes,
+  communities: row.strength_communities,
+  quotes: row.strength_quotes,
+});
 
 export interface BoardFilters {
   tag?: string;
@@ -75,8 +65,19 @@ export interface BoardFilters {
   sort: "strength" | "recent";
 }
 
-/** The product team's board: suggestions with tags and strength, filtered and sorted, plus how many carry each tag. */
-export async function listBoard(db: Db, actor: Actor, filters: BoardFilters) {
+/**
+ * The board's sort as one number per row, so a cursor is (number, id): members first, then
+ * linked votes (below a million per suggestion), or the time of the last change.
+ */
+const boardKey = (sort: BoardFilters["sort"]) =>
+  sort === "strength" ? sql<number>`(suggestions.strength_members * 1000000 + suggestions.strength_votes)` : sql<number>`suggestions.updated_at`;
+
+/**
+ * The product team's board: filtered suggestions with tags and strength, a page at a time
+ * in the chosen order (or, for the columns view, the first of each status), how many there
+ * are of each status, and how many carry each tag. Five queries whatever the board's size.
+ */
+export async function listBoard(db: Db, actor: Actor, filters: BoardFilters, options: { after?: Cursor; columns?: boolean; all?: boolean } = {}) {
   assertAllowed(actor, "suggestion.view");
   const fromCommunity = (slug: string) =>
     db
@@ -85,43 +86,101 @@ export async function listBoard(db: Db, actor: Actor, filters: BoardFilters) {
       .select("highlights.suggestion_id")
       .where("communities.slug", "=", slug)
       .union(db.selectFrom("ideas").innerJoin("communities", "communities.id", "ideas.community_id").select("ideas.suggestion_id").where("communities.slug", "=", slug));
-  const base = db
+  // Filtered by everything but the tag, for the tag counts.
+  const untagged = db
     .selectFrom("suggestions")
-    .leftJoin("users as owner", "owner.id", "suggestions.owner_id")
-    .select(["suggestions.id", "suggestions.title", "suggestions.status", "suggestions.updated_at", "suggestions.created_at", "suggestions.public_answer", "suggestions.owner_id", "owner.display_name as owner"])
     .$if(filters.community !== undefined, (q) => q.where("suggestions.id", "in", fromCommunity(filters.community!)))
     .$if(filters.owner !== undefined, (q) => q.where("suggestions.owner_id", "=", filters.owner!))
     .$if(filters.status !== undefined, (q) => q.where("suggestions.status", "=", filters.status!));
-  const rows = await base
-    .$if(filters.tag !== undefined, (q) => q.where("suggestions.id", "in", db.selectFrom("suggestion_tags").select("suggestion_id").where("tag_id", "=", filters.tag!)))
-    .orderBy("suggestions.updated_at", "desc")
-    .limit(BOARD_LIMIT)
-    .execute();
-  const ids = rows.map((r) => r.id);
-  const [strength, tagRows, tagCounts] = await Promise.all([
-    strengthOf(db, ids),
-    ids.length
-      ? db.selectFrom("suggestion_tags").innerJoin("tags", "tags.id", "suggestion_tags.tag_id").select(["suggestion_tags.suggestion_id", "tags.id", "tags.name", "tags.color"]).where("suggestion_tags.suggestion_id", "in", ids).orderBy("tags.name").execute()
-      : Promise.resolve([]),
-    // Counts per tag over the board as filtered by everything but the tag.
+  const matching = untagged.$if(filters.tag !== undefined, (q) =>
+    q.where("suggestions.id", "in", db.selectFrom("suggestion_tags").select("suggestion_id").where("tag_id", "=", filters.tag!)),
+  );
+  const key = boardKey(filters.sort);
+  const columns = [
+    "suggestions.id",
+    "suggestions.title",
+    "suggestions.status",
+    "suggestions.updated_at",
+    "suggestions.created_at",
+    "suggestions.public_answer",
+    "suggestions.owner_id",
+    "suggestions.strength_members",
+    "suggestions.strength_votes",
+    "suggestions.strength_communities",
+    "suggestions.strength_quotes",
+  ] as const;
+  const listed = matching.leftJoin("users as owner", "owner.id", "suggestions.owner_id").select([...columns, "owner.display_name as owner", key.as("sort_value")]);
+  const pageQuery = () => {
+    let query = listed;
+    if (options.after) {
+      const { at, id } = options.after;
+      query = query.where(sql<SqlBool>`(${key} < ${at} or (${key} = ${at} and suggestions.id < ${id}))`);
+    }
+    query = query.orderBy(key, "desc").orderBy("suggestions.id", "desc");
+    return options.all ? query : query.limit(BOARD_PAGE + 1);
+  };
+  // The columns view: the first of each status in the same order, one query with a window.
+  const columnsQuery = () =>
+    db
+      .selectFrom(
+        listed
+          .select(sql<number>`row_number() over (partition by suggestions.status order by ${key} desc, suggestions.id desc)`.as("place"))
+          .as("ranked"),
+      )
+      .selectAll()
+      .where("place", "<=", BOARD_COLUMN)
+      .orderBy("sort_value", "desc")
+      .orderBy("id", "desc");
+  const [rows, statusCounts, tagCounts] = await Promise.all([
+    options.columns ? columnsQuery().execute() : pageQuery().execute(),
+    matching
+      .select(["suggestions.status", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("suggestions.status")
+      .execute(),
+    // A count per tag from the tag index; the other filters narrow it only when present.
     db
       .selectFrom("tags")
-      .leftJoin("suggestion_tags", "suggestion_tags.tag_id", "tags.id")
-      .select(["tags.id", "tags.name", "tags.color", (eb) => eb.fn.count<number>("suggestion_tags.suggestion_id").as("n")])
-      .where((eb) => eb.or([eb("suggestion_tags.suggestion_id", "is", null), eb("suggestion_tags.suggestion_id", "in", base.clearSelect().select("suggestions.id"))]))
-      .groupBy(["tags.id", "tags.name", "tags.color"])
+      .select(["tags.id", "tags.name", "tags.color"])
+      .select((eb) =>
+        eb
+          .selectFrom("suggestion_tags")
+          .select(eb.fn.countAll<number>().as("n"))
+          .whereRef("suggestion_tags.tag_id", "=", "tags.id")
+          .$if(filters.community !== undefined || filters.owner !== undefined || filters.status !== undefined, (q) => q.where("suggestion_tags.suggestion_id", "in", untagged.select("suggestions.id")))
+          .as("n"),
+      )
       .orderBy("tags.name")
       .execute(),
   ]);
-  const suggestions = rows.map((row) => ({
-    ...row,
-    strength: strength.get(row.id)!,
-    tags: tagRows.filter((t) => t.suggestion_id === row.id).map(({ id, name, color }) => ({ id, name, color })),
-  }));
-  if (filters.sort === "strength") {
-    suggestions.sort((a, b) => b.strength.members - a.strength.members || b.strength.votes - a.strength.votes || b.strength.quotes - a.strength.quotes || b.updated_at - a.updated_at);
-  }
-  return { suggestions, tagCounts: tagCounts.map((t) => ({ ...t, n: Number(t.n) })) };
+  const page = options.columns || options.all ? rows : rows.slice(0, BOARD_PAGE);
+  const ids = page.map((r) => r.id);
+  const tagRows = ids.length
+    ? await db
+        .selectFrom("suggestion_tags")
+        .innerJoin("tags", "tags.id", "suggestion_tags.tag_id")
+        .select(["suggestion_tags.suggestion_id", "tags.id", "tags.name", "tags.color"])
+        .where("suggestion_tags.suggestion_id", "in", ids)
+        .orderBy("tags.name")
+        .execute()
+    : [];
+  const last = page.at(-1);
+  return {
+    suggestions: page.map((row) => ({
+      id: row.id,
+      title: row.title,
+      status: row.status,
+      updated_at: row.updated_at,
+      created_at: row.created_at,
+      public_answer: row.public_answer,
+      owner_id: row.owner_id,
+      owner: row.owner,
+      strength: strengthOf(row),
+      tags: tagRows.filter((t) => t.suggestion_id === row.id).map(({ id, name, color }) => ({ id, name, color })),
+    })),
+    next: !options.columns && !options.all && rows.length > BOARD_PAGE && last ? { at: Number(last.sort_value), id: last.id } : undefined,
+    statusCounts: Object.fromEntries(statusCounts.map((s) => [s.status, Number(s.n)])) as Partial<Record<SuggestionStatus, number>>,
+    tagCounts: tagCounts.map((t) => ({ ...t, n: Number(t.n) })),
+  };
 }
 
 /** One suggestion with its evidence (every linked quote, author, community, date, link back), linked ideas, strength, and the split by segment. */
@@ -135,7 +194,7 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
     .where("suggestions.id", "=", id)
     .executeTakeFirst();
   if (!suggestion) throw new Refusal(404, "We could not find that suggestion.");
-  const [evidence, ideas, tags, strength] = await Promise.all([
+  const [evidence, ideas, tags] = await Promise.all([
     db
       .selectFrom("highlights")
       .innerJoin("users", "users.id", "highlights.post_author_id")
@@ -170,7 +229,6 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
       .where("ideas.suggestion_id", "=", id)
       .execute(),
     db.selectFrom("suggestion_tags").innerJoin("tags", "tags.id", "suggestion_tags.tag_id").select(["tags.id", "tags.name", "tags.color"]).where("suggestion_tags.suggestion_id", "=", id).orderBy("tags.name").execute(),
-    strengthOf(db, [id]),
   ]);
   // By segment: distinct members and votes, with each person's segment in the community they spoke or voted in.
   const voters = ideas.length
@@ -197,7 +255,7 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
   return {
     suggestion,
     tags,
-    strength: strength.get(id)!,
+    strength: strengthOf(suggestion),
     bySegment: [...segments.entries()].map(([segment, s]) => ({ segment, members: s.members.size, votes: s.votes })).sort((a, b) => b.members - a.members),
     evidence: evidence.map((e) => ({
       id: e.id,
@@ -472,7 +530,7 @@ export async function undoSuggestionEntry(trx: Db, undo: SuggestionUndo): Promis
 
 /** The board as CSV rows: one per suggestion, with its evidence in one cell (a line per quote, with author, community, date and link). */
 export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, siteOrigin: string): Promise<string[][]> {
-  const { suggestions } = await listBoard(db, actor, filters);
+  const { suggestions } = await listBoard(db, actor, filters, { all: true });
   const ids = suggestions.map((s) => s.id);
   const evidence = ids.length
     ? await db

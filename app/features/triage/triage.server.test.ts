@@ -5,10 +5,12 @@ import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
-import { castVote, ideaDetails, submitIdea } from "#app/features/ideas/ideas.server.ts";
+import { castVote, ideaDetails, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { listNotifications } from "#app/features/notifications/notifications.server.ts";
 import { answerSuggestion, createSuggestion, getSuggestion, listBoard, readout, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
+import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
+import { BOARD_COLUMN, BOARD_PAGE } from "#app/features/suggestions/schemas.ts";
 import { dismissItem, listInbox, triageItem } from "./triage.server.ts";
 import { listTags, mergeTags, updateTag } from "./tags.server.ts";
 import { undoAction } from "./undo.server.ts";
@@ -151,6 +153,58 @@ describe.each(testEngines())("triage and suggestions on %s", (engine) => {
     expect(board.suggestions.map((s) => s.title)).toEqual([`Strong ${n}`, `Weak ${n}`]);
     expect(board.tagCounts.find((x) => x.id === tag.id)?.n).toBe(2);
     expect((await listBoard(t.db, product, { tag: tag.id, status: "shipped", sort: "recent" })).suggestions).toEqual([]);
+  });
+
+  it("keeps a suggestion's strength on its row as evidence, votes, merges and undo change it", async () => {
+    const w = await world();
+    const title = `Kept ${n}`;
+    // Evidence from a; then the idea (by c, voted by a and b) is linked.
+    const first = await triageItem(t.db, moderator, { kind: "thread", id: w.threadId }, { tags: [], suggestion: title });
+    await triageItem(t.db, moderator, { kind: "thread", id: w.ideaId }, { tags: [], suggestion: title });
+    const id = (await listBoard(t.db, product, { community: w.slug, sort: "recent" })).suggestions.find((s) => s.title === title)!.id;
+    const strength = async () => (await getSuggestion(t.db, product, id)).strength;
+    expect(await strength()).toEqual({ members: 3, votes: 2, communities: 1, quotes: 2 });
+    await castVote(t.db, w.c, w.slug, w.ideaId, true);
+    expect(await strength()).toEqual({ members: 3, votes: 3, communities: 1, quotes: 2 });
+    await castVote(t.db, w.b, w.slug, w.ideaId, false);
+    // b's vote was b's only tie to it; a still has evidence.
+    await castVote(t.db, w.a, w.slug, w.ideaId, false);
+    expect(await strength()).toEqual({ members: 2, votes: 1, communities: 1, quotes: 2 });
+    await undoAction(t.db, moderator, first.auditId);
+    expect(await strength()).toEqual({ members: 1, votes: 1, communities: 1, quotes: 1 });
+    // A duplicate idea, voted by a, merged into the linked one brings a's vote along.
+    advanceClock(30 * SECOND);
+    const duplicate = await submitIdea(t.db, w.b, w.slug, { title: "Combined weekly report", body: "The same wish, asked again." });
+    await castVote(t.db, w.a, w.slug, duplicate.ideaId, true);
+    await mergeIdea(t.db, moderator, w.slug, duplicate.ideaId, w.ideaId);
+    expect(await strength()).toEqual({ members: 2, votes: 2, communities: 1, quotes: 1 });
+    const listed = (await listBoard(t.db, product, { community: w.slug, sort: "strength" })).suggestions.find((s) => s.id === id);
+    expect(listed?.strength).toEqual({ members: 2, votes: 2, communities: 1, quotes: 1 });
+  });
+
+  it("pages the board by key without gaps or repeats, and shows the first of each status as columns", async () => {
+    const owner = await person("product");
+    const made: string[] = [];
+    for (let i = 0; i < BOARD_PAGE + 5; i++) {
+      const { id } = await createSuggestion(t.db, owner, { title: `Paged ${n} ${i}`, problem: "" });
+      await updateSuggestion(t.db, owner, id, { title: `Paged ${n} ${i}`, problem: "", tagIds: [], ownerId: owner.id, staffNotes: "" });
+      made.push(id);
+      // Half share a moment, so the id breaks the tie.
+      if (i % 2) advanceClock(SECOND);
+    }
+    const first = await listBoard(t.db, product, { owner: owner.id, sort: "recent" });
+    expect(first.suggestions).toHaveLength(BOARD_PAGE);
+    expect(first.statusCounts).toEqual({ new: BOARD_PAGE + 5 });
+    // The cursor survives the trip through the query string.
+    const second = await listBoard(t.db, product, { owner: owner.id, sort: "recent" }, { after: parseCursor(formatCursor(first.next!)) });
+    expect(second.next).toBeUndefined();
+    const seen = [...first.suggestions, ...second.suggestions];
+    expect(new Set(seen.map((s) => s.id))).toEqual(new Set(made));
+    expect(seen.map((s) => s.updated_at)).toEqual([...seen.map((s) => s.updated_at)].sort((a, b) => b - a));
+    const columns = await listBoard(t.db, product, { owner: owner.id, sort: "strength" }, { columns: true });
+    expect(columns.suggestions).toHaveLength(BOARD_COLUMN);
+    expect(columns.next).toBeUndefined();
+    expect((await listBoard(t.db, product, { owner: owner.id, sort: "recent" }, { all: true })).suggestions).toHaveLength(BOARD_PAGE + 5);
   });
 
   it("undoes a suggestion's creation, edit and status from the audit log", async () => {

@@ -8,7 +8,7 @@ import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { recordAudit } from "./audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
-import { webhookSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { refreshStrength, webhookSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { passionScore, type PassionPart } from "./passion.ts";
 import { TAG_COLORS, type TagColor } from "./tags.tsx";
@@ -369,6 +369,7 @@ export async function triageItem(
       const linked = await trx.updateTable("ideas").set({ suggestion_id: suggestion.id }).where("thread_id", "=", item.id).where("suggestion_id", "is", null).executeTakeFirst();
       if (Number(linked.numUpdatedRows) > 0) linkedIdea = item.id;
     }
+    await refreshStrength(trx, [suggestion?.id]);
     await trx
       .insertInto("triage_items")
       .values({ post_kind: ref.kind, post_id: item.id, community_id: item.community_id, state: "triaged", reason: null, decided_by: actor.id, decided_at: at })
@@ -422,6 +423,7 @@ export async function undoTriageEntry(trx: Db, undo: TriageUndo): Promise<void> 
       await trx.deleteFrom("suggestion_tags").where("suggestion_id", "=", h.suggestionId).where("tag_id", "in", h.addedSuggestionTags).execute();
     }
     if (h.linkedIdea) await trx.updateTable("ideas").set({ suggestion_id: null }).where("thread_id", "=", h.linkedIdea).execute();
+    await refreshStrength(trx, [h.suggestionId]);
     for (const tagId of h.createdTagIds) {
       const used = await trx.selectFrom("highlight_tags").select("tag_id").where("tag_id", "=", tagId).executeTakeFirst();
       if (!used) await trx.deleteFrom("tags").where("id", "=", tagId).execute();
