@@ -66,7 +66,9 @@ async function main() {
   const at = Math.floor(Date.now() / HOUR) * HOUR;
   const passwordHash = await hashPassword(BENCH_PASSWORD);
 
-  const COMMUNITIES = 300;
+  // Communities and members grow with the posts, so a small database has the same shape
+  // (each member in a few communities), not the same communities thinly filled.
+  const COMMUNITIES = Math.max(10, Math.min(300, Math.round(POSTS / 3333)));
   const MEMBERS = Math.max(1000, Math.min(30_000, Math.round(POSTS / 33)));
   const staff = [
     { id: id("st", 0), email: "bench-moderator@scale.example", display_name: "Bench Moderator", role: "moderator" as const },
