@@ -9,15 +9,17 @@
  * floor of this stack (Express, Remix's request handling, session-less) on this machine,
  * against which the page budgets can be judged.
  *
- * BENCH_POSTS (default 1000000) and BENCH_SECONDS (default 10) change the run. The benchmark
- * runs on SQLite; `npm run seed:scale -- --database postgres://…` fills PostgreSQL the same way.
+ * BENCH_POSTS (default 1000000) and BENCH_SECONDS (default 10) change the run; with
+ * BENCH_POSTGRES=postgres://user@host:port it runs on PostgreSQL (databases scale and
+ * scale_small, created and seeded on first use) instead of SQLite files in data/.
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
+import pg from "pg";
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -36,13 +38,27 @@ interface Fixture {
   idea: string;
 }
 
-function ensureDatabase(posts: number, file: string): Fixture {
-  const fixture = `bench/.data/fixture-sqlite-${posts}.json`;
-  if (!existsSync(fixture) || !existsSync(file)) {
-    console.log(`Seeding ${posts.toLocaleString("en")} posts into ${file} (once; kept for later runs)…`);
-    for (const suffix of ["", "-wal", "-shm"]) spawnSync("rm", ["-f", `${file}${suffix}`]);
-    const seeded = spawnSync(process.execPath, ["--import", "tsx", "db/seed-scale.ts", "--posts", String(posts), "--database", file], { stdio: "inherit" });
-    if (seeded.status !== 0) throw new Error("seed:scale failed");
+/** With BENCH_POSTGRES (a server URL such as postgres://postgres@127.0.0.1:5432), the run uses PostgreSQL. */
+const POSTGRES = process.env.BENCH_POSTGRES?.replace(/\/$/, "");
+const ENGINE = POSTGRES ? "postgres" : "sqlite";
+
+async function ensureDatabase(posts: number, name: string): Promise<Fixture> {
+  const fixture = `bench/.data/fixture-${ENGINE}-${posts}.json`;
+  const database = POSTGRES ? `${POSTGRES}/${name.replace(/-/g, "_")}` : `data/${name}.db`;
+  const seeded = existsSync(fixture) && (JSON.parse(readFileSync(fixture, "utf8")) as Fixture).database === database;
+  if (!seeded || (!POSTGRES && !existsSync(database))) {
+    console.log(`Seeding ${posts.toLocaleString("en")} posts into ${database} (once; kept for later runs)…`);
+    if (POSTGRES) {
+      const client = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+      await client.connect();
+      await client.query(`drop database if exists ${name.replace(/-/g, "_")}`);
+      await client.query(`create database ${name.replace(/-/g, "_")}`);
+      await client.end();
+    } else {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${database}${suffix}`, { force: true });
+    }
+    const run = spawnSync(process.execPath, ["--import", "tsx", "db/seed-scale.ts", "--posts", String(posts), "--database", database], { stdio: "inherit" });
+    if (run.status !== 0) throw new Error("seed:scale failed");
   }
   return JSON.parse(readFileSync(fixture, "utf8")) as Fixture;
 }
@@ -176,8 +192,8 @@ async function measurePages(fixture: Fixture, withBare: boolean) {
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 
 async function main() {
-  const big = ensureDatabase(POSTS, "data/scale.db");
-  const small = ensureDatabase(1000, "data/scale-small.db");
+  const big = await ensureDatabase(POSTS, "scale");
+  const small = await ensureDatabase(1000, "scale-small");
   console.log(`\nCohort benchmark: ${CONNECTIONS} connections, ${SECONDS} s per page, production build, 2 worker processes.\n`);
 
   let server = await startServer(big.database);
@@ -187,7 +203,7 @@ async function main() {
   const little = await measurePages(small, false);
   await stopServer(server);
 
-  console.log(`Against ${POSTS.toLocaleString("en")} posts (SQLite):`);
+  console.log(`Against ${POSTS.toLocaleString("en")} posts (${POSTGRES ? "PostgreSQL" : "SQLite"}):`);
   console.log(`${"page".padEnd(26)}${pad("req/s", 9)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("errors", 8)}${pad("bare req/s", 12)}${pad("ratio", 7)}${pad("small p50", 11)}${pad("growth", 8)}`);
   const rows = large.results.map((r, i) => {
     const s = little.results[i]!;
