@@ -6,7 +6,7 @@ import { hitLimit, type Limit } from "#app/features/auth/rate-limit.server.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { DAY, HOUR, SECOND, now } from "#app/lib/clock.ts";
 import { formatInZone, fromLocalInput } from "#app/lib/dates.ts";
-import type { Cursor } from "#app/lib/cursor.ts";
+import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { notify, notifyMembers } from "#app/features/notifications/notifications.server.ts";
@@ -410,9 +410,7 @@ export async function listThreads(db: Db, actor: Actor, view: CommunityView, aft
     .$if(!seeAll, (q) => q.where("threads.visible_from", "<=", at));
   let page = base.where("threads.pinned_at", "is", null).orderBy("threads.last_activity_at", "desc").orderBy("threads.id", "desc").limit(THREADS_PER_PAGE + 1);
   if (after) {
-    page = page.where((eb) =>
-      eb.or([eb("threads.last_activity_at", "<", after.at), eb.and([eb("threads.last_activity_at", "=", after.at), eb("threads.id", "<", after.id)])]),
-    );
+    page = page.where(pastCursor("threads.last_activity_at", "threads.id", after, "<"));
   }
   const [pinned, rows] = await Promise.all([
     after ? Promise.resolve([]) : base.where("threads.pinned_at", "is not", null).orderBy("threads.pinned_at", "desc").limit(PINNED_LIMIT).execute(),
@@ -566,13 +564,13 @@ async function forward(db: Db, threadId: string, key: Cursor | null, inclusive: 
   let query = replies(db, threadId).orderBy("replies.created_at", "asc").orderBy("replies.id", "asc").limit(REPLIES_PER_PAGE + 1);
   if (key) {
     query = query
-      .where((eb) => eb.or([eb("replies.created_at", ">", key.at), eb.and([eb("replies.created_at", "=", key.at), eb("replies.id", inclusive ? ">=" : ">", key.id)])]))
+      .where(pastCursor("replies.created_at", "replies.id", key, inclusive ? ">=" : ">"))
       .select((eb) =>
         eb
           .selectFrom("replies as before")
           .select(sql<number>`1`.as("one"))
           .where("before.thread_id", "=", threadId)
-          .where((inner) => inner.or([inner("before.created_at", "<", key.at), inner.and([inner("before.created_at", "=", key.at), inner("before.id", inclusive ? "<" : "<=", key.id)])]))
+          .where(pastCursor("before.created_at", "before.id", key, inclusive ? "<" : "<="))
           .limit(1)
           .as("has_earlier"),
       );
@@ -585,7 +583,7 @@ async function forward(db: Db, threadId: string, key: Cursor | null, inclusive: 
 async function backward(db: Db, threadId: string, key: Cursor | null) {
   let query = replies(db, threadId).orderBy("replies.created_at", "desc").orderBy("replies.id", "desc").limit(REPLIES_PER_PAGE + 1);
   if (key) {
-    query = query.where((eb) => eb.or([eb("replies.created_at", "<", key.at), eb.and([eb("replies.created_at", "=", key.at), eb("replies.id", "<", key.id)])]));
+    query = query.where(pastCursor("replies.created_at", "replies.id", key, "<"));
   }
   const rows = await query.execute();
   return { rows: rows.slice(0, REPLIES_PER_PAGE).reverse(), earlier: rows.length > REPLIES_PER_PAGE, later: key !== null };

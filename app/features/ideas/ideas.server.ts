@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from "kysely";
-import type { Cursor } from "#app/lib/cursor.ts";
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
@@ -106,11 +106,7 @@ export async function listIdeas(db: Db, actor: Actor, view: CommunityView, optio
     .orderBy(key, ascending ? "asc" : "desc")
     .orderBy("ideas.thread_id", ascending ? "asc" : "desc")
     .limit(IDEAS_PER_PAGE + 1);
-  if (options.after) {
-    const { at: value, id } = options.after;
-    const beyond = ascending ? ">" : "<";
-    query = query.where(sql<SqlBool>`(${key} ${sql.raw(beyond)} ${value} or (${key} = ${value} and ideas.thread_id ${sql.raw(beyond)} ${id}))`);
-  }
+  if (options.after) query = query.where(pastCursor(key, "ideas.thread_id", options.after, ascending ? ">" : "<"));
   const rows = (await query.execute()) as unknown as {
     id: string;
     title: string;

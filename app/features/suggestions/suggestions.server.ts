@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SqlBool } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
@@ -10,7 +10,7 @@ import { segmentOf } from "#app/features/communities/segments.ts";
 import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
 import { replyLink } from "#app/features/discussions/discussions.server.ts";
 import { now } from "#app/lib/clock.ts";
-import type { Cursor } from "#app/lib/cursor.ts";
+import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { BOARD_COLUMN, BOARD_PAGE } from "./schemas.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
@@ -112,10 +112,7 @@ export async function listBoard(db: Db, actor: Actor, filters: BoardFilters, opt
   const listed = matching.leftJoin("users as owner", "owner.id", "suggestions.owner_id").select([...columns, "owner.display_name as owner", key.as("sort_value")]);
   const pageQuery = () => {
     let query = listed;
-    if (options.after) {
-      const { at, id } = options.after;
-      query = query.where(sql<SqlBool>`(${key} < ${at} or (${key} = ${at} and suggestions.id < ${id}))`);
-    }
+    if (options.after) query = query.where(pastCursor(key, "suggestions.id", options.after, "<"));
     query = query.orderBy(key, "desc").orderBy("suggestions.id", "desc");
     return options.all ? query : query.limit(BOARD_PAGE + 1);
   };

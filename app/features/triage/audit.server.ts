@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { now } from "#app/lib/clock.ts";
+import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { newId } from "#app/lib/ids.ts";
 
 /** Record a staff action, with what undoing it needs (null when it cannot be undone). */
@@ -19,7 +20,7 @@ export function undoableEntry(db: Kysely<Database>, actorId: string, id: string)
 }
 
 /** The log, newest first, by key. */
-export async function listAudit(db: Kysely<Database>, options: { before?: { at: number; id: string }; limit?: number } = {}) {
+export async function listAudit(db: Kysely<Database>, options: { before?: Cursor; limit?: number } = {}) {
   const limit = options.limit ?? 50;
   let query = db
     .selectFrom("audit_log")
@@ -28,10 +29,7 @@ export async function listAudit(db: Kysely<Database>, options: { before?: { at: 
     .orderBy("audit_log.created_at", "desc")
     .orderBy("audit_log.id", "desc")
     .limit(limit + 1);
-  if (options.before) {
-    const { at, id } = options.before;
-    query = query.where((eb) => eb.or([eb("audit_log.created_at", "<", at), eb.and([eb("audit_log.created_at", "=", at), eb("audit_log.id", "<", id)])]));
-  }
+  if (options.before) query = query.where(pastCursor("audit_log.created_at", "audit_log.id", options.before, "<"));
   const rows = await query.execute();
   return { entries: rows.slice(0, limit), hasMore: rows.length > limit };
 }
