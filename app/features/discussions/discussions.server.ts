@@ -9,7 +9,7 @@ import { formatInZone, fromLocalInput } from "#app/lib/dates.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
-import { notify, notifyMembers } from "#app/features/notifications/notifications.server.ts";
+import { notify, notifyEach, notifyMembers } from "#app/features/notifications/notifications.server.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 
 type Db = Kysely<Database>;
@@ -317,12 +317,12 @@ export async function moderatePost(db: Db, actor: Actor, slug: string, threadId:
       .returning("reporter_id")
       .execute();
     const text = OUTCOME_TEXT[action];
-    if (post.author_id !== actor.id) await notify(trx, post.author_id, { kind: "flag.outcome", title: `${text.author} in ${where}.`, link });
-    if (text.reporters) {
-      for (const { reporter_id } of reporters) {
-        await notify(trx, reporter_id, { kind: "flag.outcome", title: `${text.reporters} in ${where}. Thank you for flagging it.`, link });
-      }
-    }
+    await notifyEach(trx, [
+      ...(post.author_id !== actor.id ? [{ userId: post.author_id, input: { kind: "flag.outcome" as const, title: `${text.author} in ${where}.`, link } }] : []),
+      ...(text.reporters
+        ? reporters.map(({ reporter_id }) => ({ userId: reporter_id, input: { kind: "flag.outcome" as const, title: `${text.reporters} in ${where}. Thank you for flagging it.`, link } }))
+        : []),
+    ]);
   });
 }
 

@@ -73,34 +73,37 @@ export interface NotificationEmail {
 }
 
 /**
- * Right after in-app notifications are written: email those whose members want this kind
- * right away (their mode, or the kind's default), and mark them emailed. Returns the queued
- * email ids. A handful of statements however many recipients there are.
+ * Right after in-app notifications are written: email those whose members want their kind
+ * right away (their mode, or the kind's default), each with its own words, and mark them
+ * emailed. Returns the queued email ids. A handful of statements however many there are.
  */
-export async function emailWanted(db: Db, notificationIds: string[], input: NotificationEmail): Promise<string[]> {
-  if (!notificationIds.length) return [];
+export async function emailWanted(db: Db, notifications: { id: string; input: NotificationEmail }[]): Promise<string[]> {
+  if (!notifications.length) return [];
+  const inputs = new Map(notifications.map((n) => [n.id, n.input]));
+  const ids = [...inputs.keys()];
   const recipients = [];
-  for (let i = 0; i < notificationIds.length; i += 500) {
+  for (let i = 0; i < ids.length; i += 500) {
     recipients.push(
       ...(await db
         .selectFrom("notifications")
         .innerJoin("users", "users.id", "notifications.user_id")
-        .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "notifications.user_id").on("p.kind", "=", input.kind))
-        .select(["notifications.id", "users.id as user_id", "users.email", "p.mode"])
-        .where("notifications.id", "in", notificationIds.slice(i, i + 500))
+        .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "notifications.user_id").onRef("p.kind", "=", "notifications.kind"))
+        .select(["notifications.id", "notifications.kind", "users.id as user_id", "users.email", "p.mode"])
+        .where("notifications.id", "in", ids.slice(i, i + 500))
         .execute()),
     );
   }
-  const wanting = recipients.filter((r) => (r.mode ?? EMAIL_KINDS[input.kind].defaultMode) === "immediate");
+  const wanting = recipients.filter((r) => (r.mode ?? EMAIL_KINDS[r.kind].defaultMode) === "immediate");
   if (!wanting.length) return [];
-  const message = input.email ?? {
-    subject: input.title,
-    text: [input.title, input.body ?? null, input.link ? `Open it: ${publicOrigin()}${input.link}` : null].filter(Boolean).join("\n\n"),
-  };
-  const ids = await queueMemberEmails(db, wanting.map((r) => ({ to: { id: r.user_id, email: r.email }, ...message })));
+  const message = (input: NotificationEmail) =>
+    input.email ?? {
+      subject: input.title,
+      text: [input.title, input.body ?? null, input.link ? `Open it: ${publicOrigin()}${input.link}` : null].filter(Boolean).join("\n\n"),
+    };
+  const queued = await queueMemberEmails(db, wanting.map((r) => ({ to: { id: r.user_id, email: r.email }, ...message(inputs.get(r.id)!) })));
   const at = now();
   for (let i = 0; i < wanting.length; i += 500) {
     await db.updateTable("notifications").set({ emailed_at: at }).where("id", "in", wanting.slice(i, i + 500).map((r) => r.id)).execute();
   }
-  return ids;
+  return queued;
 }

@@ -11,17 +11,33 @@ export interface NotificationInput extends NotificationEmail {
 
 // Notifications dated in the future (a scheduled prompt) stay out of sight until then.
 
-/** Notify one person in the app, and by email now if that is how they want this kind. Returns the queued email's id, if any. */
+/**
+ * Notify people in the app, each with their own words, and email now those who want that
+ * kind right away: one insert per 500 and one email batch, however many people. Returns the
+ * queued emails' ids. Notifications dated ahead (a scheduled prompt) wait for the digest.
+ */
+export async function notifyEach(db: Kysely<Database>, notifications: { userId: string; input: NotificationInput }[]): Promise<string[]> {
+  const at = now();
+  const rows = notifications.map(({ userId, input }) => ({
+    id: newId(),
+    user_id: userId,
+    kind: input.kind,
+    title: input.title,
+    body: input.body ?? null,
+    link: input.link ?? null,
+    created_at: input.at ?? at,
+    read_at: null,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto("notifications").values(rows.slice(i, i + 500)).execute();
+  return emailWanted(
+    db,
+    rows.flatMap((row, k) => (row.created_at > at ? [] : [{ id: row.id, input: notifications[k]!.input }])),
+  );
+}
+
+/** Notify one person; the queued email's id, if any. */
 export async function notify(db: Kysely<Database>, userId: string, input: NotificationInput): Promise<string | null> {
-  const id = newId();
-  const at = input.at ?? now();
-  await db
-    .insertInto("notifications")
-    .values({ id, user_id: userId, kind: input.kind, title: input.title, body: input.body ?? null, link: input.link ?? null, created_at: at, read_at: null })
-    .execute();
-  // Dated ahead (a scheduled prompt): the digest picks it up once it is due.
-  if (at > now()) return null;
-  const [emailId] = await emailWanted(db, [id], input);
+  const [emailId] = await notifyEach(db, [{ userId, input }]);
   return emailId ?? null;
 }
 
@@ -29,7 +45,7 @@ export async function notify(db: Kysely<Database>, userId: string, input: Notifi
 export async function notifyMembers(db: Kysely<Database>, communityId: string, input: NotificationInput, exceptUserId?: string): Promise<void> {
   const at = input.at ?? now();
   const batch = `${newId()}-`;
-  await db
+  const written = await db
     .insertInto("notifications")
     .columns(["id", "user_id", "kind", "title", "body", "link", "created_at"])
     .expression((eb) =>
@@ -48,13 +64,12 @@ export async function notifyMembers(db: Kysely<Database>, communityId: string, i
         .where("memberships.community_id", "=", communityId)
         .$if(exceptUserId !== undefined, (q) => q.where("memberships.user_id", "!=", exceptUserId!)),
     )
+    .returning("id")
     .execute();
   if (at > now()) return; // dated ahead: the digest takes it when it is due
-  const written = await db.selectFrom("notifications").select("id").where("id", "like", `${batch}%`).execute();
   await emailWanted(
     db,
-    written.map((n) => n.id),
-    input,
+    written.map((n) => ({ id: n.id, input })),
   );
 }
 

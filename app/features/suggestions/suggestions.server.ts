@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
-import { notify } from "#app/features/notifications/notifications.server.ts";
+import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { publicOrigin } from "#app/lib/origin.server.ts";
 import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
@@ -377,9 +377,8 @@ export async function answerSuggestion(
     });
     if (!shouldTell) return { notified: 0, emailIds: [] };
     const people = await contributors(trx, id);
-    const emailIds: string[] = [];
     const title = `${STATUS_LABEL[input.status]}: "${before.title}"`;
-    for (const person of people) {
+    const letters = people.map((person) => {
       const link = person.link ?? `/notifications`;
       const text = [
         `Hello ${person.name},`,
@@ -393,17 +392,19 @@ export async function answerSuggestion(
         "",
         `See it where you gave it: ${options.siteOrigin}${link}`,
       ].join("\n");
-      // In the app always; by email as the member's settings say (right away by default).
-      const emailId = await notify(trx, person.id, {
-        kind: "suggestion.answer",
-        title: `The product team answered feedback you gave: ${title}`,
-        body: answer,
-        link,
-        email: { subject: `Your feedback was answered: ${before.title}`, text },
-      });
-      if (emailId) emailIds.push(emailId);
-    }
-    return { notified: people.length, emailIds };
+      return {
+        userId: person.id,
+        input: {
+          kind: "suggestion.answer" as const,
+          title: `The product team answered feedback you gave: ${title}`,
+          body: answer,
+          link,
+          email: { subject: `Your feedback was answered: ${before.title}`, text },
+        },
+      };
+    });
+    // In the app always; by email as each member's settings say (right away by default).
+    return { notified: people.length, emailIds: await notifyEach(trx, letters) };
   });
 }
 
@@ -427,11 +428,11 @@ async function contributors(db: Db, suggestionId: string) {
         .as("c"),
     )
     .innerJoin("users", "users.id", "c.user_id")
-    .select(["users.id", "users.email", "users.display_name", "c.slug", "c.thread_id"])
+    .select(["users.id", "users.display_name", "c.slug", "c.thread_id"])
     .execute();
-  const people = new Map<string, { id: string; email: string; name: string; link: string | null }>();
+  const people = new Map<string, { id: string; name: string; link: string | null }>();
   for (const row of rows) {
-    if (!people.has(row.id)) people.set(row.id, { id: row.id, email: row.email, name: row.display_name, link: `/c/${row.slug}/t/${row.thread_id}` });
+    if (!people.has(row.id)) people.set(row.id, { id: row.id, name: row.display_name, link: `/c/${row.slug}/t/${row.thread_id}` });
   }
   return [...people.values()];
 }
