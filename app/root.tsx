@@ -23,15 +23,19 @@ import styles from "./styles.css?url";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
   if (!user) return { user: null };
+  const [unread, openFlags] = await Promise.all([
+    unreadCount(getDb(), user.id),
+    // Moderators and admins see how many flags wait for them.
+    moderatesEveryCommunity(user) ? openFlagCount(getDb(), user) : null,
+  ]);
   return {
     user: {
       displayName: user.displayName,
       email: user.email,
       role: user.role,
       canAdminister: can(user, "admin.manage"),
-      unread: await unreadCount(getDb(), user.id),
-      // Moderators and admins see how many flags wait for them.
-      openFlags: moderatesEveryCommunity(user) ? await openFlagCount(getDb(), user) : null,
+      unread,
+      openFlags,
       canTriage: can(user, "triage.work"),
       canSeeSuggestions: can(user, "suggestion.view"),
     },

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
-import type { Actor } from "#app/features/auth/policy.ts";
+import { STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { invitationFunnel } from "#app/features/communities/invitations.server.ts";
 import { SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
@@ -87,9 +87,9 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
       .select(["threads.id", "threads.created_at", (eb) => eb.fn.min<number>("replies.created_at").as("answered_at")])
       .where("threads.community_id", "=", id)
       .where("threads.kind", "in", ["discussion", "idea"])
-      .where("author.role", "=", "member")
+      .where("author.role", "not in", STAFF_ROLES)
       .where((eb) => eb.or([eb("author_membership.role", "is", null), eb("author_membership.role", "=", "participant")]))
-      .where((eb) => eb.or([eb("replier.role", "!=", "member"), eb("replier_membership.role", "in", ["leader", "moderator"])]))
+      .where((eb) => eb.or([eb("replier.role", "in", STAFF_ROLES), eb("replier_membership.role", "in", ["leader", "moderator"])]))
       .groupBy(["threads.id", "threads.created_at"])
       .execute(),
     db
@@ -107,7 +107,7 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("threads.community_id", "=", id)
       .where("threads.kind", "in", ["discussion", "idea"])
-      .where("users.role", "=", "member")
+      .where("users.role", "not in", STAFF_ROLES)
       .executeTakeFirstOrThrow()
       .then(async (openers) => {
         const replies = await db
@@ -116,7 +116,7 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
           .innerJoin("users", "users.id", "replies.author_id")
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .where("threads.community_id", "=", id)
-          .where("users.role", "=", "member")
+          .where("users.role", "not in", STAFF_ROLES)
           .executeTakeFirstOrThrow();
         return Number(openers.n) + Number(replies.n);
       }),

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
-import type { Actor } from "#app/features/auth/policy.ts";
+import { can, type Actor } from "#app/features/auth/policy.ts";
 import { verifyPassword } from "#app/features/auth/password.server.ts";
 import { endUserSessions } from "#app/features/auth/session.server.ts";
 import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
@@ -77,7 +77,7 @@ export async function exportMyData(db: Db, actor: Actor) {
 export async function eraseAccount(db: Db, actor: Actor, password: string, client: { clientAddress?: string } = {}): Promise<void> {
   const user = await db.selectFrom("users").select(["password_hash", "role", "email"]).where("id", "=", actor.id).executeTakeFirst();
   if (!user || !(await verifyPassword(user.password_hash, password))) throw new Refusal(400, "That password is not right.");
-  if (user.role === "admin") {
+  if (can(actor, "admin.manage")) {
     const admins = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("role", "=", "admin").where("erased_at", "is", null).executeTakeFirstOrThrow();
     if (Number(admins.n) <= 1) throw new Refusal(409, "You are the only admin: make someone else an admin before erasing your account.");
   }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { Database, PostKind } from "#db/schema.ts";
-import type { Actor } from "#app/features/auth/policy.ts";
+import { STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
@@ -100,7 +100,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     ])
     .where("threads.kind", "in", ["discussion", "idea"])
     .where("threads.removed", "is", null)
-    .where("users.role", "=", "member")
+    .where("users.role", "not in", STAFF_ROLES)
     .$call((q) => filtered(q, "thread", "threads.id"))
     .orderBy("threads.created_at", "desc")
     .limit(CANDIDATES);
@@ -132,7 +132,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     ])
     .where("replies.removed", "is", null)
     .where("threads.removed", "is", null)
-    .where("users.role", "=", "member")
+    .where("users.role", "not in", STAFF_ROLES)
     .$call((q) => filtered(q, "reply", "replies.id"))
     .orderBy("replies.created_at", "desc")
     .limit(CANDIDATES);

@@ -93,15 +93,17 @@ export async function deliverWebhooks(db: Db, send: typeof fetch = fetch): Promi
   let delivered = 0;
   let failed = 0;
   for (const delivery of due) {
+    // Each claim from the time it is taken: earlier sends may have waited for their timeouts.
+    const claimedAt = now();
     const claim = await db
       .updateTable("webhook_deliveries")
-      .set({ claimed_until: at + CLAIM_MS })
+      .set({ claimed_until: claimedAt + CLAIM_MS })
       .where("id", "=", delivery.id)
       .where("delivered_at", "is", null)
-      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", at)]))
+      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", claimedAt)]))
       .executeTakeFirst();
     if (Number(claim.numUpdatedRows) === 0) continue;
-    const timestamp = String(Math.floor(at / 1000));
+    const timestamp = String(Math.floor(claimedAt / 1000));
     let status: number | null = null;
     let response = "";
     try {
@@ -134,7 +136,7 @@ export async function deliverWebhooks(db: Db, send: typeof fetch = fetch): Promi
         last_response: response.slice(0, 1000),
         claimed_until: null,
         delivered_at: ok ? now() : null,
-        next_attempt_at: ok ? null : attempts <= BACKOFF_MS.length ? at + BACKOFF_MS[attempts - 1]! : null,
+        next_attempt_at: ok ? null : attempts <= BACKOFF_MS.length ? now() + BACKOFF_MS[attempts - 1]! : null,
       })
       .where("id", "=", delivery.id)
       .execute();
