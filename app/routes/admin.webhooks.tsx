@@ -8,6 +8,7 @@ import { getDb } from "#app/lib/db.server.ts";
 import { formAction } from "#app/lib/form-action.server.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
+import { count } from "#app/lib/plural.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "admin.manage");
@@ -105,7 +106,7 @@ export default function WebhooksPage() {
               <span>
                 <span className="font-medium">{d.event}</span> → <span className="font-mono text-xs">{d.url}</span>
                 <span className="block text-xs text-slate-500">
-                  {d.created} · {d.status}, {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
+                  {d.created} · {d.status}, {count(d.attempts, "attempt")}
                   {d.lastStatus !== null ? `, last answer ${d.lastStatus}` : ""}
                   {d.response ? `: ${d.response.slice(0, 120)}` : ""}
                   {d.status === "retrying" && d.next ? ` · next try ${d.next}` : ""}

@@ -20,6 +20,7 @@ import { orRespond } from "#app/lib/refusal.ts";
 import { safeRedirect } from "#app/lib/security.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
+import { count } from "#app/lib/plural.ts";
 
 const SORT_LABEL: Record<IdeaSort, string> = { top: "Top", trending: "Trending", new: "New", shuffled: "Shuffled for you" };
 
@@ -119,7 +120,7 @@ export default function IdeasPage() {
                   {idea.status ? <StatusBadge status={idea.status} /> : null}
                 </div>
                 <p className="mt-1 text-xs text-slate-500">
-                  {idea.author} · {idea.when} · {idea.replies} {idea.replies === 1 ? "comment" : "comments"}
+                  {idea.author} · {idea.when} · {count(idea.replies, "comment")}
                 </p>
               </div>
             </li>

@@ -6,6 +6,7 @@ import { readout } from "#app/features/suggestions/suggestions.server.ts";
 import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
+import { count } from "#app/lib/plural.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -33,8 +34,8 @@ export default function ReadoutPage() {
       <div>
         <h1 className="text-3xl font-bold tracking-tight">What your feedback became</h1>
         <p className="mt-1 text-slate-600">
-          {page.name} closed on {page.closedOn}. {page.totals.members} members wrote {page.totals.threads} thread{page.totals.threads === 1 ? "" : "s"} and {page.totals.replies} repl{page.totals.replies === 1 ? "y" : "ies"}; the product team took{" "}
-          {page.totals.suggestions} suggestion{page.totals.suggestions === 1 ? "" : "s"} from them.
+          {page.name} closed on {page.closedOn}. {count(page.totals.members, "member")} wrote {count(page.totals.threads, "thread")} and {count(page.totals.replies, "reply", "replies")}; the product team took{" "}
+          {count(page.totals.suggestions, "suggestion")} from them.
         </p>
       </div>
       {yours.length ? (
@@ -56,7 +57,7 @@ export default function ReadoutPage() {
                 <StatusBadge status={s.status} />
               </div>
               <p className="text-xs text-slate-500">
-                {s.quotesHere} piece{s.quotesHere === 1 ? "" : "s"} of evidence from this community
+                {count(s.quotesHere, "piece")} of evidence from this community
               </p>
               {s.public_answer ? (
                 <blockquote className="whitespace-pre-line border-l-4 border-slate-200 pl-3 text-sm text-slate-800">

@@ -20,6 +20,7 @@ import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
+import { count } from "#app/lib/plural.ts";
 
 function windowFrom(url: URL): ReplyWindow {
   const after = parseCursor(url.searchParams.get("after"));
@@ -193,7 +194,7 @@ export default function ThreadPage() {
       {page.can.lead ? <LeadTools /> : null}
       <section aria-labelledby="replies-heading" className="space-y-3">
         <h2 id="replies-heading" className="text-lg font-semibold">
-          {page.thread.replyCount} {page.thread.replyCount === 1 ? "reply" : "replies"}
+          {count(page.thread.replyCount, "reply", "replies")}
         </h2>
         {page.maskedUntilAnswered ? (
           <p role="status" className="rounded-lg border border-brand-200 bg-brand-50 p-4 text-sm text-brand-900">

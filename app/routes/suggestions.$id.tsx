@@ -16,6 +16,7 @@ import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
+import { count } from "#app/lib/plural.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "suggestion.view");
@@ -82,7 +83,7 @@ export default function SuggestionPage() {
       </div>
       {notified ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-2 text-sm text-green-900">
-          Saved. {notified === "0" ? "Nobody needed telling." : `${notified} contributor${notified === "1" ? "" : "s"} told in the app and by email.`}
+          Saved. {notified === "0" ? "Nobody needed telling." : `${count(Number(notified), "contributor")} told in the app and by email.`}
         </p>
       ) : null}
       <ActionError data={actionData} />
@@ -162,7 +163,7 @@ export default function SuggestionPage() {
             {page.ideas.map((idea, i) => (
               <span key={idea.id}>
                 {i ? ", " : ""}
-                <Link to={`/c/${idea.slug}/t/${idea.id}`}>{idea.title}</Link> ({idea.vote_count} votes, {idea.community})
+                <Link to={`/c/${idea.slug}/t/${idea.id}`}>{idea.title}</Link> ({count(idea.vote_count, "vote")}, {idea.community})
               </span>
             ))}
           </p>

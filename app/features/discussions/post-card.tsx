@@ -4,6 +4,7 @@ import type { Removal } from "#db/schema.ts";
 import type { ShownPost } from "./discussions.server.ts";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 import { FLAG_REASONS } from "./flag-reasons.ts";
+import { count } from "#app/lib/plural.ts";
 
 /** A post as the thread page shows it: dates already formatted, text already decided by the server. */
 export type PostView = Omit<ShownPost, "createdAt" | "editedAt" | "authorId"> & { when: string; edited: string | null };
@@ -63,7 +64,7 @@ export function PostCard({
         {post.unread ? <span className="ml-2 rounded bg-brand-100 px-1.5 py-0.5 text-xs font-semibold text-brand-700">New</span> : null}
         {canModerate && post.openFlags ? (
           <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-800">
-            Flagged {post.openFlags} {post.openFlags === 1 ? "time" : "times"}
+            Flagged {count(post.openFlags, "time")}
           </span>
         ) : null}
       </p>

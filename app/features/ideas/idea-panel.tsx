@@ -4,6 +4,7 @@ import { Button } from "#app/ui/button.tsx";
 import { StatusBadge } from "./status.tsx";
 import { VoteBudgetLine } from "./vote-budget.tsx";
 import { VoteButton } from "./vote-button.tsx";
+import { count } from "#app/lib/plural.ts";
 
 export interface IdeaPanelData {
   votes: number | null;
@@ -29,7 +30,7 @@ export function IdeaPanel({ slug, ideaId, title, idea }: { slug: string; ideaId:
         <div className="flex flex-wrap items-center gap-4">
           <VoteButton slug={slug} ideaId={ideaId} title={title} voted={idea.voted} votes={idea.votes} canVote={idea.canVote} returnTo={`${location.pathname}${location.search}`} />
           <div className="space-y-1 text-sm text-slate-600">
-            {idea.votes !== null ? <p>{idea.votes === 1 ? "1 vote" : `${idea.votes} votes`}</p> : <p>Vote counts are hidden until the community closes.</p>}
+            {idea.votes !== null ? <p>{count(idea.votes, "vote")}</p> : <p>Vote counts are hidden until the community closes.</p>}
             {idea.budget ? <VoteBudgetLine budget={idea.budget} /> : null}
           </div>
         </div>

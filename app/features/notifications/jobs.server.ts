@@ -6,6 +6,7 @@ import { publicOrigin } from "#app/lib/origin.server.ts";
 import { queueMemberEmails } from "./email.server.ts";
 import { EMAIL_KINDS } from "./kinds.ts";
 import { notifyMembers } from "./notifications.server.ts";
+import { count } from "#app/lib/plural.ts";
 
 type Db = Kysely<Database>;
 
@@ -101,7 +102,7 @@ export async function sendDigests(db: Db): Promise<{ sent: number }> {
       const lines = items.map((item) => `- ${item.title}${item.link ? `\n  ${publicOrigin()}${item.link}` : ""}`);
       await queueMemberEmails(trx, [{
         to: { id: userId, email: first.email },
-        subject: `Your Cohort digest: ${items.length} update${items.length === 1 ? "" : "s"}`,
+        subject: `Your Cohort digest: ${count(items.length, "update")}`,
         text: [`Hello ${first.display_name},`, "", "Here is what happened since your last digest:", "", ...lines].join("\n"),
       }]);
       await trx.updateTable("notifications").set({ emailed_at: at }).where("id", "in", items.map((i) => i.id)).execute();

@@ -1,12 +1,12 @@
 import { z } from "#app/lib/zod.ts";
 import type { SuggestionStatus } from "#db/schema.ts";
+import { SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
 import type { BoardFilters } from "./suggestions.server.ts";
 
 /** Suggestions per page of the board's list, and per status in its columns view. */
 export const BOARD_PAGE = 50;
 export const BOARD_COLUMN = 20;
 
-const STATUSES = ["new", "under-review", "planned", "in-progress", "shipped", "declined"] as const satisfies readonly SuggestionStatus[];
 const title = z.string({ error: "Give it a title" }).trim().min(3, "Use at least 3 characters").max(200, "Use at most 200 characters");
 const problem = z.string().trim().max(20_000).optional().transform((v) => v ?? "");
 
@@ -24,7 +24,7 @@ export const SuggestionActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({
     intent: z.literal("answer"),
-    status: z.enum(STATUSES, { error: "Choose a status" }),
+    status: z.enum(SUGGESTION_STATUSES, { error: "Choose a status" }),
     answer: z.string().max(5000).optional().transform((v) => v ?? ""),
     alternative: z.string().max(2000).optional().transform((v) => v ?? ""),
     withoutAlternative: z.literal("on").optional().transform((v) => v === "on"),
@@ -39,7 +39,7 @@ export function boardFilters(params: URLSearchParams): BoardFilters & { view: "l
     tag: value("tag"),
     community: value("community"),
     owner: value("owner"),
-    status: STATUSES.includes(status as SuggestionStatus) ? (status as SuggestionStatus) : undefined,
+    status: (SUGGESTION_STATUSES as readonly string[]).includes(status ?? "") ? (status as SuggestionStatus) : undefined,
     sort: value("sort") === "recent" ? "recent" : "strength",
     view: value("view") === "columns" ? "columns" : "list",
   };

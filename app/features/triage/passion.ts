@@ -1,3 +1,5 @@
+import { count } from "#app/lib/plural.ts";
+
 /**
  * The passion score that orders the triage inbox. Pure, so it is tested on its own and its
  * parts can be shown on each item. The formula (also in docs/decisions/010):
@@ -34,9 +36,9 @@ const round = (n: number) => Math.round(n * 10) / 10;
 
 export function passionScore(input: PassionInputs): { score: number; parts: PassionPart[] } {
   const parts: PassionPart[] = [
-    { key: "votes", label: `${input.votes} ${input.votes === 1 ? "vote" : "votes"}`, points: Math.min(30, 3 * input.votes) },
-    { key: "replies", label: `${input.replies} ${input.replies === 1 ? "reply" : "replies"}`, points: Math.min(20, 2 * input.replies) },
-    { key: "reactions", label: `${input.reactions} ${input.reactions === 1 ? "reaction" : "reactions"}`, points: Math.min(10, input.reactions) },
+    { key: "votes", label: count(input.votes, "vote"), points: Math.min(30, 3 * input.votes) },
+    { key: "replies", label: count(input.replies, "reply", "replies"), points: Math.min(20, 2 * input.replies) },
+    { key: "reactions", label: count(input.reactions, "reaction"), points: Math.min(10, input.reactions) },
     { key: "length", label: `${input.length} characters`, points: Math.min(15, Math.floor(input.length / 80)) },
     { key: "leads", label: "author leads discussions", points: input.authorLeads ? 10 : 0 },
     { key: "evangelist", label: "author is an evangelist", points: input.authorEvangelist ? 5 : 0 },
