@@ -95,21 +95,39 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
 
   const ids = (kind: Hit["kind"]) => hits.filter((h) => h.kind === kind).map((h) => h.ref_id);
   const [threadIds, replyIds] = [ids("thread"), ids("reply")];
-  const [threads, replies, answered, communities] = await Promise.all([
-    threadIds.length ? db.selectFrom("threads").select(["id", "community_id", "kind", "removed", "visible_from"]).where("id", "in", threadIds).execute() : [],
+  // Each hit's community comes with it; only the hits' threads and replies are read.
+  const communityColumns = ["communities.slug", "communities.name", "communities.starts_at", "communities.ends_at", "communities.published_at", "communities.archived_at", "communities.time_zone"] as const;
+  const [threads, replies, answered] = await Promise.all([
+    threadIds.length
+      ? db
+          .selectFrom("threads")
+          .innerJoin("communities", "communities.id", "threads.community_id")
+          .select(["threads.id", "threads.community_id", "threads.kind", "threads.removed", "threads.visible_from", ...communityColumns])
+          .where("threads.id", "in", threadIds)
+          .execute()
+      : [],
     replyIds.length
       ? db
           .selectFrom("replies")
           .innerJoin("threads", "threads.id", "replies.thread_id")
-          .select(["replies.id", "replies.created_at", "replies.removed", "threads.id as thread_id", "threads.title", "threads.community_id", "threads.masked", "threads.removed as thread_removed", "threads.visible_from"])
+          .innerJoin("communities", "communities.id", "threads.community_id")
+          .select(["replies.id", "replies.created_at", "replies.removed", "threads.id as thread_id", "threads.title", "threads.community_id", "threads.masked", "threads.removed as thread_removed", "threads.visible_from", ...communityColumns])
           .where("replies.id", "in", replyIds)
           .execute()
       : [],
-    // Masked prompts this reader has answered.
-    replyIds.length ? db.selectFrom("replies").select("thread_id").distinct().where("author_id", "=", actor.id).where("removed", "is", null).execute() : [],
-    db.selectFrom("communities").select(["id", "slug", "name", "starts_at", "ends_at", "published_at", "archived_at", "time_zone"]).execute(),
+    // Which of the hits' masked prompts this reader has answered.
+    replyIds.length
+      ? db
+          .selectFrom("replies")
+          .select("thread_id")
+          .distinct()
+          .where("author_id", "=", actor.id)
+          .where("removed", "is", null)
+          .where("thread_id", "in", db.selectFrom("replies").select("thread_id").where("id", "in", replyIds))
+          .execute()
+      : [],
   ]);
-  const community = new Map(communities.map((c) => [c.id, c]));
+  const community = new Map([...threads, ...replies].map(({ community_id, slug, name, starts_at, ends_at, published_at, archived_at, time_zone }) => [community_id, { id: community_id, slug, name, starts_at, ends_at, published_at, archived_at, time_zone }]));
   const membership = new Map(memberships.map((m) => [m.id, m.membership_role]));
   const seesAll = (communityId: string) => {
     const c = community.get(communityId)!;
