@@ -66,7 +66,7 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
   const id = community.id;
   const [funnel, members, authors, voters, votes, days, firstAnswers, unanswered, feedback, triaged, tags, contributors] = await Promise.all([
     invitationFunnel(db, id),
-    db.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("community_id", "=", id).where("role", "in", ["participant", "leader"]).executeTakeFirstOrThrow(),
+    db.selectFrom("memberships").select("user_id").where("community_id", "=", id).where("role", "in", ["participant", "leader"]).execute(),
     db
       .selectFrom("threads")
       .select("author_id as user_id")
@@ -148,9 +148,9 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
       .where("memberships.community_id", "=", id)
       .execute(),
   ]);
-  const memberCount = Number(members.n);
+  const memberIds = new Set(members.map((m) => m.user_id));
+  const memberCount = memberIds.size;
   const active = new Set([...authors.map((a) => a.user_id), ...voters.map((v) => v.user_id)]);
-  const memberIds = new Set((await db.selectFrom("memberships").select("user_id").where("community_id", "=", id).where("role", "in", ["participant", "leader"]).execute()).map((m) => m.user_id));
   const activeMembers = [...active].filter((u) => memberIds.has(u)).length;
   const decided = triaged.reduce((n, row) => n + Number(row.n), 0);
   return {
