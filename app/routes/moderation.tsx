@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "#app/lib/zod.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { moderatePost, replyLink } from "#app/features/discussions/discussions.server.ts";
+import { moderatePost, postLink } from "#app/features/discussions/discussions.server.ts";
 import { FLAG_REASONS } from "#app/features/discussions/flag-reasons.ts";
 import { assertModerator, listModerationQueue } from "#app/features/discussions/moderation.server.ts";
 import { ModerationButtons } from "#app/features/discussions/post-card.tsx";
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     community,
     items: items.map((item) => ({
       ...item,
-      link: item.post.kind === "thread" ? `/c/${item.community.slug}/t/${item.thread.id}` : replyLink(item.community.slug, item.thread.id, { id: item.post.id, created_at: item.post.createdAt }),
+      link: postLink(item.community.slug, item.thread.id, { kind: item.post.kind, id: item.post.id, created_at: item.post.createdAt }),
       when: formatRelative(item.post.createdAt, at),
       flags: item.flags.map((flag) => ({ ...flag, reason: FLAG_REASONS[flag.reason], when: formatRelative(flag.createdAt, at) })),
     })),

@@ -46,6 +46,9 @@ const threadLink = (slug: string, threadId: string) => `/c/${slug}/t/${threadId}
 /** A link that opens the thread at one reply, however long the thread is. */
 export const replyLink = (slug: string, threadId: string, reply: { id: string; created_at: number }) =>
   `${threadLink(slug, threadId)}?from=${reply.created_at}.${reply.id}#reply-${reply.id}`;
+/** A link to a post: its thread for an opening post, the thread opened at it for a reply. */
+export const postLink = (slug: string, threadId: string, post: { kind: PostKind; id: string; created_at: number | null }) =>
+  post.kind === "reply" && post.created_at !== null ? replyLink(slug, threadId, { id: post.id, created_at: post.created_at }) : threadLink(slug, threadId);
 
 export interface PromptOptions {
   masked: boolean;
@@ -298,7 +301,7 @@ export async function moderatePost(db: Db, actor: Actor, slug: string, threadId:
   if (action === "hide" && post.removed) throw new Refusal(409, post.removed === "author" ? "Its author already removed this post." : "This post is already hidden.");
   if (action === "restore" && post.removed !== "moderator") throw new Refusal(409, "Only a post a moderator hid can be restored.");
   const at = now();
-  const link = ref.kind === "thread" ? threadLink(slug, thread.id) : replyLink(slug, thread.id, post);
+  const link = postLink(slug, thread.id, { kind: ref.kind, id: post.id, created_at: post.created_at });
   const where = `"${thread.title}" in ${view.community.name}`;
   await db.transaction().execute(async (trx) => {
     if (action !== "keep") {

@@ -8,7 +8,7 @@ import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
-import { replyLink } from "#app/features/discussions/discussions.server.ts";
+import { postLink } from "#app/features/discussions/discussions.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { BOARD_COLUMN, BOARD_PAGE } from "./schemas.ts";
@@ -262,7 +262,7 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
       slug: e.slug,
       threadTitle: e.thread_title,
       at: e.reply_created_at ?? e.thread_created_at,
-      link: e.post_kind === "reply" && e.reply_created_at !== null ? replyLink(e.slug, e.thread_id, { id: e.post_id, created_at: e.reply_created_at }) : `/c/${e.slug}/t/${e.thread_id}`,
+      link: postLink(e.slug, e.thread_id, { kind: e.post_kind, id: e.post_id, created_at: e.reply_created_at }),
     })),
     ideas,
   };
@@ -535,7 +535,8 @@ export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, 
         .selectFrom("highlights")
         .innerJoin("users", "users.id", "highlights.post_author_id")
         .innerJoin("communities", "communities.id", "highlights.community_id")
-        .select(["highlights.suggestion_id", "highlights.quote", "highlights.created_at", "highlights.thread_id", "highlights.post_kind", "highlights.post_id", "users.display_name", "communities.name", "communities.slug"])
+        .leftJoin("replies", (join) => join.onRef("replies.id", "=", "highlights.post_id").on("highlights.post_kind", "=", "reply"))
+        .select(["highlights.suggestion_id", "highlights.quote", "highlights.created_at", "highlights.thread_id", "highlights.post_kind", "highlights.post_id", "replies.created_at as reply_created_at", "users.display_name", "communities.name", "communities.slug"])
         .where("highlights.suggestion_id", "in", ids)
         .orderBy("highlights.created_at")
         .execute()
@@ -557,7 +558,7 @@ export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, 
       evidence
         .filter((e) => e.suggestion_id === s.id)
         .map((e) => {
-          const link = `${siteOrigin}/c/${e.slug}/t/${e.thread_id}${e.post_kind === "reply" ? `#reply-${e.post_id}` : ""}`;
+          const link = `${siteOrigin}${postLink(e.slug, e.thread_id, { kind: e.post_kind, id: e.post_id, created_at: e.reply_created_at })}`;
           return `"${e.quote.replace(/\s+/g, " ").trim()}" (${e.display_name}, ${e.name}, ${new Date(e.created_at).toISOString().slice(0, 10)}) ${link}`;
         })
         .join("\n"),
