@@ -13,7 +13,7 @@ import { migrateToLatest } from "./migrate.ts";
 import { hashPassword } from "#app/features/auth/password.server.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
-import { DAY, HOUR, MINUTE } from "#app/lib/clock.ts";
+import { DAY, HOUR, MINUTE, now } from "#app/lib/clock.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -63,7 +63,7 @@ async function main() {
   const existing = await db.selectFrom("users").select("id").limit(1).execute();
   if (existing.length) throw new Error(`${handle.location} is not empty; seed:scale fills an empty database.`);
   const log = (what: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${what}`);
-  const at = Math.floor(Date.now() / HOUR) * HOUR;
+  const at = Math.floor(now() / HOUR) * HOUR;
   const passwordHash = await hashPassword(BENCH_PASSWORD);
 
   // Communities and members grow with the posts, so a small database has the same shape

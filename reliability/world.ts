@@ -6,14 +6,14 @@ import { addMember, createCommunity, getCommunityForActor, publishCommunity } fr
 import { submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { startThread } from "#app/features/discussions/discussions.server.ts";
 import { SESSION_COOKIE } from "#app/lib/security.ts";
+import { DAY, now } from "#app/lib/clock.ts";
+import { toLocalInput } from "#app/lib/dates.ts";
 
 /** An open community with members (signed in: their session cookies), an idea from each, and a thread. */
 export async function buildWorld(db: Kysely<Database>, options: { members: number; slug: string }) {
-  const day = 24 * 60 * 60 * 1000;
-  const wall = (at: number) => new Date(at).toISOString().slice(0, 16);
   const { userId: moderatorId } = await createAccount(db, { email: `mod-${options.slug}@example.com`, displayName: "Load Moderator", password: "a long password", role: "moderator" });
   const moderator = { id: moderatorId, role: "moderator" as const };
-  await createCommunity(db, moderator, { name: `Load ${options.slug}`, slug: options.slug, purpose: "A community under load, for the reliability suite.", timeZone: "UTC", startsAt: wall(Date.now() - day), endsAt: wall(Date.now() + 7 * day) });
+  await createCommunity(db, moderator, { name: `Load ${options.slug}`, slug: options.slug, purpose: "A community under load, for the reliability suite.", timeZone: "UTC", startsAt: toLocalInput(now() - DAY, "UTC"), endsAt: toLocalInput(now() + 7 * DAY, "UTC") });
   await publishCommunity(db, moderator, options.slug);
   const { community } = await getCommunityForActor(db, moderator, options.slug);
   const members: { id: string; cookie: string }[] = [];

@@ -8,7 +8,7 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { editPost, flagPost, moderatePost, postSource, readThread, removeOwnPost, replyToThread, setThreadState, type ReplyWindow, type ShownPost } from "#app/features/discussions/discussions.server.ts";
 import { parsePostParam, ThreadActionSchema, type ThreadAction } from "#app/features/discussions/schemas.ts";
 import { quoteMarkdown } from "#app/features/discussions/quote.ts";
-import { PostCard, postAnchor, type PostView } from "#app/features/discussions/post-card.tsx";
+import { PostCard, postAnchor, postParam, type PostView } from "#app/features/discussions/post-card.tsx";
 import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
 import { ideaDetails, mergeIdea } from "#app/features/ideas/ideas.server.ts";
 import { IdeaPanel } from "#app/features/ideas/idea-panel.tsx";
@@ -148,7 +148,7 @@ export default function ThreadPage() {
   /** With JavaScript, "Quote" quotes the passage selected in that post, or the whole post, without leaving the page. */
   function quote(event: React.MouseEvent<HTMLAnchorElement>, post: PostView) {
     const box = replyBox.current;
-    const body = document.querySelector(`[data-post="${post.kind}:${post.id}"] [data-post-body]`);
+    const body = document.querySelector(`[data-post="${postParam(post)}"] [data-post-body]`);
     const selection = window.getSelection();
     const selected = selection && body && !selection.isCollapsed && body.contains(selection.anchorNode) ? selection.toString() : "";
     if (!box || !selected) return; // no selection: follow the link and quote the whole post

@@ -22,20 +22,21 @@ export const ReplySchema = z.object({
   body: z.string({ error: "Write your reply" }).trim().min(1, "Write your reply").max(20_000, "Use at most 20,000 characters"),
 });
 
-const post = { kind: z.enum(["thread", "reply"]), id: z.string().min(1).max(64) };
+/** A post named in a form: its kind and id. */
+export const postRef = { kind: z.enum(["thread", "reply"]), id: z.string().min(1).max(64) };
 
 /** Everything a thread page's forms can ask for, one shape per intent. */
 export const ThreadActionSchema = z.discriminatedUnion("intent", [
   ReplySchema.extend({ intent: z.literal("reply") }),
-  z.object({ intent: z.literal("edit"), ...post, body, title: title.optional() }),
-  z.object({ intent: z.literal("remove"), ...post }),
+  z.object({ intent: z.literal("edit"), ...postRef, body, title: title.optional() }),
+  z.object({ intent: z.literal("remove"), ...postRef }),
   z.object({
     intent: z.literal("flag"),
-    ...post,
+    ...postRef,
     reason: z.enum(FLAG_REASON_VALUES, { error: "Choose a reason" }),
     note: z.string().trim().max(500, "Use at most 500 characters").optional(),
   }),
-  z.object({ intent: z.enum(["hide", "restore", "keep"]), ...post }),
+  z.object({ intent: z.enum(["hide", "restore", "keep"]), ...postRef }),
   z.object({ intent: z.enum(["pin", "unpin", "lock", "unlock"]) }),
   // An idea's page: merge it into another.
   z.object({ intent: z.literal("merge"), into: z.string({ error: "Choose the idea to merge into" }).min(1, "Choose the idea to merge into").max(64) }),

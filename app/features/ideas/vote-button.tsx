@@ -1,8 +1,9 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import type { VoteResult } from "./ideas.server.ts";
 
 /** What the ideas action answers a vote made with JavaScript. */
-export type VoteAnswer = { voted: boolean; votes: number | null; left: number | null } | { error: string };
+export type VoteAnswer = VoteResult | { error: string };
 
 /**
  * Vote or take a vote back. With JavaScript the button changes at once (optimistically) and

@@ -1,18 +1,18 @@
 import { z } from "#app/lib/zod.ts";
 import type { InboxFilters } from "./triage.server.ts";
 import { TAG_COLORS } from "./tags.tsx";
+import { postRef } from "#app/features/discussions/schemas.ts";
 
-const post = { kind: z.enum(["thread", "reply"]), id: z.string().min(1).max(64) };
 
 export const TriageActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("triage"),
-    ...post,
+    ...postRef,
     quote: z.string().max(4000).optional(),
     tags: z.string().max(1000).optional(),
     suggestion: z.string().trim().max(200).optional(),
   }),
-  z.object({ intent: z.literal("dismiss"), ...post, reason: z.string({ error: "Say why it is dismissed" }).trim().min(2, "Say why it is dismissed").max(300) }),
+  z.object({ intent: z.literal("dismiss"), ...postRef, reason: z.string({ error: "Say why it is dismissed" }).trim().min(2, "Say why it is dismissed").max(300) }),
   z.object({ intent: z.literal("undo"), auditId: z.string().min(1).max(64) }),
 ]);
 
