@@ -282,17 +282,23 @@ export async function suggestionTitles(db: Db, actor: Actor): Promise<string[]> 
 
 export async function createSuggestion(db: Db, actor: Actor, input: { title: string; problem: string }): Promise<{ id: string }> {
   assertAllowed(actor, "suggestion.edit");
+  return db.transaction().execute(async (trx) => {
+    const id = await insertSuggestion(trx, actor.id, input);
+    await recordAudit(trx, actor.id, { action: "suggestion.create", summary: `Created suggestion "${input.title}"`, undo: { type: "suggestion.create", id } satisfies SuggestionUndo });
+    return { id };
+  });
+}
+
+/** A new suggestion's row and its webhook event, inside the caller's transaction (creating one, or triage creating one while linking). */
+export async function insertSuggestion(trx: Db, actorId: string, input: { title: string; problem: string }): Promise<string> {
   const id = newId();
   const at = now();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("suggestions")
-      .values({ id, title: input.title, problem_markdown: input.problem, problem_html: renderMarkdown(input.problem), status: "new", owner_id: null, staff_notes: null, public_answer: null, answered_at: null, alternative: null, created_by: actor.id, created_at: at, updated_at: at })
-      .execute();
-    await recordAudit(trx, actor.id, { action: "suggestion.create", summary: `Created suggestion "${input.title}"`, undo: { type: "suggestion.create", id } satisfies SuggestionUndo });
-    await enqueueWebhookEvent(trx, "suggestion.created", { suggestion: webhookSuggestion({ id, title: input.title, status: "new", public_answer: null }) });
-  });
-  return { id };
+  await trx
+    .insertInto("suggestions")
+    .values({ id, title: input.title, problem_markdown: input.problem, problem_html: renderMarkdown(input.problem), status: "new", owner_id: null, staff_notes: null, public_answer: null, answered_at: null, alternative: null, created_by: actorId, created_at: at, updated_at: at })
+    .execute();
+  await enqueueWebhookEvent(trx, "suggestion.created", { suggestion: webhookSuggestion({ id, title: input.title, status: "new", public_answer: null }) });
+  return id;
 }
 
 /** Change what staff keep about a suggestion: title, problem, tags, owner, notes. Undoable from the audit log. */

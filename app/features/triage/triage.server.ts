@@ -4,12 +4,10 @@ import { STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
-import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { recordAudit } from "./audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
-import { refreshStrength, webhookSuggestion } from "#app/features/suggestions/suggestions.server.ts";
-import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
+import { insertSuggestion, refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
 import { passionScore, type PassionPart } from "./passion.ts";
 import { TAG_COLORS, type TagColor } from "./tags.tsx";
 
@@ -312,28 +310,9 @@ export async function triageItem(
       suggestion =
         (await trx.selectFrom("suggestions").select(["id", "title"]).where(sql`lower(title)`, "=", title.toLowerCase()).executeTakeFirst()) ?? null;
       if (!suggestion) {
-        createdSuggestionId = newId();
         const problem = `${item.author} wrote, in ${item.community_name}:\n\n> ${quote.split("\n").join("\n> ")}`;
-        await trx
-          .insertInto("suggestions")
-          .values({
-            id: createdSuggestionId,
-            title: title.slice(0, 200),
-            problem_markdown: problem,
-            problem_html: renderMarkdown(problem),
-            status: "new",
-            owner_id: null,
-            staff_notes: null,
-            public_answer: null,
-            answered_at: null,
-            alternative: null,
-            created_by: actor.id,
-            created_at: at,
-            updated_at: at,
-          })
-          .execute();
+        createdSuggestionId = await insertSuggestion(trx, actor.id, { title: title.slice(0, 200), problem });
         suggestion = { id: createdSuggestionId, title: title.slice(0, 200) };
-        await enqueueWebhookEvent(trx, "suggestion.created", { suggestion: webhookSuggestion({ ...suggestion, status: "new", public_answer: null }) });
       }
     }
     const highlightId = newId();
