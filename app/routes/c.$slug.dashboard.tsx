@@ -8,6 +8,7 @@ import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { BarChart } from "#app/ui/bar-chart.tsx";
+import { Figure, Section } from "#app/features/dashboard/panels.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -23,32 +24,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Dashboard · ${data.name} · Cohort` : "Cohort" }];
-
-function Figure({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
-  return (
-    <div role="group" aria-label={label} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-      <p className="text-xs uppercase tracking-wide text-slate-500">{label}</p>
-      <p className="text-2xl font-bold tabular-nums">{value}</p>
-      {hint ? <p className="text-xs text-slate-500">{hint}</p> : null}
-    </div>
-  );
-}
-
-function Section({ title, csv, slug, children }: { title: string; csv?: string; slug: string; children: React.ReactNode }) {
-  return (
-    <section aria-label={title} className="space-y-2 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-      <div className="flex items-center justify-between gap-2">
-        <h2 className="font-semibold">{title}</h2>
-        {csv ? (
-          <a href={`/c/${slug}/dashboard.csv?table=${csv}`} download className="text-sm">
-            CSV
-          </a>
-        ) : null}
-      </div>
-      {children}
-    </section>
-  );
-}
 
 export default function DashboardPage() {
   const d = useLoaderData<typeof loader>();
@@ -66,7 +41,7 @@ export default function DashboardPage() {
         <Figure label="Unanswered threads" value={d.unanswered} />
         <Figure label="Triage coverage" value={percent(d.triage.coverage)} hint={`${d.triage.decided} of ${d.triage.items} items`} />
       </div>
-      <Section title="Posts and ideas per day" csv="days" slug={d.slug}>
+      <Section title="Posts and ideas per day" csvHref={`/c/${d.slug}/dashboard.csv?table=days`}>
         <BarChart
           title="Posts and ideas per day"
           data={d.days.map((day) => ({ label: day.label, values: [day.posts, day.ideas] }))}
@@ -77,7 +52,7 @@ export default function DashboardPage() {
         />
       </Section>
       <div className="grid gap-6 lg:grid-cols-2">
-        <Section title="Invitation funnel" csv="funnel" slug={d.slug}>
+        <Section title="Invitation funnel" csvHref={`/c/${d.slug}/dashboard.csv?table=funnel`}>
           <BarChart
             title="Invitation funnel"
             data={[
@@ -92,7 +67,7 @@ export default function DashboardPage() {
             {d.funnel.expired} expired, {d.funnel.revoked} revoked.
           </p>
         </Section>
-        <Section title="Suggestions by tag" csv="tags" slug={d.slug}>
+        <Section title="Suggestions by tag" csvHref={`/c/${d.slug}/dashboard.csv?table=tags`}>
           {d.tags.length === 0 ? (
             <p className="text-sm text-slate-600">No suggestions draw on this community yet.</p>
           ) : (
@@ -111,7 +86,7 @@ export default function DashboardPage() {
           )}
         </Section>
       </div>
-      <Section title="Top contributors" csv="contributors" slug={d.slug}>
+      <Section title="Top contributors" csvHref={`/c/${d.slug}/dashboard.csv?table=contributors`}>
         <table className="w-full text-left text-sm">
           <thead className="text-slate-500">
             <tr>

@@ -7,6 +7,7 @@ import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { getDb } from "#app/lib/db.server.ts";
 import { BarChart } from "#app/ui/bar-chart.tsx";
+import { Figure, Section } from "#app/features/dashboard/panels.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "suggestion.view");
@@ -21,25 +22,15 @@ export default function OverviewPage() {
     <main id="main" className="mx-auto max-w-6xl space-y-6 px-4 py-8">
       <h1 className="text-2xl font-bold tracking-tight">Overview across communities</h1>
       <div className="grid gap-3 sm:grid-cols-2">
-        <div role="group" aria-label="From feedback to suggestion" className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-          <p className="text-xs uppercase tracking-wide text-slate-500">From feedback to suggestion</p>
-          <p className="text-2xl font-bold">{formatDuration(d.medianToSuggestionMs)}</p>
-          <p className="text-xs text-slate-500">median, from a post to its highlight</p>
-        </div>
-        <div role="group" aria-label="From suggestion to decision" className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-          <p className="text-xs uppercase tracking-wide text-slate-500">From suggestion to decision</p>
-          <p className="text-2xl font-bold">{formatDuration(d.medianToDecisionMs)}</p>
-          <p className="text-xs text-slate-500">median, to a public answer that plans, ships or declines</p>
-        </div>
+        <Figure label="From feedback to suggestion" value={formatDuration(d.medianToSuggestionMs)} hint="median, from a post to its highlight" />
+        <Figure label="From suggestion to decision" value={formatDuration(d.medianToDecisionMs)} hint="median, to a public answer that plans, ships or declines" />
       </div>
-      <section aria-label="Suggestions by status" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-        <h2 className="font-semibold">Suggestions by status</h2>
+      <Section title="Suggestions by status">
         <BarChart title="Suggestions by status" data={d.statuses.map((s) => ({ label: STATUS_LABEL[s.status], values: [s.n] }))} series={[{ name: "Suggestions", fill: "solid" }]} height={200} />
-      </section>
+      </Section>
       <div className="grid gap-6 lg:grid-cols-2">
-        <section aria-label="Suggestions by tag" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-          <h2 className="font-semibold">Suggestions by tag</h2>
-          <table className="mt-2 w-full text-sm">
+        <Section title="Suggestions by tag">
+          <table className="w-full text-sm">
             <tbody>
               {d.tags.map((t) => (
                 <tr key={t.name}>
@@ -51,16 +42,15 @@ export default function OverviewPage() {
               ))}
             </tbody>
           </table>
-        </section>
-        <section aria-label="Communities" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-          <h2 className="font-semibold">Communities</h2>
-          <table className="mt-2 w-full text-left text-sm">
+        </Section>
+        <Section title="Communities">
+          <table className="w-full text-left text-sm">
             <thead className="text-slate-500">
               <tr>
                 <th className="py-1 font-medium">Community</th>
-                <th className="py-1 text-right font-medium">Members</th>
-                <th className="py-1 text-right font-medium">Threads</th>
-                <th className="py-1 text-right font-medium">Suggestions fed</th>
+                <th className="py-1 pl-3 text-right font-medium">Members</th>
+                <th className="py-1 pl-3 text-right font-medium">Threads</th>
+                <th className="py-1 pl-3 text-right font-medium">Suggestions fed</th>
               </tr>
             </thead>
             <tbody>
@@ -76,7 +66,7 @@ export default function OverviewPage() {
               ))}
             </tbody>
           </table>
-        </section>
+        </Section>
       </div>
     </main>
   );

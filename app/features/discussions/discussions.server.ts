@@ -11,6 +11,7 @@ import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { notify, notifyEach, notifyMembers } from "#app/features/notifications/notifications.server.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
+import { removalNotice } from "./removal.ts";
 
 type Db = Kysely<Database>;
 
@@ -432,10 +433,6 @@ export async function listThreads(db: Db, actor: Actor, view: CommunityView, aft
     threads: rows.slice(0, THREADS_PER_PAGE).map(shape),
     next: rows.length > THREADS_PER_PAGE && last ? { at: last.last_activity_at, id: last.id } : null,
   };
-}
-
-export function removalNotice(removed: Removal): string {
-  return removed === "author" ? "Removed by its author" : "Hidden by a moderator";
 }
 
 /** Which replies to show: from the start, after or before a key, from a key on, or (no choice) where this reader left off. */

@@ -1,9 +1,9 @@
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { Removal } from "#db/schema.ts";
 import type { ShownPost } from "./discussions.server.ts";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 import { FLAG_REASONS } from "./flag-reasons.ts";
+import { removalNotice } from "./removal.ts";
 import { count } from "#app/lib/plural.ts";
 
 /** A post as the thread page shows it: dates already formatted, text already decided by the server. */
@@ -12,7 +12,6 @@ export type PostView = Omit<ShownPost, "createdAt" | "editedAt" | "authorId"> & 
 export const postParam = (post: Pick<PostView, "kind" | "id">) => `${post.kind}:${post.id}`;
 export const postAnchor = (post: Pick<PostView, "kind" | "id">) => (post.kind === "thread" ? "opening-post" : `reply-${post.id}`);
 
-const REMOVAL_TEXT: Record<Removal, string> = { author: "Removed by its author.", moderator: "Hidden by a moderator." };
 
 const fieldClass = "block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
 
@@ -70,7 +69,7 @@ export function PostCard({
       </p>
       {post.removed ? (
         <p className="mt-2 text-sm italic text-slate-500" data-removed={post.removed}>
-          {REMOVAL_TEXT[post.removed]}
+          {removalNotice(post.removed)}.
           {post.bodyHtml ? " Only moderators see the text below." : ""}
         </p>
       ) : null}
