@@ -35,7 +35,9 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
-  timeout: 30_000,
+  // The longest journeys open four browsers and some thirty pages; with two workers, two
+  // server processes and Chromium sharing two cores they take 25–30 s on a slow day.
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
