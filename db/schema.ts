@@ -16,6 +16,8 @@ export interface UsersTable {
   updated_at: number;
   /** Set when the person erased their account; name and email are then placeholders. */
   erased_at?: number | null;
+  /** A short plain-text bio shown on the profile; empty until written, cleared on erasure. */
+  bio: Generated<string>;
 }
 
 export interface SessionsTable {

@@ -11,7 +11,11 @@ import { preferencesOf } from "#app/features/notifications/email.server.ts";
 import { EMAIL_KINDS, EMAIL_MODE_LABEL } from "#app/features/notifications/kinds.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { Button } from "#app/ui/button.tsx";
-import { FormAlert, TextField } from "#app/ui/field.tsx";
+import { FormAlert, TextAreaField, TextField } from "#app/ui/field.tsx";
+import { PersonLink } from "#app/ui/person-link.tsx";
+import { profileOf, updateProfile } from "#app/features/profiles/profiles.server.ts";
+import { ProfileSchema } from "#app/features/profiles/schemas.ts";
+import { BIO_MAX, NAME_MAX, NAME_MIN } from "#app/features/profiles/names.ts";
 
 const ROLE_TEXT = {
   member: "Member: you take part in the communities you are invited to.",
@@ -22,16 +26,29 @@ const ROLE_TEXT = {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "account.manage");
-  return { email: user.email, displayName: user.displayName, role: user.role, emailModes: await preferencesOf(getDb(), user.id) };
+  const [emailModes, profile] = await Promise.all([preferencesOf(getDb(), user.id), profileOf(getDb(), user.id)]);
+  return { id: user.id, email: user.email, displayName: profile.display_name, bio: profile.bio, role: user.role, emailModes };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "account.manage");
-  const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["currentPassword", "newPassword"] }), changed: false }, { status: 400 });
-  }
+  const formData = await request.formData();
   const db = getDb();
+  if (formData.get("intent") === "profile") {
+    const submission = parseWithZod(formData, { schema: ProfileSchema });
+    if (submission.status !== "success") return data({ form: "profile" as const, result: submission.reply(), changed: false }, { status: 400 });
+    try {
+      await updateProfile(db, user, submission.value);
+      return { form: "profile" as const, result: submission.reply(), changed: true };
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      return data({ form: "profile" as const, result: submission.reply({ formErrors: [error.message] }), changed: false }, { status: error.status });
+    }
+  }
+  const submission = parseWithZod(formData, { schema: ChangePasswordSchema });
+  if (submission.status !== "success") {
+    return data({ form: "password" as const, result: submission.reply({ hideFields: ["currentPassword", "newPassword"] }), changed: false }, { status: 400 });
+  }
   try {
     const { token } = await changePassword(
       db,
@@ -39,13 +56,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { clientAddress: context.clientAddress },
     );
     return data(
-      { result: submission.reply({ resetForm: true }), changed: true },
+      { form: "password" as const, result: submission.reply({ resetForm: true }), changed: true },
       { headers: { "Set-Cookie": sessionCookie(db, token, request) } },
     );
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     return data(
-      { result: submission.reply({ formErrors: [error.message], hideFields: ["currentPassword", "newPassword"] }), changed: false },
+      { form: "password" as const, result: submission.reply({ formErrors: [error.message], hideFields: ["currentPassword", "newPassword"] }), changed: false },
       { status: error.status },
     );
   }
@@ -59,8 +76,19 @@ export default function AccountPage() {
   const saved = searchParams.get("email") === "saved";
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
+  const profileData = actionData?.form === "profile" ? actionData : undefined;
+  const passwordData = actionData?.form === "password" ? actionData : undefined;
+  const [profileForm, profileFields] = useForm({
+    id: "profile",
+    lastResult: profileData?.result,
+    defaultValue: { displayName: account.displayName, bio: account.bio },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ProfileSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
   const [form, fields] = useForm({
-    lastResult: actionData?.result,
+    id: "password",
+    lastResult: passwordData?.result,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
@@ -71,8 +99,10 @@ export default function AccountPage() {
       <h1 className="text-2xl font-bold tracking-tight">Your account</h1>
       <dl className="mt-6 divide-y divide-slate-200 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
         <div className="grid grid-cols-3 gap-4 px-5 py-4">
-          <dt className="text-sm font-medium text-slate-600">Display name</dt>
-          <dd className="col-span-2 text-sm">{account.displayName}</dd>
+          <dt className="text-sm font-medium text-slate-600">Profile</dt>
+          <dd className="col-span-2 text-sm">
+            <PersonLink id={account.id} name={account.displayName} /> <span className="text-slate-500">(what members you share a community with see)</span>
+          </dd>
         </div>
         <div className="grid grid-cols-3 gap-4 px-5 py-4">
           <dt className="text-sm font-medium text-slate-600">Email</dt>
@@ -87,10 +117,27 @@ export default function AccountPage() {
         </div>
       </dl>
 
+      <h2 id="profile-heading" className="mt-10 text-lg font-semibold">
+        Your profile
+      </h2>
+      <p className="mt-1 text-sm text-slate-600">Members of your communities see your name on your posts and your profile; they never see your email.</p>
+      <Form method="post" {...getFormProps(profileForm)} aria-labelledby="profile-heading" className="mt-4 space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        {profileData?.changed ? (
+          <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
+            Your profile is saved. Your posts now show “{account.displayName}”.
+          </p>
+        ) : null}
+        <FormAlert id={profileForm.errorId} errors={profileForm.errors} />
+        <input type="hidden" name="intent" value="profile" />
+        <TextField label="Display name" field={profileFields.displayName} autoComplete="nickname" hint={`${NAME_MIN} to ${NAME_MAX} characters. Names that pass for staff or the system are refused.`} />
+        <TextAreaField label="Bio (optional)" field={profileFields.bio} rows={4} hint={`Plain text, up to ${BIO_MAX} characters: what you do, what you care about.`} />
+        <Button disabled={navigation.state === "submitting"}>Save profile</Button>
+      </Form>
+
       <h2 className="mt-10 text-lg font-semibold">Change your password</h2>
       <p className="mt-1 text-sm text-slate-600">Changing it signs you out everywhere else.</p>
       <Form method="post" {...getFormProps(form)} className="mt-4 space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        {actionData?.changed ? (
+        {passwordData?.changed ? (
           <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
             Your password is changed. Other devices have been signed out.
           </p>

@@ -209,3 +209,18 @@ describe("community rules", () => {
     });
   });
 });
+
+describe("profiles", () => {
+  const facts = (sharesCommunity: boolean, gone = false) => ({ targetUserId: "target", sharesCommunity, gone });
+  it("shows one's own profile, and others' only to people who share a community with them", () => {
+    expect(can(actor("member", "target"), "profile.view", facts(false))).toBe(true);
+    expect(can(actor("member"), "profile.view", facts(true))).toBe(true);
+    expect(decide(actor("member"), "profile.view", facts(false))).toMatchObject({ allowed: false, status: 404 });
+    expect(can(null, "profile.view", facts(true))).toBe(false);
+  });
+  it("lets every staff role see anyone, and no one see an erased or missing account, with the same 404", () => {
+    for (const role of ["moderator", "product", "admin"] as const) expect(can(actor(role), "profile.view", facts(false))).toBe(true);
+    const gone = decide(actor("admin"), "profile.view", facts(true, true));
+    expect(gone).toEqual(decide(actor("member"), "profile.view", facts(false)));
+  });
+});

@@ -75,6 +75,17 @@ interface Resources {
   "post.change": CommunityContext & { post: PostFacts };
   /** Flag someone else's post for the moderators. */
   "post.flag": CommunityContext & { post: PostFacts };
+  /** Open a person's profile: one's own, anyone's for staff, otherwise only someone one shares a community with. */
+  "profile.view": ProfileFacts;
+}
+
+/** What the policy needs to know about a profile and its reader. */
+export interface ProfileFacts {
+  targetUserId: string;
+  /** The reader and the person are both in a community the reader can see (staff are in every community). */
+  sharesCommunity: boolean;
+  /** No such account, or it was erased: there is no one to show. */
+  gone: boolean;
 }
 
 /** What the policy needs to know about a thread opener or reply. */
@@ -98,6 +109,7 @@ const hide: Decision = { allowed: false, status: 404, message: "We could not fin
 const when = (condition: boolean, otherwise: Decision): Decision => (condition ? ALLOW : otherwise);
 // Staff pages answer 404 to participants, so they learn nothing of them.
 const notFound: Decision = { allowed: false, status: 404, message: "We could not find that page." };
+const personNotFound: Decision = { allowed: false, status: 404, message: "We could not find that person." };
 const staffOnly = (actor: Actor, allowed: boolean, message: string): Decision => (!isStaff(actor) ? notFound : when(allowed, forbid(message)));
 
 /** Runs a community: a global moderator or admin, or a moderator of this community only. */
@@ -232,6 +244,12 @@ const rules: { [A in Action]: Rule<A> } = {
     // Moderators do not flag: they hide.
     if (runsCommunity(actor, context)) return forbid("Moderators hide posts rather than flag them.");
     return when(context.membership !== null || isStaff(actor), forbid("Join this community to flag posts."));
+  },
+
+  // A profile nobody may see answers exactly as one that does not exist, so ids leak nothing.
+  "profile.view": (actor, profile) => {
+    if (profile.gone) return personNotFound;
+    return when(actor.id === profile.targetUserId || isStaff(actor) || profile.sharesCommunity, personNotFound);
   },
 };
 

@@ -1,4 +1,5 @@
 import { z } from "#app/lib/zod.ts";
+import { displayNameProblem, tidyName } from "#app/features/profiles/names.ts";
 
 /** Lower-cased and trimmed, so one address is one account however it is typed. */
 export function normaliseEmail(email: string): string {
@@ -21,11 +22,15 @@ export const NewPasswordSchema = z
   .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`);
 
+/** A name others will see: tidied, and refused when it breaks the rules of app/features/profiles/names.ts. */
 export const DisplayNameSchema = z
   .string({ error: "Enter the name others will see" })
-  .trim()
-  .min(1, "Enter the name others will see")
-  .max(60, "Use at most 60 characters");
+  .max(400, "Use at most 60 characters")
+  .transform(tidyName)
+  .superRefine((name, ctx) => {
+    const problem = displayNameProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 export const RedirectToSchema = z.string().max(2000).optional();
 

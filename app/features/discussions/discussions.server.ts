@@ -12,6 +12,7 @@ import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { notify, notifyEach, notifyMembers } from "#app/features/notifications/notifications.server.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 import { removalNotice } from "./removal.ts";
+import { maskedRepliesVisible, threadVisible } from "./visibility.ts";
 
 type Db = Kysely<Database>;
 
@@ -154,7 +155,7 @@ async function findThread(db: Db, actor: Actor, view: CommunityView, threadId: s
     .where("threads.id", "=", threadId)
     .where("threads.community_id", "=", view.community.id)
     .executeTakeFirst();
-  if (!thread || (thread.visible_from > now() && !can(actor, "discussion.see-all", view))) {
+  if (!thread || !threadVisible(thread, can(actor, "discussion.see-all", view), now())) {
     throw new Refusal(404, "We could not find that thread.");
   }
   return thread;
@@ -480,7 +481,7 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
           .execute()
       : Promise.resolve([]),
   ]);
-  const masked = thread.masked === 1 && !seeAll && !answered;
+  const masked = !maskedRepliesVisible(thread, seeAll, answered !== undefined);
   const lastRead: Cursor | null = readState ? { at: readState.last_read_at, id: readState.last_read_id } : null;
 
   let page: { rows: ReplyRow[]; earlier: boolean; later: boolean } = { rows: [], earlier: false, later: false };

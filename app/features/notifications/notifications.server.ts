@@ -91,3 +91,16 @@ export async function listNotifications(db: Kysely<Database>, userId: string, li
 export async function markAllRead(db: Kysely<Database>, userId: string): Promise<void> {
   await db.updateTable("notifications").set({ read_at: now() }).where("user_id", "=", userId).where("read_at", "is", null).where("created_at", "<=", now()).execute();
 }
+
+/**
+ * Open one of this person's notifications: it is marked read (once; reading again changes
+ * nothing) and its link comes back, only ever as a path on this site. Another person's
+ * notification, or one not yet due, is not found.
+ */
+export async function openNotification(db: Kysely<Database>, userId: string, notificationId: string): Promise<{ link: string | null } | undefined> {
+  const at = now();
+  const row = await db.selectFrom("notifications").select(["link", "read_at"]).where("id", "=", notificationId).where("user_id", "=", userId).where("created_at", "<=", at).executeTakeFirst();
+  if (!row) return undefined;
+  if (row.read_at === null) await db.updateTable("notifications").set({ read_at: at }).where("id", "=", notificationId).where("user_id", "=", userId).where("read_at", "is", null).execute();
+  return { link: row.link };
+}

@@ -8,10 +8,11 @@ import { stopAllEmail } from "#app/features/notifications/email.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
+import { ERASED_NAME } from "./erased.ts";
 
 type Db = Kysely<Database>;
 
-export const ERASED_NAME = "Former member";
+export { ERASED_NAME };
 
 /** Everything a member wrote or chose in Cohort, as one JSON-ready object (their right of access). */
 export async function exportMyData(db: Db, actor: Actor) {
@@ -87,7 +88,7 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("users")
-      .set({ display_name: ERASED_NAME, email: placeholder, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, updated_at: at })
+      .set({ display_name: ERASED_NAME, bio: "", email: placeholder, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, updated_at: at })
       .where("id", "=", actor.id)
       .execute();
     await trx.updateTable("memberships").set({ source: null, attributes: "{}" }).where("user_id", "=", actor.id).execute();

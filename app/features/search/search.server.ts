@@ -3,6 +3,7 @@ import type { Database } from "#db/schema.ts";
 import { can, isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { replyLink } from "#app/features/discussions/discussions.server.ts";
+import { listedPost } from "#app/features/discussions/visibility.ts";
 import { now } from "#app/lib/clock.ts";
 
 type Db = Kysely<Database>;
@@ -102,7 +103,7 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
       ? db
           .selectFrom("threads")
           .innerJoin("communities", "communities.id", "threads.community_id")
-          .select(["threads.id", "threads.community_id", "threads.kind", "threads.removed", "threads.visible_from", ...communityColumns])
+          .select(["threads.id", "threads.community_id", "threads.kind", "threads.removed", "threads.visible_from", "threads.masked", ...communityColumns])
           .where("threads.id", "in", threadIds)
           .execute()
       : [],
@@ -137,7 +138,6 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
   const answeredThreads = new Set(answered.map((a) => a.thread_id));
   const threadById = new Map(threads.map((t) => [t.id, t]));
   const replyById = new Map(replies.map((r) => [r.id, r]));
-  const visibleThread = (t: { community_id: string; removed: string | null; visible_from: number }) => !t.removed && (t.visible_from <= at || seesAll(t.community_id));
 
   const results: SearchResult[] = [];
   for (const hit of hits) {
@@ -148,14 +148,15 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
     }
     if (hit.kind === "thread") {
       const t = threadById.get(hit.ref_id);
-      if (!t || !visibleThread(t)) continue;
+      if (!t || !listedPost({ kind: "thread", removed: t.removed, thread: t }, { seesAll: seesAll(t.community_id), answeredMasked: false }, at)) continue;
       const c = community.get(t.community_id)!;
       results.push({ kind: t.kind === "discussion" ? "thread" : t.kind, title: hit.title_marked, snippet: hit.snippet, link: `/c/${c.slug}/t/${t.id}`, community: c.name });
       continue;
     }
     const r = replyById.get(hit.ref_id);
-    if (!r || r.removed || !visibleThread({ community_id: r.community_id, removed: r.thread_removed, visible_from: r.visible_from })) continue;
-    if (r.masked && !seesAll(r.community_id) && !answeredThreads.has(r.thread_id)) continue;
+    if (!r) continue;
+    const reader = { seesAll: seesAll(r.community_id), answeredMasked: answeredThreads.has(r.thread_id) };
+    if (!listedPost({ kind: "reply", removed: r.removed, thread: { removed: r.thread_removed, visible_from: r.visible_from, masked: r.masked } }, reader, at)) continue;
     const c = community.get(r.community_id)!;
     results.push({ kind: "reply", title: `Reply in “${r.title}”`, snippet: hit.snippet, link: replyLink(c.slug, r.thread_id, r), community: c.name });
   }
