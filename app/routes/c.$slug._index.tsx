@@ -18,6 +18,7 @@ import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button, buttonClass } from "#app/ui/button.tsx";
+import { PersonLink } from "#app/ui/person-link.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -31,6 +32,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     id: t.id,
     title: t.title,
     author: t.author,
+    authorId: t.author_id,
     replies: t.reply_count,
     activity: formatRelative(Math.min(t.last_activity_at, at), at),
     unread: t.unread,
@@ -215,7 +217,7 @@ function ThreadRow({ thread, slug }: { thread: ThreadItem; slug: string }) {
         ) : null}
       </span>
       <span className="text-xs text-slate-500">
-        {thread.author} · {thread.replies} {thread.replies === 1 ? "reply" : "replies"} · {thread.activity}
+        <PersonLink id={thread.authorId} name={thread.author} /> · {thread.replies} {thread.replies === 1 ? "reply" : "replies"} · {thread.activity}
       </span>
     </li>
   );

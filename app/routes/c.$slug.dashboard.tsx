@@ -9,6 +9,7 @@ import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { BarChart } from "#app/ui/bar-chart.tsx";
 import { Figure, Section } from "#app/features/dashboard/panels.tsx";
+import { PersonLink } from "#app/ui/person-link.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -98,8 +99,10 @@ export default function DashboardPage() {
           </thead>
           <tbody>
             {d.contributors.map((c) => (
-              <tr key={c.name} className="border-t border-slate-100">
-                <td className="py-1">{c.name}</td>
+              <tr key={c.id} className="border-t border-slate-100">
+                <td className="py-1">
+                  <PersonLink id={c.id} name={c.name} />
+                </td>
                 <td className="py-1 text-right tabular-nums">{c.threads}</td>
                 <td className="py-1 text-right tabular-nums">{c.replies}</td>
                 <td className="py-1 text-right tabular-nums">{c.votes}</td>

@@ -12,6 +12,7 @@ import { IdeasActionSchema } from "#app/features/ideas/schemas.ts";
 import { StatusBadge } from "#app/features/ideas/status.tsx";
 import { VoteButton } from "#app/features/ideas/vote-button.tsx";
 import { VoteBudgetLine } from "#app/features/ideas/vote-budget.tsx";
+import { PersonLink } from "#app/ui/person-link.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatDayInZone, formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
@@ -120,7 +121,7 @@ export default function IdeasPage() {
                   {idea.status ? <StatusBadge status={idea.status} /> : null}
                 </div>
                 <p className="mt-1 text-xs text-slate-500">
-                  {idea.author} · {idea.when} · {count(idea.replies, "comment")}
+                  <PersonLink id={idea.authorId} name={idea.author} /> · {idea.when} · {count(idea.replies, "comment")}
                 </p>
               </div>
             </li>

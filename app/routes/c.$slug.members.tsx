@@ -22,6 +22,7 @@ import { orRespond, Refusal } from "#app/lib/refusal.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, SelectField, TextAreaField, TextField } from "#app/ui/field.tsx";
 import { Table } from "#app/ui/table.tsx";
+import { PersonLink } from "#app/ui/person-link.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -196,7 +197,7 @@ export default function MembersPage() {
               {page.members.map((member) => (
                 <tr key={member.user_id}>
                   <td className="px-4 py-2">
-                    {member.display_name}
+                    <PersonLink id={member.user_id} name={member.display_name} />
                     <span className="block text-xs text-slate-500">{member.email}</span>
                   </td>
                   <td className="px-4 py-2">

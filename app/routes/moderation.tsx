@@ -12,6 +12,7 @@ import { formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
+import { PersonLink } from "#app/ui/person-link.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -81,7 +82,7 @@ export default function ModerationPage() {
                 <Link to={item.link}>{item.thread.title}</Link>
               </p>
               <p className="mt-2 text-sm">
-                <span className="font-medium">{item.post.author}</span> <span className="text-slate-500">· {item.when}</span>
+                <PersonLink id={item.post.authorId} name={item.post.author} className="font-medium" /> <span className="text-slate-500">· {item.when}</span>
                 {item.post.removed ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs">{item.post.removed === "author" ? "Removed by its author" : "Hidden"}</span> : null}
               </p>
               {/* Rendered from Markdown with raw HTML disabled when it was written. */}

@@ -17,6 +17,7 @@ import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 import { count } from "#app/lib/plural.ts";
+import { PersonLink } from "#app/ui/person-link.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "suggestion.view");
@@ -149,7 +150,7 @@ export default function SuggestionPage() {
             <li key={e.id} className="rounded-lg border-l-4 border-brand-400 bg-white p-4 shadow-sm ring-1 ring-slate-200">
               <blockquote className="whitespace-pre-line text-slate-800">{e.quote}</blockquote>
               <p className="mt-2 text-xs text-slate-500">
-                {e.author} · {e.community} · {e.when} ·{" "}
+                <PersonLink id={e.authorId} name={e.author} /> · {e.community} · {e.when} ·{" "}
                 <Link to={e.link} aria-label={`Source: ${e.threadTitle}, by ${e.author}`}>
                   {e.threadTitle}
                 </Link>

@@ -18,6 +18,7 @@ import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 import { FilterSelect } from "#app/ui/filter-select.tsx";
+import { PersonLink } from "#app/ui/person-link.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "triage.work");
@@ -235,7 +236,7 @@ export default function TriagePage() {
                   </Link>
                 </p>
                 <p className="mt-1 text-sm">
-                  <span className="font-semibold">{item.author}</span>
+                  <PersonLink id={item.authorId} name={item.author} className="font-semibold" />
                   {item.segment ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs">{item.segment}</span> : null}
                   <span className="text-slate-500"> · {item.when}</span>
                 </p>

@@ -135,6 +135,7 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
       .innerJoin("users", "users.id", "memberships.user_id")
       .select((eb) => [
         "users.display_name as name",
+        "users.id",
         eb.selectFrom("threads").select((c) => c.fn.countAll<number>().as("n")).whereRef("threads.author_id", "=", "users.id").where("threads.community_id", "=", id).as("threads"),
         eb
           .selectFrom("replies")
@@ -167,7 +168,7 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
     triage: { items: feedback, decided, coverage: feedback ? decided / feedback : 0 },
     tags: tags.map((t) => ({ ...t, n: Number(t.n) })),
     contributors: contributors
-      .map((c) => ({ name: c.name, threads: Number(c.threads ?? 0), replies: Number(c.replies ?? 0), votes: Number(c.votes ?? 0) }))
+      .map((c) => ({ id: c.id, name: c.name, threads: Number(c.threads ?? 0), replies: Number(c.replies ?? 0), votes: Number(c.votes ?? 0) }))
       .map((c) => ({ ...c, posts: c.threads + c.replies }))
       .filter((c) => c.posts + c.votes > 0)
       .sort((a, b) => b.posts - a.posts || b.votes - a.votes)

@@ -394,6 +394,7 @@ export async function listThreads(db: Db, actor: Actor, view: CommunityView, aft
       "threads.pinned_at",
       "threads.locked_at",
       "threads.removed",
+      "threads.author_id",
       "users.display_name as author",
       "thread_reads.last_read_at",
       eb

@@ -33,7 +33,7 @@ export async function openFlagCount(db: Kysely<Database>, actor: Actor): Promise
 export interface QueueItem {
   community: { slug: string; name: string };
   thread: { id: string; title: string };
-  post: { kind: PostKind; id: string; author: string; bodyHtml: string; removed: Removal | null; createdAt: number };
+  post: { kind: PostKind; id: string; author: string; authorId: string; bodyHtml: string; removed: Removal | null; createdAt: number };
   flags: { reason: FlagReason; note: string | null; reporter: string; createdAt: number }[];
 }
 
@@ -76,10 +76,10 @@ export async function listModerationQueue(db: Kysely<Database>, actor: Actor, op
   const [threadIds, replyIds] = [ids("thread"), ids("reply")];
   const [openers, replies] = await Promise.all([
     threadIds.length
-      ? db.selectFrom("threads").innerJoin("users", "users.id", "threads.author_id").select(["threads.id", "threads.body_html", "threads.removed", "threads.created_at", "users.display_name as author"]).where("threads.id", "in", threadIds).execute()
+      ? db.selectFrom("threads").innerJoin("users", "users.id", "threads.author_id").select(["threads.id", "threads.body_html", "threads.removed", "threads.created_at", "threads.author_id", "users.display_name as author"]).where("threads.id", "in", threadIds).execute()
       : [],
     replyIds.length
-      ? db.selectFrom("replies").innerJoin("users", "users.id", "replies.author_id").select(["replies.id", "replies.body_html", "replies.removed", "replies.created_at", "users.display_name as author"]).where("replies.id", "in", replyIds).execute()
+      ? db.selectFrom("replies").innerJoin("users", "users.id", "replies.author_id").select(["replies.id", "replies.body_html", "replies.removed", "replies.created_at", "replies.author_id", "users.display_name as author"]).where("replies.id", "in", replyIds).execute()
       : [],
   ]);
   const posts = new Map<string, (typeof replies)[number]>([...openers.map((p) => [`thread:${p.id}`, p] as const), ...replies.map((p) => [`reply:${p.id}`, p] as const)]);
@@ -93,7 +93,7 @@ export async function listModerationQueue(db: Kysely<Database>, actor: Actor, op
       item = {
         community: { slug: flag.slug, name: flag.community_name },
         thread: { id: flag.thread_id, title: flag.thread_title },
-        post: { kind: flag.post_kind, id: post.id, author: post.author, bodyHtml: post.body_html, removed: post.removed, createdAt: post.created_at },
+        post: { kind: flag.post_kind, id: post.id, author: post.author, authorId: post.author_id, bodyHtml: post.body_html, removed: post.removed, createdAt: post.created_at },
         flags: [],
       };
       items.set(key, item);

@@ -5,9 +5,10 @@ import { Button, buttonClass } from "#app/ui/button.tsx";
 import { FLAG_REASONS } from "./flag-reasons.ts";
 import { removalNotice } from "./removal.ts";
 import { count } from "#app/lib/plural.ts";
+import { PersonLink } from "#app/ui/person-link.tsx";
 
 /** A post as the thread page shows it: dates already formatted, text already decided by the server. */
-export type PostView = Omit<ShownPost, "createdAt" | "editedAt" | "authorId"> & { when: string; edited: string | null };
+export type PostView = Omit<ShownPost, "createdAt" | "editedAt"> & { when: string; edited: string | null };
 
 export const postParam = (post: Pick<PostView, "kind" | "id">) => `${post.kind}:${post.id}`;
 export const postAnchor = (post: Pick<PostView, "kind" | "id">) => (post.kind === "thread" ? "opening-post" : `reply-${post.id}`);
@@ -58,7 +59,7 @@ export function PostCard({
     >
       {heading}
       <p className="text-sm text-slate-500">
-        <span className="font-medium text-slate-800">{post.author}</span> · {post.when}
+        <PersonLink id={post.authorId} name={post.author} className="font-medium text-slate-800" /> · {post.when}
         {post.edited ? <span title={`Edited ${post.edited}`}> · edited</span> : null}
         {post.unread ? <span className="ml-2 rounded bg-brand-100 px-1.5 py-0.5 text-xs font-semibold text-brand-700">New</span> : null}
         {canModerate && post.openFlags ? (

@@ -66,6 +66,7 @@ export interface IdeaSummary {
   id: string;
   title: string;
   author: string;
+  authorId: string;
   createdAt: number;
   replies: number;
   /** Null when the reader may not see vote counts yet. */
@@ -97,6 +98,7 @@ export async function listIdeas(db: Db, actor: Actor, view: CommunityView, optio
       "ideas.vote_count",
       "ideas.created_at",
       "users.display_name as author",
+      "threads.author_id",
       "suggestions.status",
       "votes.user_id as voter",
       key.as("sort_value"),
@@ -115,6 +117,7 @@ export async function listIdeas(db: Db, actor: Actor, view: CommunityView, optio
     vote_count: number;
     created_at: number;
     author: string;
+    author_id: string;
     status: SuggestionStatus | null;
     voter: string | null;
     sort_value: number | string;
@@ -128,6 +131,7 @@ export async function listIdeas(db: Db, actor: Actor, view: CommunityView, optio
         id: row.id,
         title: row.removed ? "Removed idea" : row.title,
         author: row.author,
+        authorId: row.author_id,
         createdAt: row.created_at,
         replies: row.reply_count,
         votes: seeVotes ? row.vote_count : null,

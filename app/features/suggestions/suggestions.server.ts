@@ -258,6 +258,7 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
       id: e.id,
       quote: e.quote,
       author: e.author,
+      authorId: e.post_author_id,
       community: e.community,
       slug: e.slug,
       threadTitle: e.thread_title,

@@ -32,6 +32,7 @@ export interface InboxItem {
   community: { slug: string; name: string };
   thread: { id: string; title: string; kind: string };
   author: string;
+  authorId: string;
   segment: string | null;
   createdAt: number;
   bodyHtml: string;
@@ -88,6 +89,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
       "threads.reply_count as replies",
       "ideas.vote_count as votes",
       "users.display_name as author",
+      "users.id as author_id",
       "memberships.role as member_role",
       "memberships.source",
       "memberships.attributes",
@@ -120,6 +122,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
       sql<number>`0`.as("replies"),
       sql<number | null>`null`.as("votes"),
       "users.display_name as author",
+      "users.id as author_id",
       "memberships.role as member_role",
       "memberships.source",
       "memberships.attributes",
@@ -164,6 +167,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     community: { slug: row.slug, name: row.community_name },
     thread: { id: row.thread_id, title: row.thread_title, kind: row.thread_kind },
     author: row.author,
+    authorId: row.author_id,
     segment,
     createdAt: row.created_at,
     bodyHtml: row.body_html,
