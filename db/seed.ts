@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { DatabaseHandle } from "./client.ts";
 import type { Database, GlobalRole, SuggestionStatus } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
+import { updateProfile } from "#app/features/profiles/profiles.server.ts";
 import { addMember } from "#app/features/communities/communities.server.ts";
 import { editPost, flagPost, readThread, removeOwnPost, replyToThread, setThreadState, startThread } from "#app/features/discussions/discussions.server.ts";
 import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
@@ -31,6 +32,11 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: "lena@customer.example", displayName: "Lena Fischer", role: "member", what: "participant" },
   { email: "diego@customer.example", displayName: "Diego Alvarez", role: "member", what: "participant" },
   { email: "june@customer.example", displayName: "June Park", role: "member", what: "participant" },
+];
+
+const DEMO_BIOS: [string, string][] = [
+  ["lena@customer.example", "Finance operations lead at a 40-person agency in Leipzig.\nI live in the weekly revenue reports, and in spreadsheets when they fall short."],
+  ["sam@customer.example", "Head of RevOps at a logistics company; customer since 2019.\nI lead the reporting beta's discussions: ask me anything about exports and integrations."],
 ];
 
 /** A database with no accounts is new: the only kind that is ever seeded automatically. */
@@ -142,6 +148,11 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
   for (const account of DEMO_ACCOUNTS) {
     const { userId } = await createAccount(db, { email: account.email, displayName: account.displayName, password, role: account.role });
     ids.set(account.email, userId);
+  }
+  // Profiles: two members wrote a bio (open their names on any post).
+  for (const [email, bio] of DEMO_BIOS) {
+    const account = DEMO_ACCOUNTS.find((a) => a.email === email)!;
+    await updateProfile(db, { id: ids.get(email)!, role: account.role }, { displayName: account.displayName, bio });
   }
   // On the hour, so the demo's dates read like dates a person would choose.
   const at = Math.floor(now() / HOUR) * HOUR;
