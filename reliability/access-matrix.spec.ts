@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { BASE_URL, userIdByEmail, withDatabase } from "../e2e/support.ts";
+import { BASE_URL, addParticipant, createUser, userIdByEmail, withDatabase } from "../e2e/support.ts";
 import { createSession } from "#app/features/auth/session.server.ts";
 import { SESSION_COOKIE } from "#app/lib/security.ts";
 
@@ -43,6 +43,9 @@ interface Ids {
   thread: string;
   closedThread: string;
   suggestion: string;
+  /** A participant of the reporting beta only, for profiles; and one of Lena's notifications. */
+  person: string;
+  notification: string;
 }
 
 const EXPECTATIONS: Record<string, Expectation> = {
@@ -78,6 +81,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "dashboard.tsx": { path: () => ({ active: "/dashboard" }), get: STAFF },
   "admin.outbox.tsx": { path: () => ({ active: "/admin/outbox" }), get: ADMINS },
   "admin.webhooks.tsx": { path: () => ({ active: "/admin/webhooks" }), get: ADMINS },
+  // Whoever shares a community with the person (staff: anyone); the rest get the 404 of no one at all.
+  "people.$userId.tsx": { path: (ids) => ({ active: `/people/${ids.person}` }), get: [302, 200, 404, 200, 200, 200, 200, 404] },
+  // Only its owner opens a notification (302 to its link); for anyone else it does not exist.
+  "notifications_.$id.tsx": { path: (ids) => ({ active: `/notifications/${ids.notification}` }), get: [302, 302, 404, 404, 404, 404, 404, 404] },
 };
 
 /**
@@ -95,6 +102,7 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "triage", path: () => ({ active: "/triage" }), form: () => ({ intent: "triage" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
   { what: "answer a suggestion", path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), form: () => ({ intent: "answer" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "moderate", path: () => ({ active: "/moderation" }), form: () => ({ intent: "hide" }), row: [302, 403, 403, 403, 400, 403, 400, 403] },
+  { what: "change one's profile", path: () => ({ active: "/account" }), form: () => ({ intent: "profile", displayName: "Moderator" }), row: [302, 400, 400, 400, 400, 400, 400, 400] },
   { what: "add a webhook", path: () => ({ active: "/admin/webhooks" }), form: () => ({ intent: "create", url: "not a url" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
 ];
 
@@ -110,7 +118,13 @@ test("every reader gets exactly what the policy allows on every route", async ({
     const closedThread = await db.selectFrom("threads").innerJoin("communities", "communities.id", "threads.community_id").select("threads.id").where("communities.slug", "=", "integrations-council").executeTakeFirstOrThrow();
     const suggestion = await db.selectFrom("suggestions").select("id").executeTakeFirstOrThrow();
     const idea = await db.selectFrom("ideas").innerJoin("communities", "communities.id", "ideas.community_id").select("ideas.thread_id").where("communities.slug", "=", "reporting-beta").where("ideas.merged_into", "is", null).executeTakeFirstOrThrow();
-    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id };
+    const lena = await db.selectFrom("users").select("id").where("email", "=", EMAIL.participant).executeTakeFirstOrThrow();
+    const notification = await db.selectFrom("notifications").select("id").where("user_id", "=", lena.id).where("created_at", "<=", Date.now()).executeTakeFirstOrThrow();
+    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id };
+  }).then(async (found) => {
+    const person = await createUser({ displayName: "Matrix Member" });
+    await addParticipant("reporting-beta", person.userId);
+    return { ...found, person: person.userId };
   });
   const failures: string[] = [];
   for (const reader of READERS) {
