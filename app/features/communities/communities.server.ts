@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { CommunitiesTable, CommunityRole, Database } from "#db/schema.ts";
 import { can, decide, isStaff, type Action, type Actor, type CommunityContext, type ResourceArgs } from "#app/features/auth/policy.ts";
 import { now } from "#app/lib/clock.ts";
-import { formatCountdown, formatInZone, formatRelative, fromLocalInput } from "#app/lib/dates.ts";
+import { formatCountdown, formatDayInZone, formatInZone, fromLocalInput } from "#app/lib/dates.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -234,10 +234,16 @@ export function describeTimeBox(community: { phase: Phase; starts_at: number; en
     phase: community.phase,
     opens: formatInZone(community.starts_at, community.time_zone),
     closes: formatInZone(community.ends_at, community.time_zone),
-    opensRelative: formatRelative(community.starts_at, at),
-    closesRelative: formatRelative(community.ends_at, at),
+    opensRelative: formatCountdown(community.starts_at, at),
+    closesRelative: formatCountdown(community.ends_at, at),
+    closedOn: formatDayInZone(community.ends_at, community.time_zone),
     timeZone: community.time_zone,
   };
+}
+
+/** What the shared community header shows on every page of a community (app/features/communities/community-header.tsx). */
+export function communityHeader(community: { slug: string; name: string; phase: Phase; starts_at: number; ends_at: number; time_zone: string }) {
+  return { slug: community.slug, name: community.name, box: describeTimeBox(community) };
 }
 
 /** The member list for staff: names, emails, roles, where they came from, segments. */

@@ -8,6 +8,8 @@ export interface TimeBoxText {
   closes: string;
   opensRelative: string;
   closesRelative: string;
+  /** The day it closes(d), in its zone: "3 March 2026". */
+  closedOn: string;
   timeZone: string;
 }
 
@@ -75,4 +77,24 @@ export function PhaseBanner({ box, closedOn }: { box: TimeBoxText; closedOn: str
       {text}
     </div>
   );
+}
+
+/**
+ * The time box in one line for the community header: the phase and the next boundary
+ * ("Open · closes in 8 days", "Opens in 3 days", "Closed on 3 March 2026"), and the
+ * absolute moment that boundary falls on in the community's zone, when there is one ahead.
+ */
+export function timeBoxLine(box: TimeBoxText): { text: string; at: string | null } {
+  switch (box.phase) {
+    case "draft":
+      return { text: `Draft · would open ${box.opensRelative}`, at: box.opens };
+    case "upcoming":
+      return { text: `Opens ${box.opensRelative}`, at: box.opens };
+    case "active":
+      return { text: `Open · closes ${box.closesRelative}`, at: box.closes };
+    case "closed":
+      return { text: `Closed on ${box.closedOn}`, at: null };
+    case "archived":
+      return { text: `Archived · closed on ${box.closedOn}`, at: null };
+  }
 }
