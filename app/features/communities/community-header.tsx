@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { PhaseBadge, timeBoxLine, type TimeBoxText } from "./time-box.tsx";
+import { PHASE_TONE, timeBoxLine, type TimeBoxText } from "./time-box.tsx";
 
 export interface CommunityHeaderData {
   slug: string;
@@ -23,10 +23,10 @@ export function CommunityHeader({ header, title = false, back }: { header: Commu
           ← {back?.label ?? header.name}
         </Link>
       )}
-      <p data-testid="time-box" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-slate-700">
-        <PhaseBadge phase={header.box.phase} />
-        <span className="font-medium">{line.text}</span>
-        {line.at ? <span className="text-slate-500">({line.at})</span> : null}
+      <p data-testid="time-box" className="text-sm text-slate-700">
+        <span className={`inline-block rounded-full px-2.5 py-0.5 font-semibold ${PHASE_TONE[header.box.phase]}`}>{line.text}</span>
+        {/* The discussions page shows the full dates in its time box card just below. */}
+        {line.at && !title ? <span className="text-slate-500"> ({line.at})</span> : null}
       </p>
     </header>
   );

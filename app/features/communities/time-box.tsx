@@ -13,7 +13,8 @@ export interface TimeBoxText {
   timeZone: string;
 }
 
-const BADGE: Record<Phase, string> = {
+/** The colours of each phase, for its badge and the time box line. */
+export const PHASE_TONE: Record<Phase, string> = {
   draft: "bg-slate-100 text-slate-700",
   upcoming: "bg-amber-100 text-amber-800",
   active: "bg-green-100 text-green-800",
@@ -22,7 +23,7 @@ const BADGE: Record<Phase, string> = {
 };
 
 export function PhaseBadge({ phase }: { phase: Phase }) {
-  return <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-semibold ${BADGE[phase]}`}>{PHASE_LABEL[phase]}</span>;
+  return <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-semibold ${PHASE_TONE[phase]}`}>{PHASE_LABEL[phase]}</span>;
 }
 
 /** One line that says where the community stands in its time box. */
