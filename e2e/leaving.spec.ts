@@ -21,7 +21,7 @@ test("a member leaves after a confirmation, keeps what she wrote, and reads the 
 
   // The confirmation says what leaving means; Cancel keeps her a member.
   await lea.getByRole("link", { name: "Leave this community…" }).click();
-  const confirmation = lea.getByRole("region", { name: "Leave Leaving journey?" });
+  const confirmation = lea.getByRole("region", { name: "Leave this community?" });
   await expect(confirmation).toContainText("You lose access to its discussions and ideas");
   await expect(confirmation).toContainText("What you wrote stays, under your name.");
   await expect(confirmation).toContainText("You will still be told what became of your feedback");
@@ -54,7 +54,7 @@ test("a member leaves after a confirmation, keeps what she wrote, and reads the 
   await signInAs(maya.context(), await userIdByEmail("maya@cohort.example"));
   await maya.goto(`/c/${slug}/edit`);
   await maya.getByRole("link", { name: "Close now…" }).click();
-  const close = maya.getByRole("region", { name: "Close Leaving journey now?" });
+  const close = maya.getByRole("region", { name: "Close this community now?" });
   await expect(close).toContainText("It becomes read only");
   await expect(close).toContainText("Its 1 member will be told, by an announcement and a notification.");
   await close.getByRole("link", { name: "Cancel, keep it open" }).click();

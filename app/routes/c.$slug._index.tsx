@@ -119,7 +119,7 @@ export default function CommunityPage() {
           </div>
         ) : null}
       </div>
-      {data.confirmLeave ? <LeaveConfirmation name={data.name} slug={data.slug} /> : null}
+      {data.confirmLeave ? <LeaveConfirmation slug={data.slug} /> : null}
       <PhaseBanner box={data.box} closedOn={data.closedOn} />
       {data.canReadout ? (
         <Link to={`/c/${data.slug}/readout`} className="block rounded-lg bg-brand-600 px-5 py-4 font-semibold text-white no-underline hover:bg-brand-700 hover:no-underline">
@@ -163,11 +163,11 @@ export default function CommunityPage() {
 }
 
 /** What leaving means, said before it happens; Cancel keeps everything as it was. */
-function LeaveConfirmation({ name, slug }: { name: string; slug: string }) {
+function LeaveConfirmation({ slug }: { slug: string }) {
   return (
     <section aria-labelledby="leave-heading" className="space-y-3 rounded-lg border border-red-200 bg-red-50 p-5">
       <h2 id="leave-heading" className="text-lg font-semibold text-red-900">
-        Leave {name}?
+        Leave this community?
       </h2>
       <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800">
         <li>You lose access to its discussions and ideas, and you will no longer be told about new posts, prompts or date changes.</li>

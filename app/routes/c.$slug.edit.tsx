@@ -114,7 +114,7 @@ export default function EditCommunityPage() {
         </Confirmation>
       ) : null}
       {page.confirm === "close" ? (
-        <Confirmation heading={`Close ${page.name} now?`} cancelTo={`/c/${page.slug}/edit`} cancelLabel="Cancel, keep it open">
+        <Confirmation heading="Close this community now?" cancelTo={`/c/${page.slug}/edit`} cancelLabel="Cancel, keep it open">
           <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800">
             <li>It closes at this moment instead of {page.header.box.closesRelative} ({page.header.box.closes}).</li>
             <li>It becomes read only: nobody can post, reply, submit ideas or vote any more.</li>
@@ -129,7 +129,7 @@ export default function EditCommunityPage() {
         </Confirmation>
       ) : null}
       {page.confirm === "archive" ? (
-        <Confirmation heading={`Archive ${page.name}?`} cancelTo={`/c/${page.slug}/edit`} cancelLabel="Cancel, keep it listed">
+        <Confirmation heading="Archive this community?" cancelTo={`/c/${page.slug}/edit`} cancelLabel="Cancel, keep it listed">
           <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800">
             <li>Participants no longer see it on their home page, and staff no longer see it listed.</li>
             <li>Links to it keep working, read only: nobody can write in it, and it can no longer be edited.</li>
