@@ -85,6 +85,18 @@ export interface MembershipsTable {
   votes_used: number;
 }
 
+/** A member who left: no longer a member anywhere, but still let into the readout once it closes. */
+export interface FormerMembershipsTable {
+  community_id: string;
+  user_id: string;
+  role: CommunityRole;
+  joined_at: number;
+  left_at: number;
+  source: string | null;
+  attributes: string;
+  votes_used: number;
+}
+
 export interface InvitationsTable {
   id: string;
   community_id: string;
@@ -344,9 +356,11 @@ export interface DigestsTable {
   items: number;
 }
 
-export interface RemindersTable {
+export interface TimeBoxRemindersTable {
   community_id: string;
   kind: "opens-tomorrow" | "closes-soon";
+  /** The moment it announced (the starts_at or ends_at it was sent for): moved dates get their own reminder. */
+  boundary_at: number;
   sent_at: number;
   recipients: number;
 }
@@ -385,7 +399,8 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   unsubscribe_tokens: UnsubscribeTokensTable;
   digests: DigestsTable;
-  reminders: RemindersTable;
+  time_box_reminders: TimeBoxRemindersTable;
+  former_memberships: FormerMembershipsTable;
   search_documents: SearchDocumentsTable;
   tags: TagsTable;
   highlights: HighlightsTable;

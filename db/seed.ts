@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "./client.ts";
 import type { Database, GlobalRole, SuggestionStatus } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { updateProfile } from "#app/features/profiles/profiles.server.ts";
-import { addMember } from "#app/features/communities/communities.server.ts";
+import { addMember, leaveCommunity } from "#app/features/communities/communities.server.ts";
 import { editPost, flagPost, readThread, removeOwnPost, replyToThread, setThreadState, startThread } from "#app/features/discussions/discussions.server.ts";
 import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { answerSuggestion } from "#app/features/suggestions/suggestions.server.ts";
@@ -194,6 +194,12 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
   await seedInvitationHistory(db, ids, at);
   await seedConversations(db, ids, at);
   await seedIdeas(db, ids, at);
+  // Lena was in the integrations council and left it a week before it closed: her home page
+  // lists it under "Communities you left", and its readout is still hers.
+  const council = await db.selectFrom("communities").select("id").where("slug", "=", "integrations-council").executeTakeFirstOrThrow();
+  const lena = ids.get("lena@customer.example")!;
+  await atTime(at - 50 * DAY, () => addMember(db, { communityId: council.id, userId: lena, role: "participant", datesConfirmedAt: at - 50 * DAY, attributes: { segment: "smb", region: "EU" } }));
+  await atTime(at - 25 * DAY, () => leaveCommunity(db, { id: lena, role: "member" }, "integrations-council"));
   // An issue tracker listening for suggestions (its deliveries below are a made-up history).
   await createWebhook(db, { id: ids.get("ada@cohort.example")!, role: "admin" }, { url: "https://tracker.example.com/cohort-hooks", events: ["suggestion.created", "suggestion.status_changed"] });
   await seedTriage(db, ids, at, options.siteOrigin ?? "http://localhost:3000");

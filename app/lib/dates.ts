@@ -77,3 +77,18 @@ export function timeZoneOptions(): string[] {
   const zones = Intl.supportedValuesOf("timeZone");
   return zones.includes("UTC") ? zones : ["UTC", ...zones];
 }
+
+/**
+ * How long until (or since) a moment, precise enough to act on: days from two days away,
+ * hours from two hours, minutes below ("in 47 hours", "in 19 minutes"), where
+ * formatRelative would round 47 hours down to "in 1 day". Reminders and the time box use it.
+ */
+export function formatCountdown(at: number, now: number, locale = "en"): string {
+  const diff = at - now;
+  const format = cached(`relative ${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: "always" }));
+  const size = Math.abs(diff);
+  if (size >= 2 * 86_400_000) return format.format(Math.trunc(diff / 86_400_000), "day");
+  if (size >= 2 * 3_600_000) return format.format(Math.trunc(diff / 3_600_000), "hour");
+  if (size >= 60_000) return format.format(Math.trunc(diff / 60_000), "minute");
+  return diff >= 0 ? "in less than a minute" : "less than a minute ago";
+}

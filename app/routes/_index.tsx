@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { can, isStaff } from "#app/features/auth/policy.ts";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
-import { describeTimeBox, listHomeCommunities } from "#app/features/communities/communities.server.ts";
+import { describeTimeBox, listFormerCommunities, listHomeCommunities } from "#app/features/communities/communities.server.ts";
+import { FormerCommunities, LeftNotice, type FormerCommunity } from "#app/features/communities/former-communities.tsx";
 import type { Phase } from "#app/features/communities/phase.ts";
 import { PhaseBadge, timeBoxSummary, type TimeBoxText } from "#app/features/communities/time-box.tsx";
 import { getDb } from "#app/lib/db.server.ts";
@@ -22,6 +23,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       members: c.members,
       box: describeTimeBox(c),
     })),
+    former: await listFormerCommunities(getDb(), user),
+    left: new URL(request.url).searchParams.get("left"),
   };
 }
 
@@ -50,7 +53,7 @@ const GROUPS: { phase: Phase; title: string }[] = [
   { phase: "closed", title: "Closed" },
 ];
 
-function SignedInHome({ displayName, staff, canCreate, communities }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[] }) {
+function SignedInHome({ displayName, staff, canCreate, communities, former, left }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[]; former: FormerCommunity[]; left: string | null }) {
   return (
     <main id="main" className="mx-auto max-w-5xl px-4 py-10">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -64,6 +67,7 @@ function SignedInHome({ displayName, staff, canCreate, communities }: { displayN
           </Link>
         ) : null}
       </div>
+      <LeftNotice communities={former} left={left} />
       {communities.length ? (
         GROUPS.map((group) => {
           const items = communities.filter((c) => c.box.phase === group.phase);
@@ -102,6 +106,7 @@ function SignedInHome({ displayName, staff, canCreate, communities }: { displayN
         </p>
       </section>
       )}
+      <FormerCommunities communities={former} />
     </main>
   );
 }

@@ -10,8 +10,9 @@ import { ThreadSchema } from "#app/features/discussions/schemas.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { now } from "#app/lib/clock.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { describeTimeBox, getCommunityForActor, leaveCommunity, listAnnouncements } from "#app/features/communities/communities.server.ts";
-import { PhaseBadge, PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
+import { communityHeader, describeTimeBox, getCommunityForActor, leaveCommunity, listAnnouncements } from "#app/features/communities/communities.server.ts";
+import { CommunityHeader } from "#app/features/communities/community-header.tsx";
+import { PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
@@ -56,8 +57,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     purposeHtml: community.purpose_html,
     voteBudget: community.vote_budget,
     box: describeTimeBox(community),
+    header: communityHeader(community),
     closedOn: formatDayInZone(community.ends_at, community.time_zone),
     membershipRole: view.membership?.role ?? null,
+    // ?confirm=leave asks before leaving: a page of its own state, so it works without JavaScript.
+    confirmLeave: url.searchParams.get("confirm") === "leave" && view.membership !== null,
     canManage: can(user, "community.manage", view),
     canReadout: can(user, "community.readout", view),
     canSeeDashboard: can(user, "dashboard.view", view),
@@ -70,7 +74,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   if (formData.get("intent") === "leave") {
     await orRespond(leaveCommunity(getDb(), user, slug));
-    return redirect("/");
+    return redirect(`/?left=${encodeURIComponent(slug)}`);
   }
   const parsed = ThreadSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return invalidForm(parsed.error.issues);
@@ -90,9 +94,8 @@ export default function CommunityPage() {
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-6 px-4 py-10">
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <PhaseBadge phase={data.box.phase} />
-          <h1 className="mt-2 text-3xl font-bold tracking-tight">{data.name}</h1>
+        <div className="min-w-0">
+          <CommunityHeader header={data.header} title />
           {data.membershipRole ? <p className="mt-1 text-sm text-slate-600">You are a {data.membershipRole === "leader" ? "discussion leader" : data.membershipRole} here.</p> : null}
         </div>
         {data.canManage || data.canSeeDashboard ? (
@@ -118,6 +121,7 @@ export default function CommunityPage() {
           </div>
         ) : null}
       </div>
+      {data.confirmLeave ? <LeaveConfirmation slug={data.slug} /> : null}
       <PhaseBanner box={data.box} closedOn={data.closedOn} />
       {data.canReadout ? (
         <Link to={`/c/${data.slug}/readout`} className="block rounded-lg bg-brand-600 px-5 py-4 font-semibold text-white no-underline hover:bg-brand-700 hover:no-underline">
@@ -149,13 +153,35 @@ export default function CommunityPage() {
       </section>
       <CommunityTabs slug={data.slug} current="discussions" />
       <Discussions />
-      {data.membershipRole ? (
-        <Form method="post" className="text-right">
-          <input type="hidden" name="intent" value="leave" />
-          <Button variant="ghost">Leave this community</Button>
-        </Form>
+      {data.membershipRole && !data.confirmLeave ? (
+        <p className="text-right">
+          <Link to="?confirm=leave" className={buttonClass("ghost")}>
+            Leave this community…
+          </Link>
+        </p>
       ) : null}
     </main>
+  );
+}
+
+/** What leaving means, said before it happens; Cancel keeps everything as it was. */
+function LeaveConfirmation({ slug }: { slug: string }) {
+  return (
+    <section aria-labelledby="leave-heading" className="space-y-3 rounded-lg border border-red-200 bg-red-50 p-5">
+      <h2 id="leave-heading" className="text-lg font-semibold text-red-900">
+        Leave this community?
+      </h2>
+      <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800">
+        <li>You lose access to its discussions and ideas, and you will no longer be told about new posts, prompts or date changes.</li>
+        <li>What you wrote stays, under your name. To remove it, erase your account from Your account.</li>
+        <li>You will still be told what became of your feedback, and once the community closes you can read its readout from your home page.</li>
+      </ul>
+      <Form method="post" className="flex flex-wrap items-center gap-3">
+        <input type="hidden" name="intent" value="leave" />
+        <Button variant="danger">Leave this community</Button>
+        <Link to={`/c/${slug}`}>Cancel, stay a member</Link>
+      </Form>
+    </section>
   );
 }
 

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { communityDashboard } from "#app/features/dashboard/dashboard.server.ts";
+import { communityHeader } from "#app/features/communities/communities.server.ts";
+import { CommunityHeader } from "#app/features/communities/community-header.tsx";
 import { formatDuration, percent } from "#app/features/dashboard/format.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { formatDayInZone } from "#app/lib/dates.ts";
@@ -19,6 +21,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     slug: community.slug,
     name: community.name,
+    header: communityHeader(community),
     ...figures,
     days: page.days.map((d) => ({ ...d, label: formatDayInZone(d.start, community.time_zone).replace(/ \d{4}$/, "") })),
   };
@@ -30,9 +33,7 @@ export default function DashboardPage() {
   const d = useLoaderData<typeof loader>();
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-6 px-4 py-8">
-      <Link to={`/c/${d.slug}`} className="text-sm">
-        ← {d.name}
-      </Link>
+      <CommunityHeader header={d.header} />
       <h1 className="text-2xl font-bold tracking-tight">Dashboard</h1>
       <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <Figure label="Members" value={d.members} />

@@ -4,7 +4,8 @@ import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { can, decide } from "#app/features/auth/policy.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { describeTimeBox, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { communityHeader, describeTimeBox, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { CommunityHeader } from "#app/features/communities/community-header.tsx";
 import { PhaseBanner } from "#app/features/communities/time-box.tsx";
 import { CommunityTabs } from "#app/features/communities/community-tabs.tsx";
 import { castVote, listIdeas, sortsFor, submitIdea, voteBudget, type IdeaSort } from "#app/features/ideas/ideas.server.ts";
@@ -43,6 +44,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     slug: community.slug,
     name: community.name,
     box: describeTimeBox(community),
+    header: communityHeader(community),
     closedOn: formatDayInZone(community.ends_at, community.time_zone),
     sort,
     sorts,
@@ -82,9 +84,7 @@ export default function IdeasPage() {
   return (
     <main id="main" className="mx-auto max-w-4xl space-y-6 px-4 py-10">
       <div>
-        <Link to={`/c/${page.slug}`} className="text-sm">
-          ← {page.name}
-        </Link>
+        <CommunityHeader header={page.header} />
         <h1 className="mt-2 text-3xl font-bold tracking-tight">Ideas</h1>
       </div>
       <CommunityTabs slug={page.slug} current="ideas" />

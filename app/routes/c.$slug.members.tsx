@@ -3,7 +3,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { changeMemberRole, getCommunityToManage, listMembers, removeMember } from "#app/features/communities/communities.server.ts";
+import { changeMemberRole, communityHeader, getCommunityToManage, listMembers, removeMember } from "#app/features/communities/communities.server.ts";
+import { CommunityHeader } from "#app/features/communities/community-header.tsx";
 import { InviteFormSchema } from "#app/features/communities/invite-schema.ts";
 import {
   invitationFunnel,
@@ -38,6 +39,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     slug,
     name: view.community.name,
+    header: communityHeader(view.community),
     phase: view.community.phase,
     funnel,
     members: members.map((m) => ({ ...m, joined: formatDayInZone(m.joined_at, zone) })),
@@ -112,9 +114,7 @@ export default function MembersPage() {
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-8 px-4 py-10">
       <div>
-        <Link to={`/c/${page.slug}`} className="text-sm">
-          ← {page.name}
-        </Link>
+        <CommunityHeader header={page.header} />
         <h1 className="mt-2 text-2xl font-bold tracking-tight">Members and invitations</h1>
       </div>
       {actionData?.notice ? <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">{actionData.notice}</p> : null}

@@ -3,6 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { StatusBadge } from "#app/features/ideas/status.tsx";
 import { readout } from "#app/features/suggestions/suggestions.server.ts";
+import { communityHeader } from "#app/features/communities/communities.server.ts";
+import { CommunityHeader } from "#app/features/communities/community-header.tsx";
 import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
@@ -15,6 +17,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     slug: community.slug,
     name: community.name,
+    header: communityHeader(community),
+    // A former member reads the readout but not the community: no link back into it.
+    member: page.view.membership !== null || !page.view.formerMember,
     closedOn: formatDayInZone(community.ends_at, community.time_zone),
     totals: page.totals,
     suggestions: page.suggestions.map((s) => ({ ...s, answeredOn: s.answered_at ? formatDayInZone(s.answered_at, community.time_zone) : null })),
@@ -28,9 +33,7 @@ export default function ReadoutPage() {
   const yours = page.suggestions.filter((s) => s.yours.length);
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
-      <Link to={`/c/${page.slug}`} className="text-sm">
-        ← {page.name}
-      </Link>
+      <CommunityHeader header={page.header} back={page.member ? undefined : { to: "/", label: "Your communities" }} />
       <div>
         <h1 className="text-3xl font-bold tracking-tight">What your feedback became</h1>
         <p className="mt-1 text-slate-600">

@@ -13,7 +13,8 @@ import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
 import { ideaDetails, mergeIdea } from "#app/features/ideas/ideas.server.ts";
 import { IdeaPanel } from "#app/features/ideas/idea-panel.tsx";
 import { PhaseBanner } from "#app/features/communities/time-box.tsx";
-import { describeTimeBox } from "#app/features/communities/communities.server.ts";
+import { communityHeader, describeTimeBox } from "#app/features/communities/communities.server.ts";
+import { CommunityHeader } from "#app/features/communities/community-header.tsx";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
@@ -58,6 +59,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     slug: view.community.slug,
     communityName: view.community.name,
     box: describeTimeBox(view.community),
+    header: communityHeader(view.community),
     closedOn: formatDayInZone(view.community.ends_at, zone),
     thread: {
       id: thread.id,
@@ -164,9 +166,7 @@ export default function ThreadPage() {
 
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
-      <Link to={page.idea ? `/c/${page.slug}/ideas` : `/c/${page.slug}`} className="text-sm">
-        ← {page.idea ? `Ideas in ${page.communityName}` : page.communityName}
-      </Link>
+      <CommunityHeader header={page.header} back={page.idea ? { to: `/c/${page.slug}/ideas`, label: `Ideas in ${page.communityName}` } : undefined} />
       <PhaseBanner box={page.box} closedOn={page.closedOn} />
       <ActionError data={actionData} />
       {flagged ? (

@@ -224,3 +224,25 @@ describe("profiles", () => {
     expect(gone).toEqual(decide(actor("member"), "profile.view", facts(false)));
   });
 });
+
+describe("a former member", () => {
+  const community = (phase: "upcoming" | "active" | "closed" | "archived" | "draft") => ({ phase, starts_at: 0, ends_at: 1, time_zone: "UTC" });
+  const former = (phase: Parameters<typeof community>[0]) => ({ community: community(phase), membership: null, formerMember: true });
+
+  it("sees nothing of the community, and cannot take part", () => {
+    for (const phase of ["upcoming", "active", "closed", "archived"] as const) {
+      expect(decide(actor("member"), "community.view", former(phase))).toMatchObject({ allowed: false, status: 404 });
+      expect(can(actor("member"), "community.participate", former(phase))).toBe(false);
+    }
+  });
+
+  it("reads the readout once it has closed, not before, and never a draft's", () => {
+    expect(can(actor("member"), "community.readout", former("closed"))).toBe(true);
+    expect(can(actor("member"), "community.readout", former("archived"))).toBe(true);
+    expect(decide(actor("member"), "community.readout", former("active"))).toMatchObject({ allowed: false, status: 404 });
+    expect(can(actor("member"), "community.readout", former("upcoming"))).toBe(false);
+    expect(can(actor("member"), "community.readout", former("draft"))).toBe(false);
+    // Someone who never was a member gets nothing.
+    expect(can(actor("member"), "community.readout", { community: community("closed"), membership: null })).toBe(false);
+  });
+});

@@ -23,6 +23,8 @@ export function isStaff(actor: Actor | null): boolean {
 export interface CommunityContext {
   community: { phase: Phase; starts_at: number; ends_at: number; time_zone: string; hide_vote_counts?: 0 | 1 };
   membership: { role: CommunityRole } | null;
+  /** The actor was a member and left: not a member (nothing to see or do), but the readout still opens for them at close. */
+  formerMember?: boolean;
 }
 
 /** What each action needs to be decided, besides the actor. */
@@ -63,7 +65,7 @@ interface Resources {
   "suggestion.view": undefined;
   /** Create and change suggestions: details, owner, notes, status and the public answer. */
   "suggestion.edit": undefined;
-  /** See a community's readout: what its feedback fed. Members once it has closed; staff any time. */
+  /** See a community's readout: what its feedback fed. Members (and former members) once it has closed; staff any time. */
   "community.readout": CommunityContext;
   /** A community's dashboard: its staff (all staff roles) and the community's own moderators. */
   "dashboard.view": CommunityContext;
@@ -210,9 +212,11 @@ const rules: { [A in Action]: Rule<A> } = {
   "suggestion.view": (actor) => staffOnly(actor, true, ""),
   "suggestion.edit": (actor) => staffOnly(actor, true, ""),
   "community.readout": (actor, context) => {
+    const over = context.community.phase === "closed" || context.community.phase === "archived";
+    // Someone who left keeps the promise made to every member: they see what their feedback became.
+    if (context.formerMember && context.membership === null && over) return ALLOW;
     const view = rules["community.view"](actor, context);
     if (!view.allowed) return view;
-    const over = context.community.phase === "closed" || context.community.phase === "archived";
     return when(over || isStaff(actor), forbid("The readout opens when the community closes."));
   },
   "dashboard.view": (actor, context) => {

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { CommunitiesTable, CommunityRole, Database } from "#db/schema.ts";
-import { decide, isStaff, type Action, type Actor, type CommunityContext, type ResourceArgs } from "#app/features/auth/policy.ts";
+import { can, decide, isStaff, type Action, type Actor, type CommunityContext, type ResourceArgs } from "#app/features/auth/policy.ts";
 import { now } from "#app/lib/clock.ts";
-import { formatInZone, formatRelative, fromLocalInput } from "#app/lib/dates.ts";
+import { formatCountdown, formatDayInZone, formatInZone, fromLocalInput } from "#app/lib/dates.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -10,6 +10,8 @@ import { notifyMembers } from "#app/features/notifications/notifications.server.
 import { phaseOf, type Phase } from "./phase.ts";
 import { slugify, type CommunityForm } from "./schemas.ts";
 import { segmentOf } from "./segments.ts";
+import { count } from "#app/lib/plural.ts";
+import { recordAudit } from "#app/features/triage/audit.server.ts";
 import type { TimeBoxText } from "./time-box.tsx";
 
 export type CommunityRow = CommunitiesTable;
@@ -24,24 +26,36 @@ export function assertAllowed<A extends Action>(actor: Actor | null, action: A, 
   if (!decision.allowed) throw new Refusal(decision.status, decision.message);
 }
 
-/** A community by slug with the actor's membership, if the actor may see it; otherwise a 404 Refusal. */
-export async function getCommunityForActor(db: Kysely<Database>, actor: Actor | null, slug: string): Promise<CommunityView> {
+/**
+ * A community by slug with the actor's membership (and whether they left it), if the actor
+ * may do `action` there (seeing it, by default); otherwise the policy's 404 or 403 Refusal.
+ */
+export async function getCommunityForActor(
+  db: Kysely<Database>,
+  actor: Actor | null,
+  slug: string,
+  action: "community.view" | "community.readout" = "community.view",
+): Promise<CommunityView> {
   const row = await db
     .selectFrom("communities")
     .leftJoin("memberships", (join) =>
       join.onRef("memberships.community_id", "=", "communities.id").on("memberships.user_id", "=", actor?.id ?? ""),
     )
+    .leftJoin("former_memberships", (join) =>
+      join.onRef("former_memberships.community_id", "=", "communities.id").on("former_memberships.user_id", "=", actor?.id ?? ""),
+    )
     .selectAll("communities")
-    .select("memberships.role as membership_role")
+    .select(["memberships.role as membership_role", "former_memberships.left_at as left_at"])
     .where("communities.slug", "=", slug)
     .executeTakeFirst();
   if (!row) throw new Refusal(404, "We could not find that community.");
-  const { membership_role, ...community } = row;
+  const { membership_role, left_at, ...community } = row;
   const view: CommunityView = {
     community: { ...community, phase: phaseOf(community, now()) },
     membership: membership_role ? { role: membership_role } : null,
+    formerMember: left_at !== null && left_at !== undefined,
   };
-  assertAllowed(actor, "community.view", view);
+  assertAllowed(actor, action, view);
   return view;
 }
 
@@ -206,6 +220,11 @@ export async function addMember(
     })
     .onConflict((conflict) => conflict.columns(["community_id", "user_id"]).doUpdateSet({ role: input.role }))
     .execute();
+  // Someone who left and comes back (a new invitation) is a member again, with the votes they still have out.
+  const former = await db.deleteFrom("former_memberships").where("community_id", "=", input.communityId).where("user_id", "=", input.userId).returning("votes_used").executeTakeFirst();
+  if (former?.votes_used) {
+    await db.updateTable("memberships").set({ votes_used: former.votes_used }).where("community_id", "=", input.communityId).where("user_id", "=", input.userId).execute();
+  }
 }
 
 /** The time box as text for pages: absolute in the community's zone, and relative to now. */
@@ -215,10 +234,16 @@ export function describeTimeBox(community: { phase: Phase; starts_at: number; en
     phase: community.phase,
     opens: formatInZone(community.starts_at, community.time_zone),
     closes: formatInZone(community.ends_at, community.time_zone),
-    opensRelative: formatRelative(community.starts_at, at),
-    closesRelative: formatRelative(community.ends_at, at),
+    opensRelative: formatCountdown(community.starts_at, at),
+    closesRelative: formatCountdown(community.ends_at, at),
+    closedOn: formatDayInZone(community.ends_at, community.time_zone),
     timeZone: community.time_zone,
   };
+}
+
+/** What the shared community header shows on every page of a community (app/features/communities/community-header.tsx). */
+export function communityHeader(community: { slug: string; name: string; phase: Phase; starts_at: number; ends_at: number; time_zone: string }) {
+  return { slug: community.slug, name: community.name, box: describeTimeBox(community) };
 }
 
 /** The member list for staff: names, emails, roles, where they came from, segments. */
@@ -260,11 +285,100 @@ export async function removeMember(db: Kysely<Database>, actor: Actor, slug: str
   await db.deleteFrom("memberships").where("community_id", "=", view.community.id).where("user_id", "=", userId).execute();
 }
 
-/** A member leaves; their contributions stay. */
-export async function leaveCommunity(db: Kysely<Database>, actor: Actor, slug: string): Promise<void> {
+/**
+ * A member leaves. Their membership moves to former_memberships: they are no longer counted,
+ * listed or notified as a member and lose access to the discussions, but what they wrote
+ * stays under their name, answers to their feedback still reach them, and the readout opens
+ * for them at close. Staff who run the community by their global role are not members.
+ */
+export async function leaveCommunity(db: Kysely<Database>, actor: Actor, slug: string): Promise<{ name: string }> {
   const view = await getCommunityForActor(db, actor, slug);
   if (!view.membership) throw new Refusal(409, "You are not a member of this community.");
-  await db.deleteFrom("memberships").where("community_id", "=", view.community.id).where("user_id", "=", actor.id).execute();
+  await db.transaction().execute(async (trx) => {
+    const membership = await trx
+      .deleteFrom("memberships")
+      .where("community_id", "=", view.community.id)
+      .where("user_id", "=", actor.id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!membership) return; // a second click in flight: already gone
+    await trx
+      .insertInto("former_memberships")
+      .values({
+        community_id: membership.community_id,
+        user_id: membership.user_id,
+        role: membership.role,
+        joined_at: membership.joined_at,
+        left_at: now(),
+        source: membership.source,
+        attributes: membership.attributes,
+        votes_used: membership.votes_used,
+      })
+      .onConflict((conflict) => conflict.columns(["community_id", "user_id"]).doUpdateSet({ left_at: now(), role: membership.role, votes_used: membership.votes_used }))
+      .execute();
+  });
+  return { name: view.community.name };
+}
+
+/** The communities someone left (not archived ones' drafts), newest departure first, for their home page. */
+export async function listFormerCommunities(db: Kysely<Database>, actor: Actor) {
+  const rows = await db
+    .selectFrom("former_memberships")
+    .innerJoin("communities", "communities.id", "former_memberships.community_id")
+    .select(["communities.slug", "communities.name", "communities.starts_at", "communities.ends_at", "communities.time_zone", "communities.published_at", "communities.archived_at", "former_memberships.left_at"])
+    .where("former_memberships.user_id", "=", actor.id)
+    .where("communities.published_at", "is not", null)
+    .orderBy("former_memberships.left_at", "desc")
+    .limit(50)
+    .execute();
+  const at = now();
+  return rows.map((row) => {
+    const phase = phaseOf(row, at);
+    return { slug: row.slug, name: row.name, phase, readout: can(actor, "community.readout", { community: { ...row, phase }, membership: null, formerMember: true }), box: describeTimeBox({ ...row, phase }) };
+  });
+}
+
+/** How many members a community has now: the people a date change or a close tells. */
+export async function countMembers(db: Kysely<Database>, communityId: string): Promise<number> {
+  const row = await db.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("community_id", "=", communityId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Saving new dates that bring a live community's close forward deserves a second look: the
+ * warning to show before saving ("This closes the community in 20 minutes instead of 15
+ * days; 23 members will be told"), or null when nothing is shortened.
+ */
+export async function shorteningWarning(db: Kysely<Database>, actor: Actor, slug: string, input: Omit<CommunityForm, "slug">): Promise<string | null> {
+  const view = await getCommunityToManage(db, actor, slug);
+  const { community } = view;
+  const endsAt = fromLocalInput(input.endsAt, input.timeZone);
+  if (community.phase !== "active" || endsAt === null || endsAt >= community.ends_at) return null;
+  const at = now();
+  const members = await countMembers(db, community.id);
+  const when = endsAt <= at ? "right away" : `${formatCountdown(endsAt, at)} (${formatInZone(endsAt, input.timeZone)})`;
+  return `This closes the community ${when} instead of ${formatCountdown(community.ends_at, at)}; ${count(members, "member")} will be told.`;
+}
+
+/**
+ * Close a live community now: its end becomes this moment (the one clock), so it is read
+ * only from here on, and every member hears it (announcement and notification).
+ */
+export async function closeCommunityNow(db: Kysely<Database>, actor: Actor, slug: string): Promise<{ told: number }> {
+  const view = await getCommunityToManage(db, actor, slug);
+  const { community } = view;
+  if (community.phase !== "active") {
+    throw new Refusal(409, community.phase === "closed" ? "This community is already closed." : "Only an open community can be closed now; change the dates of one that has not opened.");
+  }
+  const at = now();
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable("communities").set({ ends_at: at, updated_at: at }).where("id", "=", community.id).execute();
+    const body = `The moderators closed ${community.name} early, on ${formatInZone(at, community.time_zone)}. It is read only now; you will still hear what became of your feedback.`;
+    await trx.insertInto("announcements").values({ id: newId(), community_id: community.id, author_id: actor.id, body, created_at: at }).execute();
+    await notifyMembers(trx, community.id, { kind: "community.dates-changed", title: `${community.name} has closed`, body, link: `/c/${slug}` });
+    await recordAudit(trx, actor.id, { action: "community.close-now", summary: `Closed "${community.name}" early`, undo: null });
+    return { told: await countMembers(trx, community.id) };
+  });
 }
 
 /** The latest announcements of a community, newest first. */

@@ -8,10 +8,13 @@ export interface TimeBoxText {
   closes: string;
   opensRelative: string;
   closesRelative: string;
+  /** The day it closes(d), in its zone: "3 March 2026". */
+  closedOn: string;
   timeZone: string;
 }
 
-const BADGE: Record<Phase, string> = {
+/** The colours of each phase, for its badge and the time box line. */
+export const PHASE_TONE: Record<Phase, string> = {
   draft: "bg-slate-100 text-slate-700",
   upcoming: "bg-amber-100 text-amber-800",
   active: "bg-green-100 text-green-800",
@@ -20,7 +23,7 @@ const BADGE: Record<Phase, string> = {
 };
 
 export function PhaseBadge({ phase }: { phase: Phase }) {
-  return <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-semibold ${BADGE[phase]}`}>{PHASE_LABEL[phase]}</span>;
+  return <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-semibold ${PHASE_TONE[phase]}`}>{PHASE_LABEL[phase]}</span>;
 }
 
 /** One line that says where the community stands in its time box. */
@@ -75,4 +78,24 @@ export function PhaseBanner({ box, closedOn }: { box: TimeBoxText; closedOn: str
       {text}
     </div>
   );
+}
+
+/**
+ * The time box in one line for the community header: the phase and the next boundary
+ * ("Open · closes in 8 days", "Opens in 3 days", "Closed on 3 March 2026"), and the
+ * absolute moment that boundary falls on in the community's zone, when there is one ahead.
+ */
+export function timeBoxLine(box: TimeBoxText): { text: string; at: string | null } {
+  switch (box.phase) {
+    case "draft":
+      return { text: `Draft · would open ${box.opensRelative}`, at: box.opens };
+    case "upcoming":
+      return { text: `Opens ${box.opensRelative}`, at: box.opens };
+    case "active":
+      return { text: `Open · closes ${box.closesRelative}`, at: box.closes };
+    case "closed":
+      return { text: `Closed on ${box.closedOn}`, at: null };
+    case "archived":
+      return { text: `Archived · closed on ${box.closedOn}`, at: null };
+  }
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, NotificationKind } from "#db/schema.ts";
 import { DAY, HOUR, now } from "#app/lib/clock.ts";
-import { formatInZone } from "#app/lib/dates.ts";
+import { formatCountdown, formatInZone } from "#app/lib/dates.ts";
 import { publicOrigin } from "#app/lib/origin.server.ts";
 import { queueMemberEmails } from "./email.server.ts";
 import { EMAIL_KINDS } from "./kinds.ts";
@@ -14,45 +14,96 @@ type Db = Kysely<Database>;
 export const DIGEST_HOUR_UTC = 7;
 const DIGEST_LOOKBACK = 7 * DAY;
 
+/** How long before a boundary its reminder goes out: a day before opening, two days before closing. */
+export const OPENS_REMINDER_AHEAD = DAY;
+export const CLOSES_REMINDER_AHEAD = 48 * HOUR;
+
 /**
- * Reminders that follow the time box: "opens tomorrow" in the day before a community opens,
- * "closes in 48 hours" in its last two days. Each is claimed by inserting its row (community,
- * kind) first, in the same transaction as the notifications, so however many processes run
- * this at once, members hear it once.
+ * The reminders due now for a community's dates, with their text worked out from those dates
+ * at this moment: a close 19 minutes away says "closes in 19 minutes", never "48 hours", and a
+ * moment already past gets no reminder at all.
+ */
+export function dueReminders(c: { name: string; starts_at: number; ends_at: number; time_zone: string }, at: number) {
+  const reminders: { kind: "opens-tomorrow" | "closes-soon"; boundaryAt: number; title: string; body: string }[] = [];
+  if (c.starts_at > at && c.starts_at <= at + OPENS_REMINDER_AHEAD && c.ends_at > c.starts_at) {
+    reminders.push({
+      kind: "opens-tomorrow",
+      boundaryAt: c.starts_at,
+      title: `${c.name} opens ${formatCountdown(c.starts_at, at)}`,
+      body: `It opens on ${formatInZone(c.starts_at, c.time_zone)}. Your first prompt will be waiting.`,
+    });
+  }
+  if (c.starts_at <= at && c.ends_at > at && c.ends_at <= at + CLOSES_REMINDER_AHEAD) {
+    reminders.push({
+      kind: "closes-soon",
+      boundaryAt: c.ends_at,
+      title: `${c.name} closes ${formatCountdown(c.ends_at, at)}`,
+      body: `It closes on ${formatInZone(c.ends_at, c.time_zone)}. Anything you still want to say or vote for, now is the time.`,
+    });
+  }
+  return reminders;
+}
+
+/**
+ * Reminders that follow the time box: "opens in 23 hours" in the day before a community
+ * opens, "closes in 2 days" (or "in 19 minutes") in its last two days, their text computed
+ * from the community's dates when they are sent. Each is claimed by inserting its row
+ * (community, kind, the moment it announces) first, in the same transaction as the
+ * notifications, so however many processes run this at once, members hear it once; and when
+ * the dates move after a reminder went out, the reminder for the new moment still goes out.
  */
 export async function sendReminders(db: Db): Promise<{ sent: string[] }> {
   const at = now();
   const due = await db
     .selectFrom("communities")
-    .leftJoin("reminders as opens", (join) => join.onRef("opens.community_id", "=", "communities.id").on("opens.kind", "=", "opens-tomorrow"))
-    .leftJoin("reminders as closes", (join) => join.onRef("closes.community_id", "=", "communities.id").on("closes.kind", "=", "closes-soon"))
-    .select(["communities.id", "communities.slug", "communities.name", "communities.starts_at", "communities.ends_at", "communities.time_zone", "opens.sent_at as opens_sent", "closes.sent_at as closes_sent"])
+    .select(["communities.id", "communities.slug", "communities.name", "communities.starts_at", "communities.ends_at", "communities.time_zone"])
     .where("communities.published_at", "is not", null)
     .where("communities.archived_at", "is", null)
     .where("communities.ends_at", ">", at)
-    .where((eb) => eb.or([eb("communities.starts_at", "<=", at + DAY), eb("communities.ends_at", "<=", at + 48 * HOUR)]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("communities.starts_at", ">", at), eb("communities.starts_at", "<=", at + OPENS_REMINDER_AHEAD)]),
+        eb.and([eb("communities.starts_at", "<=", at), eb("communities.ends_at", "<=", at + CLOSES_REMINDER_AHEAD)]),
+      ]),
+    )
+    // Those whose reminder for these very dates already went out are done.
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("time_box_reminders as r")
+            .select("r.community_id")
+            .whereRef("r.community_id", "=", "communities.id")
+            .where((r) =>
+              r.or([
+                r.and([r("r.kind", "=", "opens-tomorrow"), r("r.boundary_at", "=", r.ref("communities.starts_at")), r("communities.starts_at", ">", at)]),
+                r.and([r("r.kind", "=", "closes-soon"), r("r.boundary_at", "=", r.ref("communities.ends_at")), r("communities.starts_at", "<=", at)]),
+              ]),
+            ),
+        ),
+      ),
+    )
+    .limit(500)
     .execute();
   const sent: string[] = [];
   for (const c of due) {
-    const reminders = [
-      !c.opens_sent && c.starts_at > at && c.starts_at <= at + DAY
-        ? { kind: "opens-tomorrow" as const, title: `${c.name} opens tomorrow`, body: `It opens on ${formatInZone(c.starts_at, c.time_zone)}. Your first prompt will be waiting.` }
-        : null,
-      !c.closes_sent && c.starts_at <= at && c.ends_at <= at + 48 * HOUR
-        ? { kind: "closes-soon" as const, title: `${c.name} closes in 48 hours`, body: `It closes on ${formatInZone(c.ends_at, c.time_zone)}. Anything you still want to say or vote for, now is the time.` }
-        : null,
-    ].filter((r) => r !== null);
-    for (const reminder of reminders) {
+    for (const reminder of dueReminders(c, at)) {
       const claimed = await db.transaction().execute(async (trx) => {
         const claim = await trx
-          .insertInto("reminders")
-          .values({ community_id: c.id, kind: reminder.kind, sent_at: at, recipients: 0 })
-          .onConflict((conflict) => conflict.columns(["community_id", "kind"]).doNothing())
+          .insertInto("time_box_reminders")
+          .values({ community_id: c.id, kind: reminder.kind, boundary_at: reminder.boundaryAt, sent_at: at, recipients: 0 })
+          .onConflict((conflict) => conflict.columns(["community_id", "kind", "boundary_at"]).doNothing())
           .executeTakeFirst();
         if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) return false;
         await notifyMembers(trx, c.id, { kind: "community.reminder", title: reminder.title, body: reminder.body, link: `/c/${c.slug}` });
         const members = await trx.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("community_id", "=", c.id).executeTakeFirstOrThrow();
-        await trx.updateTable("reminders").set({ recipients: Number(members.n) }).where("community_id", "=", c.id).where("kind", "=", reminder.kind).execute();
+        await trx
+          .updateTable("time_box_reminders")
+          .set({ recipients: Number(members.n) })
+          .where("community_id", "=", c.id)
+          .where("kind", "=", reminder.kind)
+          .where("boundary_at", "=", reminder.boundaryAt)
+          .execute();
         return true;
       });
       if (claimed) sent.push(`${c.slug}:${reminder.kind}`);

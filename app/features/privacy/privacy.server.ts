@@ -92,6 +92,7 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
       .where("id", "=", actor.id)
       .execute();
     await trx.updateTable("memberships").set({ source: null, attributes: "{}" }).where("user_id", "=", actor.id).execute();
+    await trx.updateTable("former_memberships").set({ source: null, attributes: "{}" }).where("user_id", "=", actor.id).execute();
     await trx.deleteFrom("notifications").where("user_id", "=", actor.id).execute();
     await trx.deleteFrom("outbox").where("to_address", "=", user.email).execute();
     await trx.updateTable("invitations").set({ email: placeholder, note: null, source: null, attributes: "{}" }).where("email", "=", user.email).execute();
