@@ -88,7 +88,7 @@ export default function CommunityPage() {
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-6 px-4 py-10">
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
+        <div className="min-w-0">
           <PhaseBadge phase={data.box.phase} />
           <h1 className="mt-2 text-3xl font-bold tracking-tight">{data.name}</h1>
           {data.membershipRole ? <p className="mt-1 text-sm text-slate-600">You are a {data.membershipRole === "leader" ? "discussion leader" : data.membershipRole} here.</p> : null}
@@ -204,7 +204,7 @@ function ThreadRow({ thread, slug }: { thread: ThreadItem; slug: string }) {
     <li className={`flex flex-wrap items-baseline justify-between gap-2 px-5 py-3 ${thread.kind === "prompt" ? "border-l-4 border-brand-500 bg-brand-50/50" : ""}`}>
       <span className="flex flex-wrap items-baseline gap-2">
         <ThreadBadges thread={thread} />
-        <Link to={`/c/${slug}/t/${thread.id}`} className={`text-slate-900 ${unread ? "font-semibold" : "font-normal"}`}>
+        <Link to={`/c/${slug}/t/${thread.id}`} className={`text-slate-900 wrap-anywhere ${unread ? "font-semibold" : "font-normal"}`}>
           {thread.title}
         </Link>
         {unread ? (

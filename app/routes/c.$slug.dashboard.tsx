@@ -99,7 +99,7 @@ export default function DashboardPage() {
           <tbody>
             {d.contributors.map((c) => (
               <tr key={c.name} className="border-t border-slate-100">
-                <td className="py-1">{c.name}</td>
+                <td className="py-1 wrap-anywhere">{c.name}</td>
                 <td className="py-1 text-right tabular-nums">{c.threads}</td>
                 <td className="py-1 text-right tabular-nums">{c.replies}</td>
                 <td className="py-1 text-right tabular-nums">{c.votes}</td>

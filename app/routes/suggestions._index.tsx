@@ -147,7 +147,7 @@ export default function BoardPage() {
             <thead className="bg-slate-50 text-slate-600">
               <tr>
                 {["Suggestion", "Status", "Tags", "Owner", "Members", "Votes", "Communities", "Changed"].map((h) => (
-                  <th key={h} className="px-3 py-2 font-medium">
+                  <th key={h} className="whitespace-nowrap px-3 py-2 font-medium">
                     {h}
                   </th>
                 ))}
@@ -156,7 +156,7 @@ export default function BoardPage() {
             <tbody className="divide-y divide-slate-100">
               {page.suggestions.map((s) => (
                 <tr key={s.id}>
-                  <td className="px-3 py-2">
+                  <td className="min-w-48 px-3 py-2">
                     <Link to={`/suggestions/${s.id}`} className="font-medium">
                       {s.title}
                     </Link>

@@ -12,7 +12,7 @@ export function Table({ headers, children }: { headers: string[]; children: Reac
         <thead className="bg-slate-50 text-slate-600">
           <tr>
             {headers.map((header, index) => (
-              <th key={index} className="px-4 py-2 font-medium">
+              <th key={index} className="whitespace-nowrap px-4 py-2 font-medium">
                 {header || <span className="sr-only">Actions</span>}
               </th>
             ))}
