@@ -292,3 +292,24 @@ test("the bell shows its unread count in the phone bar", async ({ browser }) => 
   await expect(page).toHaveURL(/\/notifications$/);
   await page.context().close();
 });
+
+test("on a wide screen the account menu keeps its place, and Escape or a click outside closes it", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await signInAs(context, await userIdByEmail("maya@cohort.example"));
+  const page = await context.newPage();
+  await page.goto("/");
+  for (const name of ["Triage", "Suggestions", "Moderation"]) await expect(page.getByRole("banner").getByRole("link", { name })).toBeInViewport();
+  await expect(page.getByLabel("Menu for Maya Chen", { exact: true })).toBeHidden();
+  const toggle = page.getByLabel("Account menu for Maya Chen");
+  await toggle.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeInViewport();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeHidden();
+  await expect(toggle).toBeFocused();
+  await toggle.click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await page.getByRole("heading", { level: 1 }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeHidden();
+  await context.close();
+});
