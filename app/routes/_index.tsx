@@ -81,7 +81,7 @@ function SignedInHome({ displayName, staff, canCreate, communities, former, left
                 {items.map((community) => (
                   <li key={community.slug} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <div className="flex items-start justify-between gap-2">
-                      <Link to={`/c/${community.slug}`} className="text-lg font-semibold text-slate-900">
+                      <Link to={`/c/${community.slug}`} className="text-lg font-semibold text-slate-900 wrap-anywhere">
                         {community.name}
                       </Link>
                       <PhaseBadge phase={community.box.phase} />

@@ -101,7 +101,7 @@ export default function DashboardPage() {
           <tbody>
             {d.contributors.map((c) => (
               <tr key={c.id} className="border-t border-slate-100">
-                <td className="py-1">
+                <td className="py-1 wrap-anywhere">
                   <PersonLink id={c.id} name={c.name} />
                 </td>
                 <td className="py-1 text-right tabular-nums">{c.threads}</td>

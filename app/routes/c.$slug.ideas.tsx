@@ -115,7 +115,7 @@ export default function IdeasPage() {
               <VoteButton slug={page.slug} ideaId={idea.id} title={idea.title} voted={idea.voted} votes={idea.votes} canVote={page.canVote} returnTo={`${location.pathname}${location.search}`} />
               <div className="min-w-0 flex-1">
                 <div className="flex flex-wrap items-center gap-2">
-                  <Link to={`/c/${page.slug}/t/${idea.id}`} className="font-semibold text-slate-900">
+                  <Link to={`/c/${page.slug}/t/${idea.id}`} className="font-semibold text-slate-900 wrap-anywhere">
                     {idea.title}
                   </Link>
                   {idea.status ? <StatusBadge status={idea.status} /> : null}

@@ -56,7 +56,7 @@ export default function OverviewPage() {
             <tbody>
               {d.communities.map((c) => (
                 <tr key={c.slug} className="border-t border-slate-100">
-                  <td className="py-1">
+                  <td className="py-1 wrap-anywhere">
                     <Link to={`/c/${c.slug}/dashboard`}>{c.name}</Link>
                   </td>
                   <td className="py-1 text-right tabular-nums">{c.members}</td>

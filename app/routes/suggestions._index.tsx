@@ -142,12 +142,12 @@ export default function BoardPage() {
           })}
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+        <div className="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <table className="w-full text-left text-sm">
             <thead className="bg-slate-50 text-slate-600">
               <tr>
                 {["Suggestion", "Status", "Tags", "Owner", "Members", "Votes", "Communities", "Changed"].map((h) => (
-                  <th key={h} className="px-3 py-2 font-medium">
+                  <th key={h} className="whitespace-nowrap px-3 py-2 font-medium">
                     {h}
                   </th>
                 ))}
@@ -156,7 +156,7 @@ export default function BoardPage() {
             <tbody className="divide-y divide-slate-100">
               {page.suggestions.map((s) => (
                 <tr key={s.id}>
-                  <td className="px-3 py-2">
+                  <td className="min-w-48 px-3 py-2">
                     <Link to={`/suggestions/${s.id}`} className="font-medium">
                       {s.title}
                     </Link>

@@ -2,7 +2,7 @@
 export function FilterSelect({ label, name, value, options, all }: { label: string; name: string; value: string | undefined; options: [string, string][]; all?: string }) {
   const id = `filter-${name}`;
   return (
-    <div className="space-y-1">
+    <div className="min-w-0 max-w-full space-y-1">
       <label htmlFor={id} className="block font-medium">
         {label}
       </label>

@@ -7,7 +7,7 @@ export function CommunityTabs({ slug, current }: { slug: string; current: "discu
     { id: "ideas", label: "Ideas", to: `/c/${slug}/ideas` },
   ] as const;
   return (
-    <nav aria-label="Community sections" className="flex gap-4 border-b border-slate-200">
+    <nav aria-label="Community sections" className="flex gap-4 overflow-x-auto border-b border-slate-200">
       {tabs.map((tab) => (
         <Link
           key={tab.id}
