@@ -14,6 +14,7 @@ type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & {
   openFlags: number | null;
   canTriage: boolean;
   canSeeSuggestions: boolean;
+  canNominate?: boolean;
 };
 
 const navLink = "rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline";
@@ -45,6 +46,11 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
             {user.canSeeSuggestions ? (
               <Link to="/suggestions" className={navLink}>
                 Suggestions
+              </Link>
+            ) : null}
+            {user.canNominate ? (
+              <Link to="/nominations" className={navLink}>
+                Nominate
               </Link>
             ) : null}
             {user.openFlags !== null ? (
