@@ -78,6 +78,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "dashboard.tsx": { path: () => ({ active: "/dashboard" }), get: STAFF },
   "admin.outbox.tsx": { path: () => ({ active: "/admin/outbox" }), get: ADMINS },
   "admin.webhooks.tsx": { path: () => ({ active: "/admin/webhooks" }), get: ADMINS },
+  "nominations.tsx": { path: () => ({ active: "/nominations" }), get: STAFF },
 };
 
 /**
@@ -95,6 +96,8 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "triage", path: () => ({ active: "/triage" }), form: () => ({ intent: "triage" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
   { what: "answer a suggestion", path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), form: () => ({ intent: "answer" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "moderate", path: () => ({ active: "/moderation" }), form: () => ({ intent: "hide" }), row: [302, 403, 403, 403, 400, 403, 400, 403] },
+  { what: "nominate", path: () => ({ active: "/nominations" }), form: () => ({ intent: "nominate", email: "not an address" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
+  { what: "decline a nomination", path: () => ({ active: "/nominations" }), form: () => ({ intent: "decline", nominationId: "none", reason: "" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
   { what: "add a webhook", path: () => ({ active: "/admin/webhooks" }), form: () => ({ intent: "create", url: "not a url" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
 ];
 

@@ -61,7 +61,7 @@ export default function DashboardPage() {
               { label: "Accepted", values: [d.funnel.accepted, d.funnel.fromNominations.accepted] },
             ]}
             series={[
-              { name: "All invitations", fill: "solid" },
+              { name: "Invitations", fill: "solid" },
               { name: "From nominations", fill: "hatched" },
             ]}
             height={180}

@@ -299,14 +299,14 @@ function ChangeInvitation({ invitation }: { invitation: { id: string; email: str
       <Form method="post" className="mt-2 w-64 space-y-2">
         <input type="hidden" name="invitationId" value={invitation.id} />
         <label className="block text-sm">
-          <span className="font-medium">Role offered to {invitation.email}</span>
+          <span className="font-medium">Role for {invitation.email}</span>
           <select name="role" defaultValue={invitation.role} className="mt-1 block w-full rounded border-slate-300 text-sm ring-1 ring-slate-300">
             <option value="participant">Participant</option>
             <option value="leader">Discussion leader</option>
           </select>
         </label>
         <label className="block text-sm">
-          <span className="font-medium">Note to {invitation.email}</span>
+          <span className="font-medium">Note for {invitation.email}</span>
           <textarea name="note" rows={3} maxLength={2000} defaultValue={invitation.note ?? ""} className="mt-1 block w-full rounded text-sm ring-1 ring-slate-300" />
         </label>
         <label className="flex items-start gap-2 text-sm">

@@ -75,6 +75,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return { result: submission.reply({ resetForm: true }), notice, error: null };
       }
       case "invite": {
+        await requirePermission(request, context, "nomination.review");
         const parsed = InviteFromNominationSchema.safeParse(Object.fromEntries(formData));
         if (!parsed.success) throw new Refusal(400, parsed.error.issues.map((i) => i.message).join(" "));
         const result = await inviteFromNomination(db, user, parsed.data, { siteOrigin: siteOrigin(request) });
@@ -82,6 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return { result: undefined, notice: `Invitation sent to ${result.communityName}; the nominator has been told.`, error: null };
       }
       case "decline": {
+        await requirePermission(request, context, "nomination.review");
         const parsed = DeclineNominationSchema.safeParse(Object.fromEntries(formData));
         if (!parsed.success) throw new Refusal(400, parsed.error.issues.map((i) => i.message).join(" "));
         const { name } = await declineNomination(db, user, parsed.data);
