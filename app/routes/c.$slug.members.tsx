@@ -154,6 +154,11 @@ export default function MembersPage() {
             </div>
           ))}
         </dl>
+        {page.funnel.fromNominations.sent > 0 ? (
+          <p className="mt-2 text-sm text-slate-600">
+            From nominations: {page.funnel.fromNominations.sent} sent, {page.funnel.fromNominations.accepted} accepted.
+          </p>
+        ) : null}
       </section>
 
       <section aria-labelledby="invite-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">

@@ -253,7 +253,7 @@ function OpenNomination({ nomination, communities }: { nomination: Shown; commun
             Invite<span className="sr-only"> {nomination.name}</span>
           </Button>
         </Form>
-        <details className="rounded-md bg-slate-50 p-4">
+        <details className="self-start rounded-md bg-slate-50 p-4">
           <summary className="cursor-pointer text-sm font-medium">
             Decline<span className="sr-only"> {nomination.name}&apos;s nomination</span>…
           </summary>
