@@ -19,6 +19,8 @@ async function invitationLinkFor(admin: Page, to: string): Promise<{ link: strin
 }
 
 test("a product reviewer nominates a customer; a moderator invites from the nomination in one step; the customer joins and shows as nominated; the nominator hears", async ({ browser }) => {
+  // Four browsers and some twenty pages, one of them a sign-in through argon2: on a loaded two-core machine this runs past 60 s.
+  test.slow();
   const customer = uniqueEmail("customer");
   const name = `Noa ${Date.now().toString(36)}`;
 
@@ -161,6 +163,7 @@ test("a moderator invites an address again after withdrawing its invitation: a n
   const maya = await signedIn(browser, "maya@cohort.example");
   const admin = await signedIn(browser, "ada@cohort.example");
   const page = maya.page;
+  test.slow(); // Two browsers and a dozen pages, three of them the outbox.
   const guest = uniqueEmail("again");
   await inviteOne(page, guest, "participant");
   const { link: oldLink } = await invitationLinkFor(admin.page, guest);
