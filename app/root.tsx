@@ -38,6 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       openFlags,
       canTriage: can(user, "triage.work"),
       canSeeSuggestions: can(user, "suggestion.view"),
+      canNominate: can(user, "nomination.create"),
     },
   };
 }

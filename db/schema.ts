@@ -116,6 +116,8 @@ export interface InvitationsTable {
   accepted_at: number | null;
   accepted_by: string | null;
   revoked_at: number | null;
+  /** The nomination this invitation came from, if any. */
+  nomination_id?: string | null;
 }
 
 export interface OutboxTable {
@@ -140,7 +142,7 @@ export interface AnnouncementsTable {
   created_at: number;
 }
 
-export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer" | "community.reminder";
+export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer" | "community.reminder" | "nomination.outcome";
 
 export interface NotificationsTable {
   id: string;
@@ -393,7 +395,33 @@ export interface WebhookDeliveriesTable {
   created_at: number;
 }
 
+export type NominationStatus = "open" | "invited" | "declined" | "joined";
+
+/** A customer someone at the company met and nominated, with what they said and where. */
+export interface NominationsTable {
+  id: string;
+  /** Normalised address the invitation would go to. */
+  email: string;
+  name: string;
+  /** What the customer said: the reason for the nomination. */
+  quote: string;
+  /** Where: a ticket link, an event (free text). */
+  found_where: string | null;
+  /** A community suggested by the nominator. */
+  community_id: string | null;
+  /** Whether the nominator suggests asking them to lead a discussion. */
+  ask_to_lead: 0 | 1;
+  nominated_by: string;
+  created_at: number;
+  status: NominationStatus;
+  decided_by: string | null;
+  decided_at: number | null;
+  decline_reason: string | null;
+  joined_at: number | null;
+}
+
 export interface Database {
+  nominations: NominationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   notification_preferences: NotificationPreferencesTable;

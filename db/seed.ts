@@ -192,6 +192,7 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
     }
   }
   await seedInvitationHistory(db, ids, at);
+  await seedNominations(db, ids, at);
   await seedConversations(db, ids, at);
   await seedIdeas(db, ids, at);
   // Lena was in the integrations council and left it a week before it closed: her home page
@@ -260,6 +261,52 @@ async function seedInvitationHistory(db: Kysely<Database>, ids: Map<string, stri
       invitation("noor@prospect.example", null, null),
     ])
     .execute();
+}
+
+/**
+ * Nominations: Diego came to the reporting beta from Priya's nomination (his invitation and
+ * membership carry it), and Priya's nomination of Omar waits for a moderator at /nominations.
+ */
+async function seedNominations(db: Kysely<Database>, ids: Map<string, string>, at: number): Promise<void> {
+  const priya = ids.get("priya@cohort.example")!;
+  const maya = ids.get("maya@cohort.example")!;
+  const community = await db.selectFrom("communities").select(["id", "starts_at"]).where("slug", "=", "reporting-beta").executeTakeFirstOrThrow();
+  const nomination = (values: { email: string; name: string; quote: string; found_where: string; created_at: number; ask_to_lead: 0 | 1 }) => ({
+    id: newId(),
+    ...values,
+    community_id: community.id,
+    nominated_by: priya,
+    status: "open" as const,
+    decided_by: null,
+    decided_at: null,
+    decline_reason: null,
+    joined_at: null,
+  });
+  const diego = nomination({
+    email: "diego@customer.example",
+    name: "Diego Alvarez",
+    quote: "We rebuild the same regional revenue report by hand every Monday; if I could schedule it per region I would show it to our whole board.",
+    found_where: "Customer conference 2026, the reporting workshop",
+    created_at: community.starts_at - 8 * DAY,
+    ask_to_lead: 0,
+  });
+  const source = "Nominated by Priya Raman: Customer conference 2026, the reporting workshop";
+  await db
+    .insertInto("nominations")
+    .values([
+      { ...diego, status: "joined", decided_by: maya, decided_at: community.starts_at - 6 * DAY, joined_at: community.starts_at - 4 * DAY },
+      nomination({
+        email: "omar@customer.example",
+        name: "Omar Haddad",
+        quote: "Your dashboards are the reason we renewed, but I export everything to Excel because I cannot compare two quarters side by side. I have a list of ten reports I'd build tomorrow.",
+        found_where: "Support ticket https://support.cohort.example/tickets/5173",
+        created_at: at - 2 * DAY - 3 * HOUR,
+        ask_to_lead: 1,
+      }),
+    ])
+    .execute();
+  await db.updateTable("invitations").set({ nomination_id: diego.id, source }).where("community_id", "=", community.id).where("email", "=", "diego@customer.example").execute();
+  await db.updateTable("memberships").set({ source }).where("community_id", "=", community.id).where("user_id", "=", ids.get("diego@customer.example")!).execute();
 }
 
 /**

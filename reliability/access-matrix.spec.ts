@@ -85,6 +85,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "people.$userId.tsx": { path: (ids) => ({ active: `/people/${ids.person}` }), get: [302, 200, 404, 200, 200, 200, 200, 404] },
   // Only its owner opens a notification (302 to its link); for anyone else it does not exist.
   "notifications_.$id.tsx": { path: (ids) => ({ active: `/notifications/${ids.notification}` }), get: [302, 302, 404, 404, 404, 404, 404, 404] },
+  "nominations.tsx": { path: () => ({ active: "/nominations" }), get: STAFF },
 };
 
 /**
@@ -103,6 +104,8 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "answer a suggestion", path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), form: () => ({ intent: "answer" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "moderate", path: () => ({ active: "/moderation" }), form: () => ({ intent: "hide" }), row: [302, 403, 403, 403, 400, 403, 400, 403] },
   { what: "change one's profile", path: () => ({ active: "/account" }), form: () => ({ intent: "profile", displayName: "Moderator" }), row: [302, 400, 400, 400, 400, 400, 400, 400] },
+  { what: "nominate", path: () => ({ active: "/nominations" }), form: () => ({ intent: "nominate", email: "not an address" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
+  { what: "decline a nomination", path: () => ({ active: "/nominations" }), form: () => ({ intent: "decline", nominationId: "none", reason: "" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
   { what: "add a webhook", path: () => ({ active: "/admin/webhooks" }), form: () => ({ intent: "create", url: "not a url" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
   // Closing now is tried on the closed council, so the matrix does not close the open beta: moderators get past the policy to "already closed" (409).
   { what: "close now", path: () => ({ active: "/c/integrations-council/edit" }), form: () => ({ intent: "close-now" }), row: [302, 404, 403, 403, 409, 403, 409, 403] },

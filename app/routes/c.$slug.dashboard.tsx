@@ -58,15 +58,18 @@ export default function DashboardPage() {
           <BarChart
             title="Invitation funnel"
             data={[
-              { label: "Sent", values: [d.funnel.sent] },
-              { label: "Opened", values: [d.funnel.opened] },
-              { label: "Accepted", values: [d.funnel.accepted] },
+              { label: "Sent", values: [d.funnel.sent, d.funnel.fromNominations.sent] },
+              { label: "Opened", values: [d.funnel.opened, d.funnel.fromNominations.opened] },
+              { label: "Accepted", values: [d.funnel.accepted, d.funnel.fromNominations.accepted] },
             ]}
-            series={[{ name: "Invitations", fill: "solid" }]}
+            series={[
+              { name: "Invitations", fill: "solid" },
+              { name: "From nominations", fill: "hatched" },
+            ]}
             height={180}
           />
           <p className="text-xs text-slate-500">
-            {d.funnel.expired} expired, {d.funnel.revoked} revoked.
+            {d.funnel.expired} expired, {d.funnel.revoked} revoked. From nominations: {d.funnel.fromNominations.sent} sent, {d.funnel.fromNominations.accepted} accepted.
           </p>
         </Section>
         <Section title="Suggestions by tag" csvHref={`/c/${d.slug}/dashboard.csv?table=tags`}>

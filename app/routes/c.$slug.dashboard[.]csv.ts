@@ -15,7 +15,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     case "days":
       return csvResponse([["Day", "Posts", "Ideas"], ...d.days.map((day) => [new Date(day.start).toISOString().slice(0, 10), day.posts, day.ideas])], `${slug}-per-day`);
     case "funnel":
-      return csvResponse([["Sent", "Opened", "Accepted", "Expired", "Revoked"], [d.funnel.sent, d.funnel.opened, d.funnel.accepted, d.funnel.expired, d.funnel.revoked]], `${slug}-funnel`);
+      return csvResponse(
+        [
+          ["Sent", "Opened", "Accepted", "Expired", "Revoked", "Sent from nominations", "Accepted from nominations"],
+          [d.funnel.sent, d.funnel.opened, d.funnel.accepted, d.funnel.expired, d.funnel.revoked, d.funnel.fromNominations.sent, d.funnel.fromNominations.accepted],
+        ],
+        `${slug}-funnel`,
+      );
     case "tags":
       return csvResponse([["Tag", "Suggestions"], ...d.tags.map((t) => [t.name, t.n])], `${slug}-tags`);
     case "contributors":

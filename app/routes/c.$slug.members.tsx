@@ -13,6 +13,7 @@ import {
   parseAttributes,
   resendInvitation,
   revokeInvitation,
+  updateInvitation,
   type InviteReport,
 } from "#app/features/communities/invitations.server.ts";
 import { deliverNow } from "#app/features/email/outbox.server.ts";
@@ -22,6 +23,7 @@ import { siteOrigin } from "#app/lib/origin.server.ts";
 import { orRespond, Refusal } from "#app/lib/refusal.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, SelectField, TextAreaField, TextField } from "#app/ui/field.tsx";
+import { LinkedText } from "#app/ui/linked-text.tsx";
 import { Table } from "#app/ui/table.tsx";
 import { PersonLink } from "#app/ui/person-link.tsx";
 
@@ -43,7 +45,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     phase: view.community.phase,
     funnel,
     members: members.map((m) => ({ ...m, joined: formatDayInZone(m.joined_at, zone) })),
-    invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, source: i.source, state: i.state, opened: i.opened_at !== null, sent: formatDayInZone(i.sent_at, zone) })),
+    invitations: invitations.map((i) => ({
+      id: i.id,
+      email: i.email,
+      role: i.role,
+      note: i.note,
+      source: i.source,
+      nominated: i.nomination_id !== null,
+      state: i.state,
+      opened: i.opened_at !== null,
+      sent: formatDayInZone(i.sent_at, zone),
+    })),
   };
 }
 
@@ -68,7 +80,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           { siteOrigin: siteOrigin(request) },
         );
         await deliverNow(db, outboxIds);
-        return { result: submission.reply({ resetForm: true }), report, notice: null };
+        // The addresses are cleared for the next batch; the role offered stays as chosen.
+        return { result: submission.reply({ resetForm: true }), report, notice: null, role: submission.value.role };
+      }
+      case "update-invitation": {
+        const role = String(formData.get("role"));
+        if (role !== "participant" && role !== "leader") throw new Refusal(400, "Choose the role offered.");
+        const note = String(formData.get("note") ?? "");
+        if (note.length > 2000) throw new Refusal(400, "Keep the note under 2,000 characters.");
+        const resend = formData.get("resend") === "on";
+        const { changed, outboxId } = await updateInvitation(db, user, slug, String(formData.get("invitationId")), { role, note, resend }, { siteOrigin: siteOrigin(request) });
+        if (outboxId) await deliverNow(db, [outboxId]);
+        const notice = [changed ? "Invitation changed." : "Nothing was changed.", outboxId ? "It was sent again with a new link; the old one no longer works." : "It was not sent again; the link already sent still works."].join(" ");
+        return { result: undefined, report: null, notice };
       }
       case "revoke":
         await revokeInvitation(db, user, slug, String(formData.get("invitationId")));
@@ -107,6 +131,7 @@ export default function MembersPage() {
   const navigation = useNavigation();
   const [form, fields] = useForm({
     lastResult: actionData?.result,
+    defaultValue: { role: actionData && "role" in actionData ? actionData.role : "participant" },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteFormSchema }),
     shouldValidate: "onBlur",
   });
@@ -130,6 +155,11 @@ export default function MembersPage() {
             </div>
           ))}
         </dl>
+        {page.funnel.fromNominations.sent > 0 ? (
+          <p className="mt-2 text-sm text-slate-600">
+            From nominations: {page.funnel.fromNominations.sent} sent, {page.funnel.fromNominations.accepted} accepted.
+          </p>
+        ) : null}
       </section>
 
       <section aria-labelledby="invite-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
@@ -162,8 +192,18 @@ export default function MembersPage() {
           <Table headers={["Email", "Role", "Sent", "State", ""]}>
                 {page.invitations.map((invitation) => (
                   <tr key={invitation.id}>
-                    <td className="px-4 py-2">{invitation.email}</td>
-                    <td className="px-4 py-2">{invitation.role === "leader" ? "Discussion leader" : "Participant"}</td>
+                    <td className="px-4 py-2">
+                      {invitation.email}
+                      {invitation.source ? (
+                        <span className="block text-xs text-slate-500">
+                          <LinkedText text={invitation.source} />
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className="px-4 py-2">
+                      {invitation.role === "leader" ? "Discussion leader" : "Participant"}
+                      {invitation.state === "pending" ? <ChangeInvitation invitation={invitation} /> : null}
+                    </td>
                     <td className="px-4 py-2">{invitation.sent}</td>
                     <td className="px-4 py-2">
                       {STATE_LABEL[invitation.state]}
@@ -213,7 +253,7 @@ export default function MembersPage() {
                     </Form>
                   </td>
                   <td className="px-4 py-2">{member.joined}</td>
-                  <td className="px-4 py-2">{member.source ?? "—"}</td>
+                  <td className="px-4 py-2">{member.source ? <LinkedText text={member.source} /> : "—"}</td>
                   <td className="px-4 py-2">
                     {Object.entries(member.attributes).map(([key, value]) => (
                       <span key={key} className="mr-1 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs">{key}={value}</span>
@@ -239,7 +279,8 @@ function InviteReportView({ report }: { report: InviteReport }) {
     ["Not valid email addresses", report.invalid],
     ["Listed more than once (invited once)", report.duplicates],
     ["Already members", report.alreadyMembers],
-    ["Already invited (use Resend below)", report.alreadyInvited],
+    ["Invited again (their earlier invitation had been withdrawn or had expired)", report.reinvited],
+    ["Already invited and still waiting (change or resend that invitation below)", report.alreadyInvited],
   ];
   return (
     <div role="status" className="mt-4 space-y-1 rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm">
@@ -251,5 +292,38 @@ function InviteReportView({ report }: { report: InviteReport }) {
           </p>
         ))}
     </div>
+  );
+}
+
+/** Change a waiting invitation's role and note; it is sent again only when asked. */
+function ChangeInvitation({ invitation }: { invitation: { id: string; email: string; role: "participant" | "leader"; note: string | null } }) {
+  return (
+    <details className="mt-1">
+      <summary className="cursor-pointer text-sm text-brand-700">
+        Change<span className="sr-only"> the invitation to {invitation.email}</span>
+      </summary>
+      <Form method="post" className="mt-2 w-64 space-y-2">
+        <input type="hidden" name="invitationId" value={invitation.id} />
+        <label className="block text-sm">
+          <span className="font-medium">Role for {invitation.email}</span>
+          <select name="role" defaultValue={invitation.role} className="mt-1 block w-full rounded border-slate-300 text-sm ring-1 ring-slate-300">
+            <option value="participant">Participant</option>
+            <option value="leader">Discussion leader</option>
+          </select>
+        </label>
+        <label className="block text-sm">
+          <span className="font-medium">Note for {invitation.email}</span>
+          <textarea name="note" rows={3} maxLength={2000} defaultValue={invitation.note ?? ""} className="mt-1 block w-full rounded text-sm ring-1 ring-slate-300" />
+        </label>
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" name="resend" className="mt-1 h-4 w-4" />
+          <span>Send it again now with a new link (the old link stops working)</span>
+        </label>
+        <p className="text-xs text-slate-500">Without that, nothing is sent: the link they have shows the new role and note.</p>
+        <button name="intent" value="update-invitation" className="rounded bg-brand-600 px-3 py-1 text-sm font-semibold text-white">
+          Save changes<span className="sr-only"> to the invitation to {invitation.email}</span>
+        </button>
+      </Form>
+    </details>
   );
 }

@@ -8,6 +8,7 @@ import { sessionCookie } from "#app/features/auth/session.server.ts";
 import { describeTimeBox } from "#app/features/communities/communities.server.ts";
 import { INVALID_INVITATION, acceptInvitation, openInvitation } from "#app/features/communities/invitations.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
+import { describeRoleOffered } from "#app/features/communities/role-offered.ts";
 import { TimeBox } from "#app/features/communities/time-box.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatDayInZone } from "#app/lib/dates.ts";
@@ -87,8 +88,9 @@ export default function InvitationPage() {
         <p className="text-sm font-semibold text-brand-700">Invitation from {page.inviterName}</p>
         <h1 className="mt-1 text-3xl font-bold tracking-tight">{page.community.name}</h1>
         <p className="mt-2 text-slate-600">
-          You are invited as a {page.role === "leader" ? "discussion leader" : "participant"}, for {page.email}.
+          You are invited as a <strong>{describeRoleOffered(page.role).label}</strong>, for {page.email}.
         </p>
+        <p className="mt-1 text-slate-600">{describeRoleOffered(page.role).meaning}</p>
       </div>
       {page.note ? (
         <blockquote className="rounded-lg border-l-4 border-brand-200 bg-white p-4 text-slate-700 shadow-sm">

@@ -15,6 +15,7 @@ type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & {
   openFlags: number | null;
   canTriage: boolean;
   canSeeSuggestions: boolean;
+  canNominate: boolean;
 };
 
 /** A header link; `count` shows as a badge after the label, read as "`count` `countLabel`". */
@@ -33,6 +34,7 @@ function sectionLinks(user: HeaderUser): HeaderLink[] {
   const links: HeaderLink[] = [];
   if (user.canTriage) links.push({ to: "/triage", label: "Triage" });
   if (user.canSeeSuggestions) links.push({ to: "/suggestions", label: "Suggestions" });
+  if (user.canNominate) links.push({ to: "/nominations", label: "Nominate" });
   // Moderators and admins see how many flags wait for them.
   if (user.openFlags !== null) links.push({ to: "/moderation", label: "Moderation", count: user.openFlags, countLabel: "flagged" });
   return links;

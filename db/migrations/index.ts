@@ -14,6 +14,7 @@ import * as webhooks from "./20261123210000-webhooks.ts";
 import * as suggestionStrength from "./20261124090000-suggestion-strength.ts";
 import * as profiles from "./20261202110000-profiles.ts";
 import * as timebox from "./20261202140000-timebox.ts";
+import * as nominations from "./20261202130000-nominations.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "20261124090000-suggestion-strength": suggestionStrength,
   "20261202110000-profiles": profiles,
   "20261202140000-timebox": timebox,
+  "20261202130000-nominations": nominations,
 };

@@ -71,6 +71,10 @@ interface Resources {
   "dashboard.view": CommunityContext;
   /** Read the audit log of staff actions. */
   "audit.view": undefined;
+  /** Nominate a customer as an evangelist: any staff account. */
+  "nomination.create": undefined;
+  /** See open nominations and invite from them or decline them: moderators and admins. */
+  "nomination.review": undefined;
   /** Reply in a thread: taking part, and the thread is not locked (leaders still may). */
   "thread.reply": CommunityContext & { thread: { locked: boolean } };
   /** Edit or remove one's own post while taking part; not in a locked thread, not once removed. */
@@ -225,6 +229,8 @@ const rules: { [A in Action]: Rule<A> } = {
     return when(isStaff(actor) || runsCommunity(actor, context), context.membership ? forbid("Only staff see the dashboard.") : hide);
   },
   "audit.view": (actor) => staffOnly(actor, actor.role === "moderator" || actor.role === "admin", "Only moderators and admins read the audit log."),
+  "nomination.create": (actor) => staffOnly(actor, true, ""),
+  "nomination.review": (actor) => staffOnly(actor, actor.role === "moderator" || actor.role === "admin", "Only moderators and admins invite from nominations."),
 
   "thread.reply": (actor, context) => {
     const participate = rules["community.participate"](actor, context);

@@ -16,6 +16,7 @@ import {
   parseEmailList,
   resendInvitation,
   revokeInvitation,
+  updateInvitation,
 } from "./invitations.server.ts";
 
 const SITE = "http://cohort.test";
@@ -106,7 +107,7 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     expect(again.message).toBe(INVALID_INVITATION);
     expect(await openInvitation(t.db, token)).toBeNull();
     const funnel = await invitationFunnel(t.db, community.id);
-    expect(funnel).toEqual({ sent: 1, opened: 1, accepted: 1, expired: 0, revoked: 0 });
+    expect(funnel).toEqual({ sent: 1, opened: 1, accepted: 1, expired: 0, revoked: 0, fromNominations: { sent: 0, opened: 0, accepted: 0 } });
   });
 
   it("gives wrong, expired and revoked tokens the same answer", async () => {
@@ -187,6 +188,65 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     const member = await createAccount(t.db, { email: `p${++n}@example.com`, displayName: "P", password: "password!" });
     const r = await refusalOf(inviteMembers(t.db, { id: member.userId, role: "member" }, slug, { emails: "x@example.com", role: "participant" }, { siteOrigin: SITE }));
     expect(r.status).toBe(404);
+  });
+
+  it("says in the email which role is offered and what it means", async () => {
+    const { slug } = await setUp();
+    const leader = `leader${++n}@example.com`;
+    const report = await inviteMembers(t.db, moderator, slug, { emails: leader, role: "leader" }, { siteOrigin: SITE });
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", report.outboxIds[0]!).executeTakeFirstOrThrow();
+    expect(message.text_body).toContain("as a discussion leader.");
+    expect(message.text_body).toContain("You are invited to lead discussions");
+    expect(message.html_body).toContain("You are invited to lead discussions");
+  });
+
+  it("changes a waiting invitation's role and note without sending it again, audited; the same link shows the change", async () => {
+    const { slug, token, email, user } = await setUp();
+    const invitation = await t.db.selectFrom("invitations").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+    const sentBefore = await t.db.selectFrom("outbox").select("id").where("to_address", "=", email).execute();
+    const result = await updateInvitation(t.db, moderator, slug, invitation.id, { role: "leader", note: "Lead the reporting prompts?", resend: false }, { siteOrigin: SITE });
+    expect(result).toEqual({ changed: true, outboxId: null });
+    expect(await t.db.selectFrom("outbox").select("id").where("to_address", "=", email).execute()).toHaveLength(sentBefore.length);
+    const opened = await openInvitation(t.db, token);
+    expect(opened).toMatchObject({ role: "leader", note: "Lead the reporting prompts?" });
+    const audit = await t.db.selectFrom("audit_log").selectAll().where("action", "=", "invitation.change").where("summary", "like", `%${email}%`).executeTakeFirstOrThrow();
+    expect(audit.summary).toContain("role participant → discussion leader, note changed");
+    expect(audit.actor_id).toBe(moderator.id);
+    // Asked to resend: a new link, the old one stops working.
+    const again = await updateInvitation(t.db, moderator, slug, invitation.id, { role: "leader", note: "Lead the reporting prompts?", resend: true }, { siteOrigin: SITE });
+    expect(again.changed).toBe(false);
+    expect(again.outboxId).not.toBeNull();
+    expect(await openInvitation(t.db, token)).toBeNull();
+    // Once accepted it can no longer be changed; nor by someone who cannot manage the community.
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", again.outboxId!).executeTakeFirstOrThrow();
+    const fresh = /\/invitations\/([a-z2-7]+)/.exec(message.text_body)![1]!;
+    await acceptInvitation(t.db, fresh, user, { datesConfirmed: true });
+    const membership = await t.db.selectFrom("memberships").select("role").where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    expect(membership.role).toBe("leader");
+    expect((await refusalOf(updateInvitation(t.db, moderator, slug, invitation.id, { role: "participant", resend: false }, { siteOrigin: SITE }))).status).toBe(409);
+    const outsider = await createAccount(t.db, { email: `o${++n}@example.com`, displayName: "O", password: "password!" });
+    expect((await refusalOf(updateInvitation(t.db, { id: outsider.userId, role: "member" }, slug, invitation.id, { role: "participant", resend: false }, { siteOrigin: SITE }))).status).toBe(404);
+  });
+
+  it("blocks an address only while its invitation waits; after withdrawing or expiry it can be invited again", async () => {
+    const { slug, token, email, user, community } = await setUp();
+    const waiting = await inviteMembers(t.db, moderator, slug, { emails: email, role: "leader" }, { siteOrigin: SITE });
+    expect(waiting).toMatchObject({ invited: [], alreadyInvited: [email] });
+    const invitation = await t.db.selectFrom("invitations").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+    await revokeInvitation(t.db, moderator, slug, invitation.id);
+    const again = await inviteMembers(t.db, moderator, slug, { emails: email, role: "leader", note: "Second try" }, { siteOrigin: SITE });
+    expect(again).toMatchObject({ invited: [email], reinvited: [email], alreadyInvited: [] });
+    // The withdrawn link stays dead; the new one works and carries the new role.
+    expect(await openInvitation(t.db, token)).toBeNull();
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", again.outboxIds[0]!).executeTakeFirstOrThrow();
+    const fresh = /\/invitations\/([a-z2-7]+)/.exec(message.text_body)![1]!;
+    expect(await openInvitation(t.db, fresh)).toMatchObject({ role: "leader", note: "Second try" });
+    const rows = await t.db.selectFrom("invitations").select("id").where("community_id", "=", community.id).where("email", "=", email).execute();
+    expect(rows).toHaveLength(1);
+    // Expired: invitable again.
+    setClock(START + 13 * DAY);
+    expect(await inviteMembers(t.db, moderator, slug, { emails: email, role: "participant" }, { siteOrigin: SITE })).toMatchObject({ invited: [email], reinvited: [email] });
+    await expect(acceptInvitation(t.db, fresh, user, { datesConfirmed: true })).rejects.toThrow(INVALID_INVITATION);
   });
 });
 

@@ -16,6 +16,9 @@ import { Refusal } from "#app/lib/refusal.ts";
 import { EmailSchema } from "#app/features/auth/schemas.ts";
 import { addMember, getCommunityToManage } from "./communities.server.ts";
 import { phaseOf } from "./phase.ts";
+import { describeRoleOffered } from "./role-offered.ts";
+import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { nominationJoined } from "#app/features/nominations/outcome.server.ts";
 
 export const INVITATION_LIFETIME_MS = 14 * DAY;
 export const MAX_INVITES_AT_ONCE = 500;
@@ -61,13 +64,18 @@ export interface InviteInput {
   note?: string;
   source?: string;
   attributes?: Record<string, string>;
+  /** The nomination this invitation comes from (inviteFromNomination sets it). */
+  nominationId?: string;
 }
 
 export interface InviteReport {
   invited: string[];
+  /** Of those invited, the addresses whose earlier invitation was withdrawn, had expired, or was accepted by someone who since left. */
+  reinvited: string[];
   invalid: string[];
   duplicates: string[];
   alreadyMembers: string[];
+  /** Addresses with an invitation still waiting: change or resend that one instead. */
   alreadyInvited: string[];
 }
 
@@ -80,15 +88,18 @@ function invitationEmail(input: {
   community: { name: string; purpose_markdown: string; purpose_html: string; starts_at: number; ends_at: number; time_zone: string };
   inviterName: string;
   note: string | null;
+  role: "participant" | "leader";
   expiresAt: number;
 }) {
   const { community } = input;
+  const role = describeRoleOffered(input.role);
   const opens = formatInZone(community.starts_at, community.time_zone);
   const closes = formatInZone(community.ends_at, community.time_zone);
   const expires = formatDayInZone(input.expiresAt, community.time_zone);
   const subject = `You're invited to "${community.name}" on Cohort`;
   const text = [
-    `${input.inviterName} invites you to join "${community.name}", a research community on Cohort.`,
+    `${input.inviterName} invites you to join "${community.name}", a research community on Cohort, as a ${role.label}.`,
+    role.meaning,
     "",
     input.note ? `A note from ${input.inviterName}:\n${input.note}\n` : null,
     `It opens ${opens} and closes ${closes}.`,
@@ -101,7 +112,8 @@ function invitationEmail(input: {
   ]
     .filter((line) => line !== null)
     .join("\n");
-  const html = `<p>${escapeHtml(input.inviterName)} invites you to join <strong>${escapeHtml(community.name)}</strong>, a research community on Cohort.</p>
+  const html = `<p>${escapeHtml(input.inviterName)} invites you to join <strong>${escapeHtml(community.name)}</strong>, a research community on Cohort, as a ${role.label}.</p>
+<p>${escapeHtml(role.meaning)}</p>
 ${input.note ? `<blockquote>${escapeHtml(input.note).replace(/\n/g, "<br>")}</blockquote>` : ""}
 <p>It opens <strong>${escapeHtml(opens)}</strong> and closes <strong>${escapeHtml(closes)}</strong>.</p>
 <h3>What it is for</h3>
@@ -111,13 +123,19 @@ ${community.purpose_html}
   return { to: input.to, subject, text, html };
 }
 
-/** Invite one or many addresses; every address is accounted for in the report. */
+/**
+ * Invite one or many addresses; every address is accounted for in the report. Only a
+ * waiting invitation blocks an address: one that was withdrawn, has expired, or was
+ * accepted by someone who has since left is sent again as a new invitation (same row, new
+ * token, role, note and source). `withinTransaction` runs in the same transaction as the
+ * writes, with what was invited (a nomination is marked invited there, or nothing is).
+ */
 export async function inviteMembers(
   db: Kysely<Database>,
   actor: Actor,
   slug: string,
   input: InviteInput,
-  options: { siteOrigin: string },
+  options: { siteOrigin: string; withinTransaction?: (trx: Kysely<Database>, invited: { id: string; email: string }[], report: InviteReport) => Promise<void> },
 ): Promise<InviteReport & { outboxIds: string[] }> {
   const view = await getCommunityToManage(db, actor, slug);
   const { community } = view;
@@ -148,51 +166,71 @@ export async function inviteMembers(
         .execute()
     : [];
   const existingInvitations = valid.length
-    ? await db.selectFrom("invitations").select("email").where("community_id", "=", community.id).where("email", "in", valid).execute()
+    ? await db
+        .selectFrom("invitations")
+        .select(["id", "email", "accepted_at", "revoked_at", "expires_at"])
+        .where("community_id", "=", community.id)
+        .where("email", "in", valid)
+        .execute()
     : [];
   const members = new Set(existingMembers.map((r) => r.email));
-  const invitedAlready = new Set(existingInvitations.map((r) => r.email));
-  const toInvite = valid.filter((email) => !members.has(email) && !invitedAlready.has(email));
+  const earlier = new Map(existingInvitations.map((r) => [r.email, r]));
+  const waiting = new Set(existingInvitations.filter((r) => invitationState(r, at) === "pending").map((r) => r.email));
+  const toInvite = valid.filter((email) => !members.has(email) && !waiting.has(email));
+  const report: InviteReport = {
+    invited: toInvite,
+    reinvited: toInvite.filter((email) => earlier.has(email)),
+    invalid,
+    duplicates,
+    alreadyMembers: valid.filter((email) => members.has(email)),
+    alreadyInvited: valid.filter((email) => !members.has(email) && waiting.has(email)),
+  };
 
   const inviter = await db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
   const expiresAt = Math.min(at + INVITATION_LIFETIME_MS, community.ends_at);
   const outboxIds: string[] = [];
+  const note = input.note?.trim() || null;
   await db.transaction().execute(async (trx) => {
+    const written: { id: string; email: string }[] = [];
     for (const email of toInvite) {
       const token = newToken();
-      await trx
-        .insertInto("invitations")
-        .values({
-          id: newId(),
-          community_id: community.id,
-          email,
-          token_hash: hashToken(token),
-          role: input.role,
-          note: input.note?.trim() || null,
-          source: input.source?.trim() || null,
-          attributes: JSON.stringify(input.attributes ?? {}),
-          invited_by: actor.id,
-          created_at: at,
-          sent_at: at,
-          expires_at: expiresAt,
-        })
-        .execute();
+      const values = {
+        token_hash: hashToken(token),
+        role: input.role,
+        note,
+        source: input.source?.trim() || null,
+        attributes: JSON.stringify(input.attributes ?? {}),
+        invited_by: actor.id,
+        nomination_id: input.nominationId ?? null,
+        created_at: at,
+        sent_at: at,
+        expires_at: expiresAt,
+      };
+      const previous = earlier.get(email);
+      let id: string;
+      if (previous) {
+        // The same row becomes the new invitation, so one address has one invitation per community.
+        id = previous.id;
+        await trx
+          .updateTable("invitations")
+          .set({ ...values, opened_at: null, accepted_at: null, accepted_by: null, revoked_at: null })
+          .where("id", "=", previous.id)
+          .execute();
+      } else {
+        id = newId();
+        await trx.insertInto("invitations").values({ id, community_id: community.id, email, ...values }).execute();
+      }
+      written.push({ id, email });
       outboxIds.push(
         await queueEmail(
           trx,
-          invitationEmail({ to: email, link: `${options.siteOrigin}/invitations/${token}`, community, inviterName: inviter.display_name, note: input.note?.trim() || null, expiresAt }),
+          invitationEmail({ to: email, link: `${options.siteOrigin}/invitations/${token}`, community, inviterName: inviter.display_name, note, role: input.role, expiresAt }),
         ),
       );
     }
+    await options.withinTransaction?.(trx, written, report);
   });
-  return {
-    invited: toInvite,
-    invalid,
-    duplicates,
-    alreadyMembers: valid.filter((email) => members.has(email)),
-    alreadyInvited: valid.filter((email) => !members.has(email) && invitedAlready.has(email)),
-    outboxIds,
-  };
+  return { ...report, outboxIds };
 }
 
 export type InvitationState = "pending" | "accepted" | "expired" | "revoked";
@@ -286,7 +324,7 @@ export async function acceptInvitation(
       .where("accepted_at", "is", null)
       .where("revoked_at", "is", null)
       .where("expires_at", ">", at)
-      .returning(["community_id", "role", "source", "attributes", "invited_by"])
+      .returning(["community_id", "role", "source", "attributes", "invited_by", "nomination_id"])
       .executeTakeFirst();
     if (!claimed) throw new Refusal(404, INVALID_INVITATION);
     await addMember(trx, {
@@ -302,6 +340,7 @@ export async function acceptInvitation(
       title: `${user.email} accepted your invitation to ${opened.community.name}`,
       link: `/c/${opened.community.slug}/members`,
     });
+    if (claimed.nomination_id) await nominationJoined(trx, claimed.nomination_id, { communityName: opened.community.name });
     return { slug: opened.community.slug };
   });
 }
@@ -349,7 +388,7 @@ export async function resendInvitation(
       .execute();
     return queueEmail(
       trx,
-      invitationEmail({ to: invitation.email, link: `${options.siteOrigin}/invitations/${token}`, community, inviterName: inviter.display_name, note: invitation.note, expiresAt }),
+      invitationEmail({ to: invitation.email, link: `${options.siteOrigin}/invitations/${token}`, community, inviterName: inviter.display_name, note: invitation.note, role: invitation.role, expiresAt }),
     );
   });
 }
@@ -360,6 +399,8 @@ export interface Funnel {
   accepted: number;
   expired: number;
   revoked: number;
+  /** Of those, the invitations sent from a nomination, and how many of them were accepted. */
+  fromNominations: { sent: number; opened: number; accepted: number };
 }
 
 /** The invitation funnel of a community, in one query. */
@@ -373,20 +414,81 @@ export async function invitationFunnel(db: Kysely<Database>, communityId: string
       eb.fn.count<number>("accepted_at").as("accepted"),
       eb.fn.count<number>("revoked_at").as("revoked"),
       eb.fn.sum<number>(sql`case when accepted_at is null and revoked_at is null and expires_at <= ${at} then 1 else 0 end`).as("expired"),
+      eb.fn.count<number>("nomination_id").as("nominated_sent"),
+      eb.fn.sum<number>(sql`case when nomination_id is not null and opened_at is not null then 1 else 0 end`).as("nominated_opened"),
+      eb.fn.sum<number>(sql`case when nomination_id is not null and accepted_at is not null then 1 else 0 end`).as("nominated_accepted"),
     ])
     .where("community_id", "=", communityId)
     .executeTakeFirstOrThrow();
-  return { sent: Number(row.sent), opened: Number(row.opened), accepted: Number(row.accepted), expired: Number(row.expired ?? 0), revoked: Number(row.revoked) };
+  return {
+    sent: Number(row.sent),
+    opened: Number(row.opened),
+    accepted: Number(row.accepted),
+    expired: Number(row.expired ?? 0),
+    revoked: Number(row.revoked),
+    fromNominations: { sent: Number(row.nominated_sent), opened: Number(row.nominated_opened ?? 0), accepted: Number(row.nominated_accepted ?? 0) },
+  };
 }
 
 export async function listInvitations(db: Kysely<Database>, communityId: string) {
   const at = now();
   const rows = await db
     .selectFrom("invitations")
-    .select(["id", "email", "role", "source", "sent_at", "expires_at", "opened_at", "accepted_at", "revoked_at"])
+    .select(["id", "email", "role", "note", "source", "nomination_id", "sent_at", "expires_at", "opened_at", "accepted_at", "revoked_at"])
     .where("community_id", "=", communityId)
     .orderBy("sent_at", "desc")
     .limit(500)
     .execute();
   return rows.map((row) => ({ ...row, state: invitationState(row, at) }));
+}
+
+/**
+ * Change a waiting invitation's role and note. The link stays the same and nothing is sent
+ * unless `resend` asks for it (then a new link goes out, as with Resend). Audited.
+ */
+export async function updateInvitation(
+  db: Kysely<Database>,
+  actor: Actor,
+  slug: string,
+  invitationId: string,
+  input: { role: "participant" | "leader"; note?: string; resend: boolean },
+  options: { siteOrigin: string },
+): Promise<{ changed: boolean; outboxId: string | null }> {
+  const view = await getCommunityToManage(db, actor, slug);
+  const { community } = view;
+  const invitation = await db
+    .selectFrom("invitations")
+    .select(["id", "email", "role", "note", "accepted_at", "revoked_at", "expires_at"])
+    .where("id", "=", invitationId)
+    .where("community_id", "=", community.id)
+    .executeTakeFirst();
+  if (!invitation) throw new Refusal(404, "We could not find that invitation.");
+  const state = invitationState(invitation, now());
+  if (state !== "pending") {
+    const what = { accepted: "was accepted", revoked: "was withdrawn", expired: "has expired" }[state];
+    throw new Refusal(409, `Only a waiting invitation can be changed; this one ${what}. Invite the address again instead.`);
+  }
+  const note = input.note?.trim() || null;
+  const changes: string[] = [];
+  if (invitation.role !== input.role) changes.push(`role ${describeRoleOffered(invitation.role).label} → ${describeRoleOffered(input.role).label}`);
+  if (invitation.note !== note) changes.push(note ? "note changed" : "note removed");
+  if (changes.length > 0) {
+    await db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable("invitations")
+        .set({ role: input.role, note })
+        .where("id", "=", invitation.id)
+        .where("accepted_at", "is", null)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw new Refusal(409, "That invitation was accepted or withdrawn meanwhile.");
+      await recordAudit(trx, actor.id, {
+        action: "invitation.change",
+        summary: `Changed the invitation to ${invitation.email} in ${community.name}: ${changes.join(", ")}`,
+        undo: null,
+      });
+    });
+  }
+  const outboxId = input.resend ? await resendInvitation(db, actor, slug, invitation.id, options) : null;
+  return { changed: changes.length > 0, outboxId };
 }

@@ -9,6 +9,7 @@ export const EMAIL_KINDS: Record<NotificationKind, { label: string; defaultMode:
   "prompt.new": { label: "New research prompts", defaultMode: "digest" },
   "flag.outcome": { label: "What moderators decided about flagged posts", defaultMode: "digest" },
   "invitation.accepted": { label: "People accepting your invitations (staff)", defaultMode: "digest" },
+  "nomination.outcome": { label: "What became of customers you nominated (staff)", defaultMode: "immediate" },
 };
 
 export const EMAIL_MODE_LABEL: Record<EmailMode, string> = { immediate: "Right away", digest: "In a daily digest", off: "Never" };

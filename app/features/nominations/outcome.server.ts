@@ -1,0 +1,24 @@
+/**
+ * What the nominator is told. Kept apart from the use cases so the invitation feature can
+ * report an acceptance without importing the nominations' use cases (which import it).
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema.ts";
+import { notify } from "#app/features/notifications/notifications.server.ts";
+import { now } from "#app/lib/clock.ts";
+
+/** Someone invited from a nomination joined: mark it and tell the nominator. */
+export async function nominationJoined(trx: Kysely<Database>, nominationId: string, facts: { communityName: string }): Promise<void> {
+  const nomination = await trx
+    .updateTable("nominations")
+    .set({ status: "joined", joined_at: now() })
+    .where("id", "=", nominationId)
+    .returning(["name", "nominated_by"])
+    .executeTakeFirst();
+  if (!nomination) return;
+  await notify(trx, nomination.nominated_by, {
+    kind: "nomination.outcome",
+    title: `${nomination.name}, whom you nominated, joined ${facts.communityName}`,
+    link: "/nominations",
+  });
+}
