@@ -78,6 +78,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "dashboard.tsx": { path: () => ({ active: "/dashboard" }), get: STAFF },
   "admin.outbox.tsx": { path: () => ({ active: "/admin/outbox" }), get: ADMINS },
   "admin.webhooks.tsx": { path: () => ({ active: "/admin/webhooks" }), get: ADMINS },
+  "forgot-password.tsx": { path: () => ({ active: "/forgot-password" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
+  "reset-password.$token.tsx": { path: () => ({ active: "/reset-password/not-a-real-token" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
+  "admin.settings.tsx": { path: () => ({ active: "/admin/settings" }), get: ADMINS },
 };
 
 /**
@@ -96,6 +99,9 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "answer a suggestion", path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), form: () => ({ intent: "answer" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "moderate", path: () => ({ active: "/moderation" }), form: () => ({ intent: "hide" }), row: [302, 403, 403, 403, 400, 403, 400, 403] },
   { what: "add a webhook", path: () => ({ active: "/admin/webhooks" }), form: () => ({ intent: "create", url: "not a url" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
+  { what: "ask for a password reset link", path: () => ({ active: "/forgot-password" }), form: () => ({ email: "not an email" }), row: [400, 400, 400, 400, 400, 400, 400, 400] },
+  { what: "set a password with a reset link", path: () => ({ active: "/reset-password/not-a-real-token" }), form: () => ({ password: "a long enough password" }), row: [404, 404, 404, 404, 404, 404, 404, 404] },
+  { what: "change the instance settings", path: () => ({ active: "/admin/settings" }), form: () => ({ invitationContact: "x".repeat(600) }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
 ];
 
 test("every route has an access expectation", () => {

@@ -72,6 +72,9 @@ export default function LoginPage() {
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <TextField label="Email" type="email" field={fields.email} autoComplete="email" autoFocus />
         <TextField label="Password" type="password" field={fields.password} autoComplete="current-password" />
+        <p className="-mt-2 text-sm">
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
         <Button className="w-full" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
         </Button>

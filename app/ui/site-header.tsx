@@ -130,6 +130,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
             <Link to="/audit" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
               Audit log
             </Link>
+            <Link to="/admin/settings" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
+              Settings
+            </Link>
           </>
         ) : null}
         <Form method="post" action="/logout">
