@@ -67,14 +67,15 @@ export default function LoginPage() {
       <p className="mt-2 text-sm text-slate-600">
         New here? <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : "/signup"}>Create an account</Link>.
       </p>
+      {/* Above the form: a link below the fields would move when leaving the email field shows its error, and the click would miss. */}
+      <p className="mt-1 text-sm text-slate-600">
+        <Link to="/forgot-password">Forgot password?</Link> We will email you a link to set a new one.
+      </p>
       <Form method="post" {...getFormProps(form)} className="mt-8 space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <TextField label="Email" type="email" field={fields.email} autoComplete="email" autoFocus />
         <TextField label="Password" type="password" field={fields.password} autoComplete="current-password" />
-        <p className="-mt-2 text-sm">
-          <Link to="/forgot-password">Forgot password?</Link>
-        </p>
         <Button className="w-full" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
         </Button>
