@@ -81,7 +81,7 @@ export default function ResetPasswordPage() {
   return (
     <main id="main" className="mx-auto max-w-md px-4 py-12">
       <h1 className="text-2xl font-bold tracking-tight">Set a new password</h1>
-      <p className="mt-2 text-sm text-slate-600">Setting it signs your account out on every device, and signs you in here.</p>
+      <p className="mt-2 text-sm text-slate-600">Setting it signs you out on every other device and signs you in here.</p>
       <Form method="post" {...getFormProps(form)} className="mt-8 space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <FormAlert id={form.errorId} errors={form.errors} />
         <TextField
