@@ -217,6 +217,7 @@ export async function resetPassword(
       .where("used_at", "is", null)
       .where("revoked_at", "is", null)
       .where("expires_at", ">", at)
+      .where("user_id", "in", (eb) => eb.selectFrom("users").select("id").where("erased_at", "is", null))
       .returning("user_id")
       .executeTakeFirst();
     if (!consumed) return null;
