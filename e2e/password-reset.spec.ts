@@ -125,3 +125,14 @@ test("a visitor without an invitation learns whom to ask, in words the admin set
   await visitor.close();
   await participant.close();
 });
+
+test("asking for links again and again is throttled per email with a 429 that says when", async ({ page }) => {
+  const email = uniqueEmail("mailbombed");
+  const ask = () => page.request.post("/forgot-password", { form: { email }, headers: { Origin: BASE_URL }, maxRedirects: 0 });
+  // Five an hour per address; the same for an address without an account.
+  for (let i = 0; i < 5; i++) expect((await ask()).status()).toBe(200);
+  const refused = await ask();
+  expect(refused.status()).toBe(429);
+  expect(Number(refused.headers()["retry-after"])).toBeGreaterThan(0);
+  expect(await refused.text()).toContain("Too many requests for a new password. Try again in");
+});
