@@ -453,4 +453,30 @@ export interface Database {
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
   security_events: SecurityEventsTable;
+  password_resets: PasswordResetsTable;
+  settings: SettingsTable;
+}
+
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the token in the link; the token itself is only ever in the email. */
+  token_hash: string;
+  /** The staff member who sent the link; null when the person asked for it. */
+  sent_by: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  /** Set when a newer link, or a reset, makes this one void. */
+  revoked_at: number | null;
+}
+
+/** Instance-wide settings an admin edits, by key (app/features/settings). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  /** The value's Markdown rendered once when saved; null for plain values. */
+  value_html: string | null;
+  updated_at: number;
+  updated_by: string | null;
 }

@@ -10,6 +10,7 @@ import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.serve
 import { answerSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { createTag } from "#app/features/triage/tags.server.ts";
 import { createWebhook } from "#app/features/webhooks/webhooks.server.ts";
+import { setInvitationContact } from "#app/features/settings/settings.server.ts";
 import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
@@ -203,6 +204,12 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
   await atTime(at - 25 * DAY, () => leaveCommunity(db, { id: lena, role: "member" }, "integrations-council"));
   // An issue tracker listening for suggestions (its deliveries below are a made-up history).
   await createWebhook(db, { id: ids.get("ada@cohort.example")!, role: "admin" }, { url: "https://tracker.example.com/cohort-hooks", events: ["suggestion.created", "suggestion.status_changed"] });
+  // What a visitor without an invitation is told on the landing and sign-up pages.
+  await setInvitationContact(
+    db,
+    { id: ids.get("ada@cohort.example")!, role: "admin" },
+    "Our research communities are by invitation. To take part, write to [research@cohort.example](mailto:research@cohort.example) with your company and the product you use; the research team answers within two working days.",
+  );
   await seedTriage(db, ids, at, options.siteOrigin ?? "http://localhost:3000");
   await db
     .updateTable("webhook_deliveries")

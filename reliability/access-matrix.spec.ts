@@ -86,6 +86,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   // Only its owner opens a notification (302 to its link); for anyone else it does not exist.
   "notifications_.$id.tsx": { path: (ids) => ({ active: `/notifications/${ids.notification}` }), get: [302, 302, 404, 404, 404, 404, 404, 404] },
   "nominations.tsx": { path: () => ({ active: "/nominations" }), get: STAFF },
+  "forgot-password.tsx": { path: () => ({ active: "/forgot-password" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
+  "reset-password.$token.tsx": { path: () => ({ active: "/reset-password/not-a-real-token" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
+  "admin.settings.tsx": { path: () => ({ active: "/admin/settings" }), get: ADMINS },
 };
 
 /**
@@ -111,6 +114,9 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "close now", path: () => ({ active: "/c/integrations-council/edit" }), form: () => ({ intent: "close-now" }), row: [302, 404, 403, 403, 409, 403, 409, 403] },
   // Last, as it changes who is a member; the memberships are put back afterwards. Staff who are not members have nothing to leave (409).
   { what: "leave", path: () => ({ active: "/c/reporting-beta?index", closed: "/c/integrations-council?index" }), form: () => ({ intent: "leave" }), row: [302, 302, 404, 302, 409, 409, 409, 302] },
+  { what: "ask for a password reset link", path: () => ({ active: "/forgot-password" }), form: () => ({ email: "not an email" }), row: [400, 400, 400, 400, 400, 400, 400, 400] },
+  { what: "set a password with a reset link", path: () => ({ active: "/reset-password/not-a-real-token" }), form: () => ({ password: "a long enough password" }), row: [404, 404, 404, 404, 404, 404, 404, 404] },
+  { what: "change the instance settings", path: () => ({ active: "/admin/settings" }), form: () => ({ invitationContact: "x".repeat(600) }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
 ];
 
 test("every route has an access expectation", () => {

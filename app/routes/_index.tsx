@@ -6,25 +6,32 @@ import { describeTimeBox, listFormerCommunities, listHomeCommunities } from "#ap
 import { FormerCommunities, LeftNotice, type FormerCommunity } from "#app/features/communities/former-communities.tsx";
 import type { Phase } from "#app/features/communities/phase.ts";
 import { PhaseBadge, timeBoxSummary, type TimeBoxText } from "#app/features/communities/time-box.tsx";
+import { InvitationContact } from "#app/features/settings/invitation-contact.tsx";
+import { getInvitationContact } from "#app/features/settings/settings.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { buttonClass } from "#app/ui/button.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
-  if (!user) return { signedIn: false as const };
+  const db = getDb();
+  if (!user) return { signedIn: false as const, invitationContact: (await getInvitationContact(db))?.html ?? null };
+  const communities = await listHomeCommunities(db, user);
+  const staff = isStaff(user);
   return {
     signedIn: true as const,
     displayName: user.displayName,
-    staff: isStaff(user),
+    staff,
     canCreate: can(user, "community.create"),
-    communities: (await listHomeCommunities(getDb(), user)).map((c) => ({
+    communities: communities.map((c) => ({
       slug: c.slug,
       name: c.name,
       members: c.members,
       box: describeTimeBox(c),
     })),
-    former: await listFormerCommunities(getDb(), user),
+    former: await listFormerCommunities(db, user),
     left: new URL(request.url).searchParams.get("left"),
+    // Someone signed in with nowhere to go is told whom to ask, as a visitor is.
+    invitationContact: communities.length || staff ? null : ((await getInvitationContact(db))?.html ?? null),
   };
 }
 
@@ -34,7 +41,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function HomePage() {
   const data = useLoaderData<typeof loader>();
-  if (!data.signedIn) return <Landing />;
+  if (!data.signedIn) return <Landing invitationContact={data.invitationContact} />;
   return <SignedInHome {...data} />;
 }
 
@@ -53,7 +60,7 @@ const GROUPS: { phase: Phase; title: string }[] = [
   { phase: "closed", title: "Closed" },
 ];
 
-function SignedInHome({ displayName, staff, canCreate, communities, former, left }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[]; former: FormerCommunity[]; left: string | null }) {
+function SignedInHome({ displayName, staff, canCreate, communities, former, left, invitationContact }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[]; former: FormerCommunity[]; left: string | null; invitationContact: string | null }) {
   return (
     <main id="main" className="mx-auto max-w-5xl px-4 py-10">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -104,6 +111,7 @@ function SignedInHome({ displayName, staff, canCreate, communities, former, left
             ? "No research community has been set up on this Cohort yet. Once one exists, it will be listed here with its dates and phase."
             : "Cohort communities are private. You join one through the invitation link that the company running it sends you; it will then be listed here with its dates."}
         </p>
+        <InvitationContact html={invitationContact} className="mx-auto mt-6 max-w-prose text-left" />
       </section>
       )}
       <FormerCommunities communities={former} />
@@ -130,7 +138,7 @@ const STEPS = [
   },
 ];
 
-function Landing() {
+function Landing({ invitationContact }: { invitationContact: string | null }) {
   return (
     <main id="main">
       <section className="bg-white">
@@ -152,6 +160,7 @@ function Landing() {
               Create an account
             </Link>
           </div>
+          <InvitationContact html={invitationContact} className="mt-8 max-w-2xl" />
         </div>
       </section>
       <section aria-labelledby="how-heading" className="mx-auto max-w-5xl px-4 py-14">

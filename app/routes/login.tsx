@@ -67,6 +67,10 @@ export default function LoginPage() {
       <p className="mt-2 text-sm text-slate-600">
         New here? <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : "/signup"}>Create an account</Link>.
       </p>
+      {/* Above the form: a link below the fields would move when leaving the email field shows its error, and the click would miss. */}
+      <p className="mt-1 text-sm text-slate-600">
+        <Link to="/forgot-password">Forgot password?</Link> We will email you a link.
+      </p>
       <Form method="post" {...getFormProps(form)} className="mt-8 space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="redirectTo" value={redirectTo} />

@@ -6,6 +6,8 @@ import { signUp } from "#app/features/auth/accounts.server.ts";
 import { redirectIfSignedIn } from "#app/features/auth/request.server.ts";
 import { PASSWORD_MIN, SignUpSchema } from "#app/features/auth/schemas.ts";
 import { sessionCookie } from "#app/features/auth/session.server.ts";
+import { InvitationContact } from "#app/features/settings/invitation-contact.tsx";
+import { getInvitationContact } from "#app/features/settings/settings.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { env } from "#app/lib/env.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -15,7 +17,7 @@ import { FormAlert, TextField } from "#app/ui/field.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await redirectIfSignedIn(request, context);
-  return { open: env().SIGNUP === "open" };
+  return { open: env().SIGNUP === "open", invitationContact: (await getInvitationContact(getDb()))?.html ?? null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,11 +43,12 @@ const INVITATION_ONLY = "Cohort accounts are created from an invitation. Open th
 export const meta: MetaFunction = () => [{ title: "Create an account · Cohort" }];
 
 export default function SignupPage() {
-  const { open } = useLoaderData<typeof loader>();
-  return open ? <SignupForm /> : (
+  const { open, invitationContact } = useLoaderData<typeof loader>();
+  return open ? <SignupForm invitationContact={invitationContact} /> : (
     <main id="main" className="mx-auto max-w-md px-4 py-12">
       <h1 className="text-2xl font-bold tracking-tight">Join by invitation</h1>
       <p className="mt-4 text-slate-700">{INVITATION_ONLY}</p>
+      <InvitationContact html={invitationContact} className="mt-6" />
       <p className="mt-4 text-sm text-slate-600">
         Already have an account? <Link to="/login">Sign in</Link>.
       </p>
@@ -53,7 +56,7 @@ export default function SignupPage() {
   );
 }
 
-function SignupForm() {
+function SignupForm({ invitationContact }: { invitationContact: string | null }) {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -92,6 +95,8 @@ function SignupForm() {
           {navigation.state === "submitting" ? "Creating your account…" : "Create account"}
         </Button>
       </Form>
+      {/* Open sign-up gives an account, not a place in a (private) community. */}
+      <InvitationContact html={invitationContact} className="mt-8" />
     </main>
   );
 }

@@ -46,6 +46,7 @@ function accountLinks(user: HeaderUser): HeaderLink[] {
   if (user.canAdminister) links.push({ to: "/admin/outbox", label: "Outbox" });
   if (user.canAdminister) links.push({ to: "/admin/webhooks", label: "Webhooks" });
   if (user.canAdminister) links.push({ to: "/audit", label: "Audit log" });
+  if (user.canAdminister) links.push({ to: "/admin/settings", label: "Settings" });
   return links;
 }
 

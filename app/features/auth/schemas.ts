@@ -54,3 +54,12 @@ export const ChangePasswordSchema = z.object({
   currentPassword: z.string({ error: "Enter your current password" }).min(1, "Enter your current password").max(PASSWORD_MAX),
   newPassword: NewPasswordSchema,
 });
+
+export const ForgotPasswordSchema = z.object({
+  email: EmailSchema,
+});
+
+/** The same length rules as sign-up. */
+export const ResetPasswordSchema = z.object({
+  password: NewPasswordSchema,
+});

@@ -13,7 +13,12 @@ export type SecurityEventKind =
   | "access.denied"
   | "role.changed"
   | "user.created"
-  | "account.erased";
+  | "account.erased"
+  | "password-reset.requested"
+  | "password-reset.throttled"
+  | "password-reset.sent"
+  | "password-reset.refused"
+  | "password.reset";
 
 /** Who did what and when, for security review. Never pass a password or a token here. */
 export async function recordSecurityEvent(
