@@ -40,10 +40,15 @@ const PAGES: [route: string, ...paths: string[]][] = [
   ["dashboard.tsx", "/dashboard"],
   ["admin.outbox.tsx", "/admin/outbox"],
   ["admin.webhooks.tsx", "/admin/webhooks"],
+  ["admin.settings.tsx", "/admin/settings"],
+  ["forgot-password.tsx", "/forgot-password"],
+  ["reset-password.$token.tsx", "/reset-password/not-a-real-token"],
+  ["nominations.tsx", "/nominations"],
+  ["people.$userId.tsx", "/people/:person"],
 ];
 
 /** Routes with no page of their own: downloads, redirects, health. */
-const NOT_PAGES = ["logout.tsx", "account_.email.tsx"];
+const NOT_PAGES = ["logout.tsx", "account_.email.tsx", "notifications_.$id.tsx"];
 
 const READERS = [
   { name: "anonymous", email: null },
@@ -85,7 +90,9 @@ async function demoIds(): Promise<Record<string, string>> {
     // The demo's pending invitations were mailed; the link is in the outbox.
     const mail = await db.selectFrom("outbox").select("text_body").where("text_body", "like", "%/invitations/%").executeTakeFirstOrThrow();
     const invitation = /\/invitations\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
-    return { thread: thread.id, idea: idea.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, invitation };
+    // Lena's profile: a bio, posts, and communities shared with most demo readers.
+    const person = await db.selectFrom("users").select("id").where("email", "=", "lena@customer.example").executeTakeFirstOrThrow();
+    return { thread: thread.id, idea: idea.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, invitation, person: person.id };
   });
 }
 
