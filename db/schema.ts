@@ -16,6 +16,11 @@ export interface UsersTable {
   updated_at: number;
   /** Set when the person erased their account; name and email are then placeholders. */
   erased_at?: number | null;
+  /** Set while an admin has suspended the account: it cannot sign in, its content stays. */
+  suspended_at?: number | null;
+  suspended_by?: string | null;
+  /** When a session of this account was last used, written at most every few minutes. */
+  last_seen_at?: number | null;
 }
 
 export interface SessionsTable {

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from "kysely";
-import { randomBytes } from "node:crypto";
 import type { DatabaseHandle } from "./client.ts";
 import type { Database, GlobalRole, SuggestionStatus } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
@@ -48,13 +47,7 @@ export function shouldSeedDemo(options: { empty: boolean; deployedInProduction: 
   return options.seedDemo === "1" || !options.deployedInProduction;
 }
 
-/** A password that is easy to type from a terminal: four groups of five letters and digits. */
-export function generatePassword(): string {
-  const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
-  const bytes = randomBytes(20);
-  const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
-  return chars.match(/.{5}/g)!.join("-");
-}
+export { generatePassword } from "#app/features/auth/password.server.ts";
 
 interface DemoCommunity {
   slug: string;

@@ -12,6 +12,7 @@ import * as search from "./20261123190000-search.ts";
 import * as email from "./20261123200000-email.ts";
 import * as webhooks from "./20261123210000-webhooks.ts";
 import * as suggestionStrength from "./20261124090000-suggestion-strength.ts";
+import * as people from "./20261202120000-people.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "20261123200000-email": email,
   "20261123210000-webhooks": webhooks,
   "20261124090000-suggestion-strength": suggestionStrength,
+  "20261202120000-people": people,
 };

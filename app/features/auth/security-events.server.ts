@@ -7,13 +7,16 @@ export type SecurityEventKind =
   | "sign-in.success"
   | "sign-in.failure"
   | "sign-in.throttled"
+  | "sign-in.suspended"
   | "sign-up"
   | "sign-out"
   | "password.changed"
   | "access.denied"
   | "role.changed"
   | "user.created"
-  | "account.erased";
+  | "account.erased"
+  | "user.suspended"
+  | "user.reactivated";
 
 /** Who did what and when, for security review. Never pass a password or a token here. */
 export async function recordSecurityEvent(
