@@ -8,6 +8,7 @@ import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.serve
 import { answerSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { createTag } from "#app/features/triage/tags.server.ts";
 import { createWebhook } from "#app/features/webhooks/webhooks.server.ts";
+import { suspendPerson } from "#app/features/people/people.server.ts";
 import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
@@ -31,6 +32,9 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: "diego@customer.example", displayName: "Diego Alvarez", role: "member", what: "participant" },
   { email: "june@customer.example", displayName: "June Park", role: "member", what: "participant" },
 ];
+
+/** A participant an admin suspended: his posts stay, he cannot sign in (not in DEMO_ACCOUNTS, which all sign in). */
+export const SUSPENDED_DEMO_ACCOUNT: DemoAccount = { email: "tom@customer.example", displayName: "Tom Becker", role: "member", what: "participant, suspended by Ada" };
 
 /** A database with no accounts is new: the only kind that is ever seeded automatically. */
 export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
@@ -176,6 +180,7 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
   await seedInvitationHistory(db, ids, at);
   await seedConversations(db, ids, at);
   await seedIdeas(db, ids, at);
+  await seedSuspendedMember(db, ids, password, at);
   // An issue tracker listening for suggestions (its deliveries below are a made-up history).
   await createWebhook(db, { id: ids.get("ada@cohort.example")!, role: "admin" }, { url: "https://tracker.example.com/cohort-hooks", events: ["suggestion.created", "suggestion.status_changed"] });
   await seedTriage(db, ids, at, options.siteOrigin ?? "http://localhost:3000");
@@ -324,6 +329,20 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
       prompt: { masked: false, appearsAt: `${tomorrow}T09:00` },
     }),
   );
+}
+
+/** Tom wrote in the reporting beta, then Ada suspended him: his posts stay on the page, he cannot sign in. */
+async function seedSuspendedMember(db: Kysely<Database>, ids: Map<string, string>, password: string, at: number): Promise<void> {
+  const { email, displayName, role } = SUSPENDED_DEMO_ACCOUNT;
+  const { userId } = await createAccount(db, { email, displayName, password, role });
+  const beta = (await db.selectFrom("communities").select("id").where("slug", "=", "reporting-beta").executeTakeFirstOrThrow()).id;
+  await addMember(db, { communityId: beta, userId, role: "participant", datesConfirmedAt: at - 5 * DAY, source: "Sales referral", attributes: { segment: "smb", region: "EU" } });
+  const tom: Actor = { id: userId, role };
+  const { threadId } = await atTime(at - 4 * DAY - 2 * HOUR, () =>
+    startThread(db, tom, "reporting-beta", { title: "Reports should land in my inbox as a PDF", body: "I would rather not log in at all. Send me every report as a PDF on Monday at 7, please." }),
+  );
+  await atTime(at - 4 * DAY - HOUR, () => replyToThread(db, tom, "reporting-beta", threadId, { body: "And the same PDF to my whole team, without them needing accounts." }));
+  await atTime(at - DAY, () => suspendPerson(db, { id: ids.get("ada@cohort.example")!, role: "admin" }, userId));
 }
 
 /**

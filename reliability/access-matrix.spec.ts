@@ -43,6 +43,8 @@ interface Ids {
   thread: string;
   closedThread: string;
   suggestion: string;
+  /** The demo's suspended participant (Tom). */
+  suspendedPerson: string;
 }
 
 const EXPECTATIONS: Record<string, Expectation> = {
@@ -78,6 +80,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "dashboard.tsx": { path: () => ({ active: "/dashboard" }), get: STAFF },
   "admin.outbox.tsx": { path: () => ({ active: "/admin/outbox" }), get: ADMINS },
   "admin.webhooks.tsx": { path: () => ({ active: "/admin/webhooks" }), get: ADMINS },
+  "admin.people._index.tsx": { path: () => ({ active: "/admin/people?q=customer" }), get: ADMINS },
+  "admin.people.$userId.tsx": { path: (ids) => ({ active: `/admin/people/${ids.suspendedPerson}` }), get: ADMINS },
 };
 
 /**
@@ -96,6 +100,9 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "answer a suggestion", path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), form: () => ({ intent: "answer" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "moderate", path: () => ({ active: "/moderation" }), form: () => ({ intent: "hide" }), row: [302, 403, 403, 403, 400, 403, 400, 403] },
   { what: "add a webhook", path: () => ({ active: "/admin/webhooks" }), form: () => ({ intent: "create", url: "not a url" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
+  { what: "create an account", path: () => ({ active: "/admin/people?index" }), form: () => ({ email: "not an email", displayName: "Matrix", role: "admin" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
+  // Tom is already suspended: the admin gets past the policy to "already suspended" (409), and nothing changes.
+  { what: "suspend an account", path: (ids) => ({ active: `/admin/people/${ids.suspendedPerson}` }), form: () => ({ intent: "suspend" }), row: [302, 403, 403, 403, 403, 403, 409, 403] },
 ];
 
 test("every route has an access expectation", () => {
@@ -110,7 +117,8 @@ test("every reader gets exactly what the policy allows on every route", async ({
     const closedThread = await db.selectFrom("threads").innerJoin("communities", "communities.id", "threads.community_id").select("threads.id").where("communities.slug", "=", "integrations-council").executeTakeFirstOrThrow();
     const suggestion = await db.selectFrom("suggestions").select("id").executeTakeFirstOrThrow();
     const idea = await db.selectFrom("ideas").innerJoin("communities", "communities.id", "ideas.community_id").select("ideas.thread_id").where("communities.slug", "=", "reporting-beta").where("ideas.merged_into", "is", null).executeTakeFirstOrThrow();
-    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id };
+    const suspendedPerson = await db.selectFrom("users").select("id").where("email", "=", "tom@customer.example").executeTakeFirstOrThrow();
+    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, suspendedPerson: suspendedPerson.id };
   });
   const failures: string[] = [];
   for (const reader of READERS) {

@@ -121,6 +121,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
         </Link>
         {user.canAdminister ? (
           <>
+            <Link to="/admin/people" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
+              People
+            </Link>
             <Link to="/admin/outbox" className="block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline">
               Outbox
             </Link>
