@@ -137,7 +137,7 @@ export default function PersonPage() {
           <Form method="post" className="flex flex-wrap items-end gap-2">
             <input type="hidden" name="intent" value="role" />
             <label className="space-y-1 text-sm">
-              <span className="block font-medium">Role</span>
+              <span className="block font-medium">New role</span>
               <select name="role" defaultValue={person.role} className="block rounded-md border-0 py-2 pl-3 pr-8 ring-1 ring-inset ring-slate-300">
                 {ROLES.map((role) => (
                   <option key={role} value={role}>
