@@ -103,7 +103,7 @@ export default function PersonPage() {
           {STATUS_NAMES[person.status]}
           {person.status === "suspended" && person.suspended ? (
             <span className="block text-slate-600">
-              since <span title={person.suspended.exact}>{person.suspended.relative}</span>
+              <span title={person.suspended.exact}>{person.suspended.relative}</span>
               {person.suspendedBy ? `, by ${person.suspendedBy}` : ""}
             </span>
           ) : null}

@@ -135,41 +135,82 @@ export default function PeoplePage() {
       {page.people.length === 0 ? (
         <p className="text-sm text-slate-600">{page.search ? `Nobody’s name or email contains “${page.search}”.` : "No accounts yet."}</p>
       ) : (
-        <Table headers={["Name", "Email", "Role", "Status", "Last seen", "Communities"]}>
-          {page.people.map((person) => (
-            <tr key={person.id}>
-              <td className="px-4 py-2 font-medium">
-                <Link to={`/admin/people/${person.id}`}>{person.displayName}</Link>
-              </td>
-              <td className="break-all px-4 py-2 text-slate-700">{person.email ?? "—"}</td>
-              <td className="whitespace-nowrap px-4 py-2">{person.role}</td>
-              <td className="px-4 py-2">
-                <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATUS_STYLE[person.status]}`}>{STATUS_NAMES[person.status]}</span>
-              </td>
-              <td className="whitespace-nowrap px-4 py-2 text-slate-700">{person.lastSeen ? <span title={`${person.lastSeen.exact} UTC`}>{person.lastSeen.relative}</span> : "never"}</td>
-              <td className="px-4 py-2 text-slate-700">
-                {person.communityCount === 0 ? (
-                  "none"
-                ) : (
-                  <>
-                    {person.communities.map((c, index) => (
-                      <span key={c.slug}>
-                        {index > 0 ? ", " : ""}
-                        <Link to={`/c/${c.slug}`}>{c.name}</Link>
-                      </span>
-                    ))}
-                    {person.communityCount > person.communities.length ? ` and ${person.communityCount - person.communities.length} more` : ""}
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </Table>
+        <>
+          {/* Cards on a phone, a table from a tablet up (it scrolls inside its own box if it must). */}
+          <ul aria-label="People" className="space-y-3 sm:hidden">
+            {page.people.map((person) => (
+              <li key={person.id} className="space-y-1 rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
+                <div className="flex flex-wrap items-center justify-between gap-2">
+                  <Link to={`/admin/people/${person.id}`} className="font-medium">
+                    {person.displayName}
+                  </Link>
+                  <StatusBadge status={person.status} />
+                </div>
+                <p className="break-all text-slate-700">{person.email ?? "—"}</p>
+                <p className="text-slate-600">
+                  {person.role} · last seen <LastSeen lastSeen={person.lastSeen} />
+                </p>
+                <p className="text-slate-600">
+                  Communities: <Communities person={person} />
+                </p>
+              </li>
+            ))}
+          </ul>
+          <div className="hidden sm:block">
+            <Table headers={["Name", "Email", "Role", "Status", "Last seen", "Communities"]}>
+              {page.people.map((person) => (
+                <tr key={person.id}>
+                  <td className="px-4 py-2 font-medium">
+                    <Link to={`/admin/people/${person.id}`}>{person.displayName}</Link>
+                  </td>
+                  <td className="whitespace-nowrap px-4 py-2 text-slate-700">{person.email ?? "—"}</td>
+                  <td className="whitespace-nowrap px-4 py-2">{person.role}</td>
+                  <td className="px-4 py-2">
+                    <StatusBadge status={person.status} />
+                  </td>
+                  <td className="whitespace-nowrap px-4 py-2 text-slate-700">
+                    <LastSeen lastSeen={person.lastSeen} />
+                  </td>
+                  <td className="min-w-56 px-4 py-2 text-slate-700">
+                    <Communities person={person} />
+                  </td>
+                </tr>
+              ))}
+            </Table>
+          </div>
+        </>
       )}
       <nav aria-label="Pages" className="flex gap-4 text-sm">
         {page.paged ? <Link to={page.search ? `?q=${encodeURIComponent(page.search)}` : "/admin/people"}>First page</Link> : null}
         {page.next ? <Link to={page.next}>Next page</Link> : null}
       </nav>
     </main>
+  );
+}
+
+type Person = ReturnType<typeof useLoaderData<typeof loader>>["people"][number];
+
+function StatusBadge({ status }: { status: Person["status"] }) {
+  return <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATUS_STYLE[status]}`}>{STATUS_NAMES[status]}</span>;
+}
+
+function LastSeen({ lastSeen }: { lastSeen: Person["lastSeen"] }) {
+  return lastSeen ? <span title={`${lastSeen.exact} UTC`}>{lastSeen.relative}</span> : <>never</>;
+}
+
+/** The first few community names, and how many more. */
+function Communities({ person }: { person: Person }) {
+  if (person.communityCount === 0) return <>none</>;
+  const more = person.communityCount - person.communities.length;
+  return (
+    <>
+      {person.communities.map((c, index) => (
+        <span key={c.slug}>
+          {index > 0 ? ", " : ""}
+          <Link to={`/c/${c.slug}`}>{c.name}</Link>
+        </span>
+      ))}
+      {more > 0 ? ` and ${more} more` : ""}
+    </>
   );
 }
