@@ -206,7 +206,7 @@ function Communities({ person }: { person: Person }) {
     <>
       {person.communities.map((c, index) => (
         <span key={c.slug}>
-          {index > 0 ? ", " : ""}
+          {index > 0 ? " · " : ""}
           <Link to={`/c/${c.slug}`}>{c.name}</Link>
         </span>
       ))}
