@@ -18,6 +18,11 @@ export interface UsersTable {
   erased_at?: number | null;
   /** A short plain-text bio shown on the profile; empty until written, cleared on erasure. */
   bio: Generated<string>;
+  /** Set while an admin has suspended the account: it cannot sign in, its content stays. */
+  suspended_at?: number | null;
+  suspended_by?: string | null;
+  /** When a session of this account was last used, written at most every few minutes. */
+  last_seen_at?: number | null;
 }
 
 export interface SessionsTable {

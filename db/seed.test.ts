@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signIn } from "#app/features/auth/accounts.server.ts";
+import { SUSPENDED_MESSAGE, signIn } from "#app/features/auth/accounts.server.ts";
+import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "./testing.ts";
-import { DEMO_ACCOUNTS, generatePassword, isEmpty, seedDemo, shouldSeedDemo, wipe } from "./seed.ts";
+import { DEMO_ACCOUNTS, SUSPENDED_DEMO_ACCOUNT, generatePassword, isEmpty, seedDemo, shouldSeedDemo, wipe } from "./seed.ts";
 
 describe("shouldSeedDemo", () => {
   it("seeds an empty development database", () => {
@@ -36,9 +37,14 @@ describe.each(testEngines())("demo data on %s", (engine) => {
     await seedDemo(t.db, password);
     expect(await isEmpty(t.db)).toBe(false);
     const roles = await t.db.selectFrom("users").select(["email", "role"]).execute();
-    expect(roles).toHaveLength(DEMO_ACCOUNTS.length);
+    expect(roles).toHaveLength(DEMO_ACCOUNTS.length + 1);
     for (const role of ["admin", "moderator", "product", "member"]) expect(roles.map((r) => r.role)).toContain(role);
     await expect(signIn(t.db, { email: DEMO_ACCOUNTS[0]!.email, password }, { clientAddress: "127.0.0.1" })).resolves.toHaveProperty("token");
+    // The suspended participant's posts stay; he cannot sign in.
+    const tom = await t.db.selectFrom("users").select(["id", "suspended_at"]).where("email", "=", SUSPENDED_DEMO_ACCOUNT.email).executeTakeFirstOrThrow();
+    expect(tom.suspended_at).not.toBeNull();
+    expect(await t.db.selectFrom("threads").select("id").where("author_id", "=", tom.id).execute()).toHaveLength(1);
+    expect((await refusalOf(signIn(t.db, { email: SUSPENDED_DEMO_ACCOUNT.email, password }, { clientAddress: "127.0.0.1" }))).message).toBe(SUSPENDED_MESSAGE);
 
     await wipe(t);
     expect(await isEmpty(t.db)).toBe(true);

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from "kysely";
-import { randomBytes } from "node:crypto";
 import type { DatabaseHandle } from "./client.ts";
 import type { Database, GlobalRole, SuggestionStatus } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
@@ -11,6 +10,7 @@ import { answerSuggestion } from "#app/features/suggestions/suggestions.server.t
 import { createTag } from "#app/features/triage/tags.server.ts";
 import { createWebhook } from "#app/features/webhooks/webhooks.server.ts";
 import { setInvitationContact } from "#app/features/settings/settings.server.ts";
+import { suspendPerson } from "#app/features/people/people.server.ts";
 import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
@@ -40,6 +40,9 @@ const DEMO_BIOS: [string, string][] = [
   ["sam@customer.example", "Head of RevOps at a logistics company; customer since 2019.\nI lead the reporting beta's discussions: ask me anything about exports and integrations."],
 ];
 
+/** A participant an admin suspended: his posts stay, he cannot sign in (not in DEMO_ACCOUNTS, which all sign in). */
+export const SUSPENDED_DEMO_ACCOUNT: DemoAccount = { email: "tom@customer.example", displayName: "Tom Becker", role: "member", what: "participant, suspended by Ada" };
+
 /** A database with no accounts is new: the only kind that is ever seeded automatically. */
 export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
   const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
@@ -55,13 +58,7 @@ export function shouldSeedDemo(options: { empty: boolean; deployedInProduction: 
   return options.seedDemo === "1" || !options.deployedInProduction;
 }
 
-/** A password that is easy to type from a terminal: four groups of five letters and digits. */
-export function generatePassword(): string {
-  const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
-  const bytes = randomBytes(20);
-  const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
-  return chars.match(/.{5}/g)!.join("-");
-}
+export { generatePassword } from "#app/features/auth/password.server.ts";
 
 interface DemoCommunity {
   slug: string;
@@ -202,6 +199,7 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
   const lena = ids.get("lena@customer.example")!;
   await atTime(at - 50 * DAY, () => addMember(db, { communityId: council.id, userId: lena, role: "participant", datesConfirmedAt: at - 50 * DAY, attributes: { segment: "smb", region: "EU" } }));
   await atTime(at - 25 * DAY, () => leaveCommunity(db, { id: lena, role: "member" }, "integrations-council"));
+  await seedSuspendedMember(db, ids, password, at);
   // An issue tracker listening for suggestions (its deliveries below are a made-up history).
   await createWebhook(db, { id: ids.get("ada@cohort.example")!, role: "admin" }, { url: "https://tracker.example.com/cohort-hooks", events: ["suggestion.created", "suggestion.status_changed"] });
   // What a visitor without an invitation is told on the landing and sign-up pages.
@@ -402,6 +400,20 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
       prompt: { masked: false, appearsAt: `${tomorrow}T09:00` },
     }),
   );
+}
+
+/** Tom wrote in the reporting beta, then Ada suspended him: his posts stay on the page, he cannot sign in. */
+async function seedSuspendedMember(db: Kysely<Database>, ids: Map<string, string>, password: string, at: number): Promise<void> {
+  const { email, displayName, role } = SUSPENDED_DEMO_ACCOUNT;
+  const { userId } = await createAccount(db, { email, displayName, password, role });
+  const beta = (await db.selectFrom("communities").select("id").where("slug", "=", "reporting-beta").executeTakeFirstOrThrow()).id;
+  await addMember(db, { communityId: beta, userId, role: "participant", datesConfirmedAt: at - 5 * DAY, source: "Sales referral", attributes: { segment: "smb", region: "EU" } });
+  const tom: Actor = { id: userId, role };
+  const { threadId } = await atTime(at - 4 * DAY - 2 * HOUR, () =>
+    startThread(db, tom, "reporting-beta", { title: "Reports should land in my inbox as a PDF", body: "I would rather not log in at all. Send me every report as a PDF on Monday at 7, please." }),
+  );
+  await atTime(at - 4 * DAY - HOUR, () => replyToThread(db, tom, "reporting-beta", threadId, { body: "And the same PDF to my whole team, without them needing accounts." }));
+  await atTime(at - DAY, () => suspendPerson(db, { id: ids.get("ada@cohort.example")!, role: "admin" }, userId));
 }
 
 /**

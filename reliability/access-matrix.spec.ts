@@ -46,6 +46,8 @@ interface Ids {
   /** A participant of the reporting beta only, for profiles; and one of Lena's notifications. */
   person: string;
   notification: string;
+  /** The demo's suspended participant (Tom). */
+  suspendedPerson: string;
 }
 
 const EXPECTATIONS: Record<string, Expectation> = {
@@ -89,6 +91,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "forgot-password.tsx": { path: () => ({ active: "/forgot-password" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
   "reset-password.$token.tsx": { path: () => ({ active: "/reset-password/not-a-real-token" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
   "admin.settings.tsx": { path: () => ({ active: "/admin/settings" }), get: ADMINS },
+  "admin.people._index.tsx": { path: () => ({ active: "/admin/people?q=customer" }), get: ADMINS },
+  "admin.people.$userId.tsx": { path: (ids) => ({ active: `/admin/people/${ids.suspendedPerson}` }), get: ADMINS },
 };
 
 /**
@@ -117,6 +121,9 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "ask for a password reset link", path: () => ({ active: "/forgot-password" }), form: () => ({ email: "not an email" }), row: [400, 400, 400, 400, 400, 400, 400, 400] },
   { what: "set a password with a reset link", path: () => ({ active: "/reset-password/not-a-real-token" }), form: () => ({ password: "a long enough password" }), row: [404, 404, 404, 404, 404, 404, 404, 404] },
   { what: "change the instance settings", path: () => ({ active: "/admin/settings" }), form: () => ({ invitationContact: "x".repeat(600) }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
+  { what: "create an account", path: () => ({ active: "/admin/people?index" }), form: () => ({ email: "not an email", displayName: "Matrix", role: "admin" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
+  // Tom is already suspended: the admin gets past the policy to "already suspended" (409), and nothing changes.
+  { what: "suspend an account", path: (ids) => ({ active: `/admin/people/${ids.suspendedPerson}` }), form: () => ({ intent: "suspend" }), row: [302, 403, 403, 403, 403, 403, 409, 403] },
 ];
 
 test("every route has an access expectation", () => {
@@ -134,7 +141,8 @@ test("every reader gets exactly what the policy allows on every route", async ({
     const idea = await db.selectFrom("ideas").innerJoin("communities", "communities.id", "ideas.community_id").select("ideas.thread_id").where("communities.slug", "=", "reporting-beta").where("ideas.merged_into", "is", null).executeTakeFirstOrThrow();
     const lena = await db.selectFrom("users").select("id").where("email", "=", EMAIL.participant).executeTakeFirstOrThrow();
     const notification = await db.selectFrom("notifications").select("id").where("user_id", "=", lena.id).where("created_at", "<=", Date.now()).executeTakeFirstOrThrow();
-    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id };
+    const suspendedPerson = await db.selectFrom("users").select("id").where("email", "=", "tom@customer.example").executeTakeFirstOrThrow();
+    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id };
   }).then(async (found) => {
     const person = await createUser({ displayName: "Matrix Member" });
     await addParticipant("reporting-beta", person.userId);

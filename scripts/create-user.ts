@@ -5,13 +5,11 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { createAccount } from "#app/features/auth/accounts.server.ts";
-import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
+import { provisionAccount } from "#app/features/auth/accounts.server.ts";
 import { DisplayNameSchema, EmailSchema, NewPasswordSchema, RoleSchema } from "#app/features/auth/schemas.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { openDatabase } from "#db/client.ts";
 import { migrateToLatest } from "#db/migrate.ts";
-import { generatePassword } from "#db/seed.ts";
 
 const USAGE = 'Usage: npm run user:create -- --email a@b.c --name "Ada" [--role member|moderator|product|admin] [--password secret]';
 
@@ -39,14 +37,12 @@ if (!parsed.success) {
 }
 
 const { email, name, role } = parsed.data;
-const password = parsed.data.password ?? generatePassword();
 const handle = openDatabase();
 try {
   await migrateToLatest(handle.db, handle.schema);
-  const { userId } = await createAccount(handle.db, { email, displayName: name, password, role });
-  await recordSecurityEvent(handle.db, { kind: "user.created", subject: userId, detail: `role=${role} via command line` });
+  const { password } = await provisionAccount(handle.db, { email, displayName: name, role, password: parsed.data.password }, { userId: null, via: "command line" });
   console.log(`Created ${role} ${name} <${email}> in ${handle.location}.`);
-  if (!parsed.data.password) console.log(`Password: ${password}\n(shown only now; they can change it under "Your account")`);
+  if (password) console.log(`Password: ${password}\n(shown only now; they can change it under "Your account")`);
 } catch (error) {
   if (error instanceof Refusal) {
     console.error(error.message);

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { changePassword } from "#app/features/auth/accounts.server.ts";
+import { can } from "#app/features/auth/policy.ts";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { ChangePasswordSchema, PASSWORD_MIN } from "#app/features/auth/schemas.ts";
 import { sessionCookie } from "#app/features/auth/session.server.ts";
@@ -27,7 +28,7 @@ const ROLE_TEXT = {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "account.manage");
   const [emailModes, profile] = await Promise.all([preferencesOf(getDb(), user.id), profileOf(getDb(), user.id)]);
-  return { id: user.id, email: user.email, displayName: profile.display_name, bio: profile.bio, role: user.role, emailModes };
+  return { id: user.id, email: user.email, displayName: profile.display_name, bio: profile.bio, role: user.role, canManagePeople: can(user, "admin.manage"), emailModes };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -113,7 +114,15 @@ export default function AccountPage() {
         </div>
         <div className="grid grid-cols-3 gap-4 px-5 py-4">
           <dt className="text-sm font-medium text-slate-600">Role</dt>
-          <dd className="col-span-2 text-sm">{ROLE_TEXT[account.role]}</dd>
+          <dd className="col-span-2 text-sm">
+            {account.canManagePeople && account.role === "admin" ? (
+              <>
+                Admin: you can do everything, including <Link to="/admin/people">managing people and roles</Link>.
+              </>
+            ) : (
+              ROLE_TEXT[account.role]
+            )}
+          </dd>
         </div>
       </dl>
 

@@ -43,6 +43,7 @@ function sectionLinks(user: HeaderUser): HeaderLink[] {
 /** The account menu's links (Sign out follows them), in the account menu or the phone menu. */
 function accountLinks(user: HeaderUser): HeaderLink[] {
   const links: HeaderLink[] = [{ to: "/account", label: "Your account" }];
+  if (user.canAdminister) links.push({ to: "/admin/people", label: "People" });
   if (user.canAdminister) links.push({ to: "/admin/outbox", label: "Outbox" });
   if (user.canAdminister) links.push({ to: "/admin/webhooks", label: "Webhooks" });
   if (user.canAdminister) links.push({ to: "/audit", label: "Audit log" });

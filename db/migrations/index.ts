@@ -16,6 +16,7 @@ import * as profiles from "./20261202110000-profiles.ts";
 import * as timebox from "./20261202140000-timebox.ts";
 import * as nominations from "./20261202130000-nominations.ts";
 import * as passwordReset from "./20261202100000-password-reset.ts";
+import * as people from "./20261202120000-people.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   "20261202140000-timebox": timebox,
   "20261202130000-nominations": nominations,
   "20261202100000-password-reset": passwordReset,
+  "20261202120000-people": people,
 };

@@ -3,7 +3,7 @@ import type { Database, GlobalRole } from "#db/schema.ts";
 import { MINUTE, HOUR, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
-import { hashPassword, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
+import { generatePassword, hashPassword, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
 import { clearLimit, firstBlocked, hitLimit, type Limit } from "./rate-limit.server.ts";
 import { recordSecurityEvent } from "./security-events.server.ts";
 import { createSession, endUserSessions } from "./session.server.ts";
@@ -15,6 +15,12 @@ export interface ClientInfo {
 
 /** The one answer for an unknown email and a wrong password. */
 export const BAD_CREDENTIALS = "That email and password do not match an account.";
+
+/**
+ * The answer for a suspended account, given only to someone who knew its password: anyone
+ * else gets BAD_CREDENTIALS, so the page tells a stranger nothing about the account.
+ */
+export const SUSPENDED_MESSAGE = "This account is suspended. Contact the person who invited you, or your Cohort administrator, to ask why.";
 
 /**
  * Sign-in limits, counting failed attempts only. The pair limit stops guessing at one
@@ -68,6 +74,22 @@ export async function createAccount(
   return { userId };
 }
 
+/**
+ * Create an account for someone else (a staff account, usually): from the command line
+ * (`npm run user:create`) or an admin's people page. Without a password one is generated
+ * and returned, to be shown once.
+ */
+export async function provisionAccount(
+  db: Kysely<Database>,
+  input: { email: string; displayName: string; role: GlobalRole; password?: string },
+  by: { userId: string | null; via: string },
+): Promise<{ userId: string; password: string | null }> {
+  const password = input.password ?? generatePassword();
+  const { userId } = await createAccount(db, { email: input.email, displayName: input.displayName, password, role: input.role });
+  await recordSecurityEvent(db, { kind: "user.created", userId: by.userId, subject: userId, detail: `role=${input.role} via ${by.via}` });
+  return { userId, password: input.password ? null : password };
+}
+
 /** Sign up and start a session; returns the session token for the cookie. */
 export async function signUp(
   db: Kysely<Database>,
@@ -102,7 +124,7 @@ export async function signIn(
 
   const user = await db
     .selectFrom("users")
-    .select(["id", "password_hash"])
+    .select(["id", "password_hash", "suspended_at"])
     .where("email", "=", email)
     .executeTakeFirst();
   const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstNothing(input.password);
@@ -116,6 +138,12 @@ export async function signIn(
       ...client,
     });
     throw new Refusal(400, BAD_CREDENTIALS);
+  }
+
+  if (user.suspended_at != null) {
+    // The right password: not a guess, so no hit on the limits, but no session either.
+    await recordSecurityEvent(db, { kind: "sign-in.suspended", userId: user.id, subject: email, ...client });
+    throw new Refusal(403, SUSPENDED_MESSAGE);
   }
 
   await clearLimit(db, limits[0]!.bucket);

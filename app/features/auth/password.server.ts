@@ -1,4 +1,5 @@
 import { hash, verify } from "@node-rs/argon2";
+import { randomBytes } from "node:crypto";
 
 // argon2id with the parameters of OWASP's cheat sheet and Lucia's guide.
 const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
@@ -25,4 +26,12 @@ export async function verifyAgainstNothing(password: string): Promise<false> {
   dummyHash ??= hashPassword("cohort-timing-equaliser");
   await verifyPassword(await dummyHash, password);
   return false;
+}
+
+/** A password that is easy to type from a terminal: four groups of five letters and digits. */
+export function generatePassword(): string {
+  const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+  const bytes = randomBytes(20);
+  const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+  return chars.match(/.{5}/g)!.join("-");
 }

@@ -41,6 +41,9 @@ describe("access policy", () => {
     expect(can(actor("admin", "a1"), "user.change-role", { targetUserId: "u2" })).toBe(true);
     expect(can(actor("admin", "a1"), "user.change-role", { targetUserId: "a1" })).toBe(false);
     expect(can(actor("moderator", "m1"), "user.change-role", { targetUserId: "u2" })).toBe(false);
+    expect(can(actor("admin", "a1"), "user.suspend", { targetUserId: "u2" })).toBe(true);
+    expect(can(actor("admin", "a1"), "user.suspend", { targetUserId: "a1" })).toBe(false);
+    expect(can(actor("moderator", "m1"), "user.suspend", { targetUserId: "u2" })).toBe(false);
   });
 });
 

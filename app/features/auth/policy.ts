@@ -37,6 +37,8 @@ interface Resources {
   "admin.manage": undefined;
   /** Change another user's global role. */
   "user.change-role": { targetUserId: string };
+  /** Suspend or reactivate another user's account. */
+  "user.suspend": { targetUserId: string };
   /** Create a new community. */
   "community.create": undefined;
   /** See a community and what is in it. */
@@ -132,6 +134,8 @@ const rules: { [A in Action]: Rule<A> } = {
   // Admins manage roles, but not their own: an instance must never lose its last admin by
   // accident, and a role change ends the changer's own sessions.
   "user.change-role": (actor, { targetUserId }) => when(actor.role === "admin" && actor.id !== targetUserId, forbid()),
+  // Likewise for suspension: an admin who locked themselves out could not undo it.
+  "user.suspend": (actor, { targetUserId }) => when(actor.role === "admin" && actor.id !== targetUserId, forbid()),
 
   "community.create": (actor) =>
     when(actor.role === "moderator" || actor.role === "admin", forbid("Only moderators and admins create communities.")),

@@ -7,6 +7,7 @@ export type SecurityEventKind =
   | "sign-in.success"
   | "sign-in.failure"
   | "sign-in.throttled"
+  | "sign-in.suspended"
   | "sign-up"
   | "sign-out"
   | "password.changed"
@@ -18,7 +19,9 @@ export type SecurityEventKind =
   | "password-reset.throttled"
   | "password-reset.sent"
   | "password-reset.refused"
-  | "password.reset";
+  | "password.reset"
+  | "user.suspended"
+  | "user.reactivated";
 
 /** Who did what and when, for security review. Never pass a password or a token here. */
 export async function recordSecurityEvent(

@@ -9,7 +9,7 @@ import { Lucia, TimeSpan } from "lucia";
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import type { Kysely } from "kysely";
 import type { Database, GlobalRole } from "#db/schema.ts";
-import { DAY, now } from "#app/lib/clock.ts";
+import { DAY, MINUTE, now } from "#app/lib/clock.ts";
 import { hashToken } from "#app/lib/ids.ts";
 import { SESSION_COOKIE } from "#app/lib/security.ts";
 
@@ -17,6 +17,8 @@ import { SESSION_COOKIE } from "#app/lib/security.ts";
 export const IDLE_TIMEOUT_MS = 14 * DAY;
 /** ...and in any case this long after sign-in. */
 export const ABSOLUTE_LIFETIME_MS = 30 * DAY;
+/** "Last seen" is written when a session is used, but at most this often per account. */
+export const LAST_SEEN_INTERVAL_MS = 5 * MINUTE;
 
 export interface SessionUser {
   id: string;
@@ -57,15 +59,20 @@ function kyselyAdapter(db: Kysely<Database>): Adapter {
           "users.email",
           "users.display_name",
           "users.role",
+          "users.suspended_at",
+          "users.last_seen_at",
         ])
         .where("sessions.id", "=", id)
         .executeTakeFirst();
       if (!row) return [null, null];
       const at = now();
-      if (row.expires_at <= at || row.created_at + ABSOLUTE_LIFETIME_MS <= at) {
+      // A suspended account's sessions end when it is suspended; one left over by a race
+      // still opens nothing.
+      if (row.expires_at <= at || row.created_at + ABSOLUTE_LIFETIME_MS <= at || row.suspended_at != null) {
         await db.deleteFrom("sessions").where("id", "=", id).execute();
         return [null, null];
       }
+      if (row.last_seen_at == null || row.last_seen_at <= at - LAST_SEEN_INTERVAL_MS) await markSeen(db, row.user_id, at);
       return [
         {
           id: token,
@@ -110,6 +117,20 @@ function kyselyAdapter(db: Kysely<Database>): Adapter {
       await deleteStale(now()).execute();
     },
   };
+}
+
+/**
+ * Record that an account was seen now, unless another request (another process, even)
+ * already did so within the interval: the condition makes it one write per interval
+ * however many requests arrive together.
+ */
+async function markSeen(db: Kysely<Database>, userId: string, at: number): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({ last_seen_at: at })
+    .where("id", "=", userId)
+    .where((eb) => eb.or([eb("last_seen_at", "is", null), eb("last_seen_at", "<=", at - LAST_SEEN_INTERVAL_MS)]))
+    .execute();
 }
 
 const instances = new WeakMap<Kysely<Database>, Lucia>();

@@ -79,7 +79,7 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
   const user = await db.selectFrom("users").select(["password_hash", "role", "email"]).where("id", "=", actor.id).executeTakeFirst();
   if (!user || !(await verifyPassword(user.password_hash, password))) throw new Refusal(400, "That password is not right.");
   if (can(actor, "admin.manage")) {
-    const admins = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("role", "=", "admin").where("erased_at", "is", null).executeTakeFirstOrThrow();
+    const admins = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("role", "=", "admin").where("erased_at", "is", null).where("suspended_at", "is", null).executeTakeFirstOrThrow();
     if (Number(admins.n) <= 1) throw new Refusal(409, "You are the only admin: make someone else an admin before erasing your account.");
   }
   const at = now();
