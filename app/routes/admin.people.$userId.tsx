@@ -6,6 +6,8 @@ import { requirePermission } from "#app/features/auth/request.server.ts";
 import { ROLES } from "#app/features/auth/schemas.ts";
 import { ROLE_NAMES, STATUS_NAMES } from "#app/features/people/labels.ts";
 import { changePersonRole, getPerson, reactivatePerson, suspendPerson } from "#app/features/people/people.server.ts";
+import { sendPasswordResetFor } from "#app/features/auth/password-reset.server.ts";
+import { siteOrigin } from "#app/lib/origin.server.ts";
 import { ChangeRoleSchema } from "#app/features/people/schemas.ts";
 import { now } from "#app/lib/clock.ts";
 import { formatInZone, formatRelative } from "#app/lib/dates.ts";
@@ -60,6 +62,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return formAction(suspendPerson(db, user, userId, client), back("suspended"));
     case "reactivate":
       return formAction(reactivatePerson(db, user, userId, client), back("reactivated"));
+    case "reset-link":
+      return formAction(sendPasswordResetFor(db, userId, { sentBy: user.id, siteOrigin: siteOrigin(request) }), back("reset-link"));
     default:
       return invalidForm([{ message: "Choose what to change." }]);
   }
@@ -81,7 +85,9 @@ export default function PersonPage() {
         ? `${name} is suspended and was signed out everywhere.`
         : done === "reactivated" && person.status === "active"
           ? `${name} can sign in again.`
-          : null;
+          : done === "reset-link"
+            ? `A link to set a new password is on its way to ${person.email ?? name}. It works once, for one hour; older links no longer work.`
+            : null;
 
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-8">
@@ -152,7 +158,20 @@ export default function PersonPage() {
         </section>
       ) : null}
 
-      {/* INTEGRATION (password reset, issue 13 item 1): a "Send a reset link" form for this person goes here. */}
+      {person.status === "active" ? (
+        <section aria-labelledby="reset-heading" className="space-y-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <h2 id="reset-heading" className="text-lg font-semibold">
+            Password
+          </h2>
+          <Form method="post" className="space-y-2">
+            <p className="text-sm text-slate-600">
+              Email {name} a link to set a new password. It works once, for one hour; their current password keeps working until they use it.
+            </p>
+            <input type="hidden" name="intent" value="reset-link" />
+            <Button variant="secondary">Send a reset link</Button>
+          </Form>
+        </section>
+      ) : null}
 
       {person.canSuspend ? (
         <section id="suspend" aria-labelledby="suspend-heading" className="space-y-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">

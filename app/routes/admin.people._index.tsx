@@ -92,9 +92,8 @@ export default function PeoplePage() {
             </code>
           </p>
           <p>Give it to them through a channel you trust; they can change it under “Your account”.</p>
-          {/* INTEGRATION (password reset, issue 13 item 1): a "Send a reset link" form for created.userId goes here, instead of handing the password over. */}
           <p>
-            <Link to={`/admin/people/${created.userId}`}>Open {created.displayName}’s page</Link>
+            Or, instead of handing it over, <Link to={`/admin/people/${created.userId}`}>open {created.displayName}’s page</Link> and send them a link to set their own password.
           </p>
         </section>
       ) : null}

@@ -115,8 +115,9 @@ async function issueLink(
   });
 }
 
+/** Accounts a link may be sent to: not erased, and not suspended (a suspension is lifted by an admin, not by a new password). */
 function findAccount(db: Kysely<Database>) {
-  return db.selectFrom("users").select(["id", "email", "display_name"]).where("erased_at", "is", null);
+  return db.selectFrom("users").select(["id", "email", "display_name"]).where("erased_at", "is", null).where("suspended_at", "is", null);
 }
 
 /**
