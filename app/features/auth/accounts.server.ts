@@ -4,7 +4,7 @@ import { MINUTE, HOUR, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
-import { clearLimit, firstBlocked, hitLimit, type Limit } from "./rate-limit.server.ts";
+import { clearLimit, refundAttempt, reserveAttempt, type Limit } from "./rate-limit.server.ts";
 import { recordSecurityEvent } from "./security-events.server.ts";
 import { createSession, endUserSessions } from "./session.server.ts";
 import { normaliseEmail } from "./schemas.ts";
@@ -82,7 +82,9 @@ export async function signUp(
 
 /**
  * Check a password and start a fresh session. Throttled per account, per address and per
- * pair; an unknown email and a wrong password get the same message after the same work.
+ * pair: the attempt is counted before the password is checked, so parallel guesses cannot
+ * get more checks than the limit; a success gives the attempt back and clears the pair.
+ * An unknown email and a wrong password get the same message after the same work.
  */
 export async function signIn(
   db: Kysely<Database>,
@@ -91,8 +93,8 @@ export async function signIn(
 ): Promise<{ userId: string; token: string }> {
   const email = normaliseEmail(input.email);
   const limits = signInLimits(email, client.clientAddress);
-  const blocked = await firstBlocked(db, limits);
-  if (blocked) {
+  const blocked = await reserveAttempt(db, limits);
+  if (blocked.blocked) {
     await recordSecurityEvent(db, { kind: "sign-in.throttled", subject: email, ...client });
     const wait = describeWait(blocked.retryAfterMs);
     throw new Refusal(429, `Too many sign-in attempts. Try again in ${wait}.`, {
@@ -107,7 +109,6 @@ export async function signIn(
     .executeTakeFirst();
   const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstNothing(input.password);
   if (!user || !valid) {
-    for (const limit of limits) await hitLimit(db, limit);
     await recordSecurityEvent(db, {
       kind: "sign-in.failure",
       userId: user?.id ?? null,
@@ -119,6 +120,7 @@ export async function signIn(
   }
 
   await clearLimit(db, limits[0]!.bucket);
+  await refundAttempt(db, limits.slice(1));
   const token = await createSession(db, user.id);
   await recordSecurityEvent(db, { kind: "sign-in.success", userId: user.id, subject: email, ...client });
   return { userId: user.id, token };

@@ -190,6 +190,38 @@ describe.each(testEngines())("invitations on %s", (engine) => {
   });
 });
 
+describe.each(testEngines())("the daily invitation limit under parallel batches on %s", (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+  afterEach(() => resetClock());
+
+  it("lets no more than the limit through when 50 batches arrive at once", async () => {
+    setClock(Date.UTC(2026, 5, 1));
+    const { userId } = await createAccount(t.db, { email: `racer-${engine}@example.com`, displayName: "Racer", password: "password!", role: "moderator" });
+    const mod: Actor = { id: userId, role: "moderator" };
+    await createCommunity(t.db, mod, { name: "Race study", slug: `race-${engine}`, purpose: "Many invitations sent at once.", timeZone: "UTC", startsAt: "2026-07-01T08:00", endsAt: "2026-08-01T08:00" });
+    const community = await t.db.selectFrom("communities").select("id").where("slug", "=", `race-${engine}`).executeTakeFirstOrThrow();
+    // 995 sent earlier today: 5 left.
+    const at = Date.UTC(2026, 5, 1) - 1000;
+    const earlier = Array.from({ length: 995 }, (_, i) => ({
+      id: `earlier-${engine}-${i}`, community_id: community.id, email: `earlier${i}@example.com`, token_hash: `hash-${engine}-${i}`, role: "participant" as const,
+      note: null, source: null, attributes: "{}", invited_by: userId, created_at: at, sent_at: at, expires_at: at + 7 * DAY,
+    }));
+    for (let i = 0; i < earlier.length; i += 200) await t.db.insertInto("invitations").values(earlier.slice(i, i + 200)).execute();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => inviteMembers(t.db, mod, `race-${engine}`, { emails: `parallel${i}@example.com`, role: "participant" }, { siteOrigin: SITE }).then(() => "sent", (e: unknown) => e)),
+    );
+    expect(results.filter((r) => r === "sent")).toHaveLength(5);
+    const sent = await t.db.selectFrom("invitations").select((eb) => eb.fn.countAll<number>().as("n")).where("invited_by", "=", userId).executeTakeFirstOrThrow();
+    expect(Number(sent.n)).toBe(1000);
+  });
+});
+
 describe("daily invitation limit and delivery", () => {
   let t: TestDatabase;
   beforeAll(async () => {

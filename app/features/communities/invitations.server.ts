@@ -128,15 +128,6 @@ export async function inviteMembers(
   if (valid.length > MAX_INVITES_AT_ONCE) throw new Refusal(400, `Invite at most ${MAX_INVITES_AT_ONCE} addresses at once.`);
 
   const at = now();
-  const sentToday = await db
-    .selectFrom("invitations")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("invited_by", "=", actor.id)
-    .where("created_at", ">", at - DAY)
-    .executeTakeFirstOrThrow();
-  if (Number(sentToday.n) + valid.length > DAILY_INVITES_PER_MODERATOR) {
-    throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`);
-  }
 
   const existingMembers = valid.length
     ? await db
@@ -158,6 +149,19 @@ export async function inviteMembers(
   const expiresAt = Math.min(at + INVITATION_LIFETIME_MS, community.ends_at);
   const outboxIds: string[] = [];
   await db.transaction().execute(async (trx) => {
+    // The daily limit is counted and spent in one transaction that first takes the inviter's
+    // row for writing (a row lock on PostgreSQL, the write lock on SQLite), so parallel
+    // batches from one moderator queue up here instead of all passing the same count.
+    await trx.updateTable("users").set({ updated_at: sql<number>`updated_at` }).where("id", "=", actor.id).execute();
+    const sentToday = await trx
+      .selectFrom("invitations")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("invited_by", "=", actor.id)
+      .where("created_at", ">", at - DAY)
+      .executeTakeFirstOrThrow();
+    if (Number(sentToday.n) + valid.length > DAILY_INVITES_PER_MODERATOR) {
+      throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`);
+    }
     for (const email of toInvite) {
       const token = newToken();
       await trx
