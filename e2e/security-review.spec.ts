@@ -113,3 +113,13 @@ test("malformed paths, multipart and JSON bodies get a short 400, never 500", as
   expect(good.status()).toBe(400);
   expect(await good.text()).toContain("do not match an account");
 });
+
+test("?_data= requests get a quiet 400 instead of a logged stack trace (or a 500)", async ({ request }) => {
+  for (const path of ["/?_data=routes/nope", "/?_data=root", "/?_data=routes/_index", "/login?_data=routes/login", "/?_data=", "/c/x?a=1&_data=routes/c.$slug"]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(400);
+    expect((await response.text()).length, path).toBeLessThan(200);
+  }
+  // The data requests this app does make (single fetch) still work.
+  expect((await request.get("/login.data")).status()).toBe(200);
+});

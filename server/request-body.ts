@@ -3,7 +3,8 @@
  * (docs/decisions/013): a path whose percent-encoding does not decode gets 400; a body over
  * its limit gets 413 before it is read (by Content-Length) or as soon as it passes the limit
  * (chunked bodies are counted as they stream); a body that is not a form Remix can read
- * (JSON, XML, a multipart body with a missing, wrong or truncated boundary) gets 400. The
+ * (JSON, XML, a multipart body with a missing, wrong or truncated boundary) gets 400, and so
+ * does a legacy `?_data=` request (quietly, where Remix would log a stack trace). The
  * body, at most the limit, is handed to Remix from memory.
  */
 import type express from "express";
@@ -132,6 +133,12 @@ export function createGuardedRemixHandler({
   return async (req, res, next) => {
     try {
       const path = pathOf(req.originalUrl);
+      // Remix's old data requests: this app fetches data by /path.data (single fetch), and
+      // Remix logs a warning with a stack trace for every ?_data request (a 500 for some),
+      // so anyone could fill the logs. They get a quiet 400 instead.
+      if (new URLSearchParams(req.originalUrl.slice(path.length).replace(/#.*$/, "")).has("_data")) {
+        return refuse(res, 400, "Bad request: this site does not answer ?_data requests.");
+      }
       let body: Buffer | null = null;
       if (req.method !== "GET" && req.method !== "HEAD") {
         body = await readBody(req, res, bodyLimitFor(path));
