@@ -44,9 +44,21 @@ export async function createAccount(
   db: Kysely<Database>,
   input: { email: string; displayName: string; password: string; role?: GlobalRole },
 ): Promise<{ userId: string }> {
-  const email = normaliseEmail(input.email);
   // Hash before touching the database: never hold a transaction or lock over argon2.
   const passwordHash = await hashPassword(input.password);
+  return insertAccount(db, { ...input, passwordHash });
+}
+
+/**
+ * Insert an account whose password is already hashed, so a caller can do it inside a
+ * transaction with other writes (joining through an invitation); refuses an email that
+ * already has one.
+ */
+export async function insertAccount(
+  db: Kysely<Database>,
+  input: { email: string; displayName: string; passwordHash: string; role?: GlobalRole },
+): Promise<{ userId: string }> {
+  const email = normaliseEmail(input.email);
   const at = now();
   const userId = newId();
   const inserted = await db
@@ -55,7 +67,7 @@ export async function createAccount(
       id: userId,
       email,
       display_name: input.displayName.trim(),
-      password_hash: passwordHash,
+      password_hash: input.passwordHash,
       role: input.role ?? "member",
       created_at: at,
       updated_at: at,

@@ -12,6 +12,7 @@ import {
   acceptInvitation,
   invitationFunnel,
   inviteMembers,
+  joinWithNewAccount,
   openInvitation,
   parseEmailList,
   resendInvitation,
@@ -188,6 +189,40 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     const r = await refusalOf(inviteMembers(t.db, { id: member.userId, role: "member" }, slug, { emails: "x@example.com", role: "participant" }, { siteOrigin: SITE }));
     expect(r.status).toBe(404);
   });
+
+  it("creates no account when joining through a pending invitation after the community closed (issue 14)", async () => {
+    setClock(START - 2 * DAY);
+    const slug = `closing-${engine}-${++n}`;
+    await createCommunity(t.db, moderator, { name: "Short study", slug, purpose: "What we want to learn, at some length.", timeZone: "UTC", startsAt: "2026-03-03T08:00", endsAt: "2026-03-05T08:00" });
+    await publishCommunity(t.db, moderator, slug);
+    const email = `late${n}@example.com`;
+    const report = await inviteMembers(t.db, moderator, slug, { emails: email, role: "participant" }, { siteOrigin: SITE });
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", report.outboxIds[0]!).executeTakeFirstOrThrow();
+    const token = new RegExp(`${SITE}/invitations/([a-z2-7]+)`).exec(message.text_body)![1]!;
+    setClock(Date.UTC(2026, 2, 5, 9));
+    const refusal = await refusalOf(joinWithNewAccount(t.db, token, { displayName: "Late", password: "password!" }, { datesConfirmed: true }, { clientAddress: "192.0.2.1" }));
+    expect(refusal.status).toBe(409);
+    expect(await t.db.selectFrom("users").select("id").where("email", "=", email).execute()).toEqual([]);
+  });
+
+  it("creates the account and the membership together through an open invitation", async () => {
+    setClock(START - 2 * DAY);
+    const slug = `joining-${engine}-${++n}`;
+    await createCommunity(t.db, moderator, { name: "Open study", slug, purpose: "What we want to learn, at some length.", timeZone: "UTC", startsAt: "2026-03-03T08:00", endsAt: "2026-03-17T08:00" });
+    await publishCommunity(t.db, moderator, slug);
+    const email = `joiner${n}@example.com`;
+    const report = await inviteMembers(t.db, moderator, slug, { emails: email, role: "participant" }, { siteOrigin: SITE });
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", report.outboxIds[0]!).executeTakeFirstOrThrow();
+    const token = new RegExp(`${SITE}/invitations/([a-z2-7]+)`).exec(message.text_body)![1]!;
+    const undated = await refusalOf(joinWithNewAccount(t.db, token, { displayName: "Jo", password: "password!" }, { datesConfirmed: false }, { clientAddress: "192.0.2.1" }));
+    expect(undated.status).toBe(400);
+    expect(await t.db.selectFrom("users").select("id").where("email", "=", email).execute()).toEqual([]);
+    const joined = await joinWithNewAccount(t.db, token, { displayName: "Jo", password: "password!" }, { datesConfirmed: true }, { clientAddress: "192.0.2.1" });
+    expect(joined.slug).toBe(slug);
+    const { community } = await getCommunityForActor(t.db, moderator, slug);
+    expect(await t.db.selectFrom("memberships").select("user_id").where("community_id", "=", community.id).where("user_id", "=", joined.userId).executeTakeFirst()).toBeTruthy();
+  });
+
 });
 
 describe.each(testEngines())("the daily invitation limit under parallel batches on %s", (engine) => {

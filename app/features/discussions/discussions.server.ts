@@ -163,7 +163,7 @@ async function findThread(db: Db, actor: Actor, view: CommunityView, threadId: s
 export async function replyToThread(db: Db, actor: Actor, slug: string, threadId: string, input: { body: string }): Promise<{ replyId: string }> {
   const view = await getCommunityForActor(db, actor, slug);
   const thread = await findThread(db, actor, view, threadId);
-  assertAllowed(actor, "thread.reply", { ...view, thread: { locked: thread.locked_at !== null } });
+  assertAllowed(actor, "thread.reply", { ...view, thread: { locked: thread.locked_at !== null, hidden: thread.removed === "moderator" } });
   await enforcePostingLimits(db, "reply", actor.id);
   const at = now();
   const reply = { id: newId(), created_at: at };
@@ -541,7 +541,7 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
     },
     /** Why this reader cannot reply, when they cannot. */
     replyRefusal: (() => {
-      const decision = decide(actor, "thread.reply", { ...view, thread: { locked } });
+      const decision = decide(actor, "thread.reply", { ...view, thread: { locked, hidden: thread.removed === "moderator" } });
       return decision.allowed ? null : decision.message;
     })(),
   };
