@@ -67,6 +67,29 @@ describe.each(testEngines())("privacy on %s", (engine) => {
     expect((await refusalOf(signIn(t.db, { email: "erin@example.com", password: "a long password" }, { clientAddress: "127.0.0.9" }))).status).toBe(400);
   });
 
+  it("leaves out an idea's vote count from the export while the community hides counts, and shows it once closed (issue 14)", async () => {
+    setClock(START - DAY);
+    await createCommunity(t.db, moderator, { name: "Blind", slug: "blind", purpose: "A community that hides vote counts, at length.", timeZone: "UTC", startsAt: "2026-09-01T08:00", endsAt: "2026-09-10T08:00", hideVoteCounts: true });
+    await publishCommunity(t.db, moderator, "blind");
+    const { community } = await getCommunityForActor(t.db, moderator, "blind");
+    const people: Actor[] = [];
+    for (const name of ["Hana", "Ivo"]) {
+      const { userId } = await createAccount(t.db, { email: `${name.toLowerCase()}.blind@example.com`, displayName: name, password: "a long password", role: "member" });
+      await addMember(t.db, { communityId: community.id, userId, role: "participant", datesConfirmedAt: 1 });
+      people.push({ id: userId, role: "member" });
+    }
+    const [hana, ivo] = people as [Actor, Actor];
+    setClock(START + DAY);
+    const { ideaId } = await submitIdea(t.db, hana, "blind", { title: "Counted in secret", body: "x" });
+    await castVote(t.db, ivo, "blind", ideaId, true);
+    const during = await exportMyData(t.db, hana);
+    expect(during.ideas).toEqual([expect.objectContaining({ title: "Counted in secret", vote_count: null })]);
+    expect(JSON.stringify(during)).not.toMatch(/"vote_count":1/);
+    setClock(START + 10 * DAY);
+    const after = await exportMyData(t.db, hana);
+    expect(after.ideas[0]!.vote_count).toBe(1);
+  });
+
   it("keeps the last admin from erasing themselves", async () => {
     const { userId } = await createAccount(t.db, { email: "only-admin@example.com", displayName: "Admin", password: "a long password", role: "admin" });
     const others = await t.db.selectFrom("users").select("id").where("role", "=", "admin").where("id", "!=", userId).execute();

@@ -6,6 +6,7 @@ import { endUserSessions } from "#app/features/auth/session.server.ts";
 import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
 import { stopAllEmail } from "#app/features/notifications/email.server.ts";
 import { now } from "#app/lib/clock.ts";
+import { phaseOf } from "#app/features/communities/phase.ts";
 import { newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 
@@ -38,7 +39,25 @@ export async function exportMyData(db: Db, actor: Actor) {
       .where("replies.author_id", "=", actor.id)
       .orderBy("replies.created_at")
       .execute(),
-    db.selectFrom("ideas").innerJoin("threads", "threads.id", "ideas.thread_id").select(["threads.title", "ideas.vote_count", "ideas.created_at"]).where("threads.author_id", "=", actor.id).execute(),
+    db
+      .selectFrom("ideas")
+      .innerJoin("threads", "threads.id", "ideas.thread_id")
+      .innerJoin("communities", "communities.id", "ideas.community_id")
+      .leftJoin("memberships", (join) => join.onRef("memberships.community_id", "=", "ideas.community_id").on("memberships.user_id", "=", actor.id))
+      .select([
+        "threads.title",
+        "ideas.vote_count",
+        "ideas.created_at",
+        "communities.starts_at",
+        "communities.ends_at",
+        "communities.time_zone",
+        "communities.hide_vote_counts",
+        "communities.published_at",
+        "communities.archived_at",
+        "memberships.role as membership_role",
+      ])
+      .where("threads.author_id", "=", actor.id)
+      .execute(),
     db
       .selectFrom("votes")
       .innerJoin("threads", "threads.id", "votes.idea_id")
@@ -61,7 +80,14 @@ export async function exportMyData(db: Db, actor: Actor) {
     memberships: memberships.map((m) => ({ ...m, attributes: JSON.parse(m.attributes) as unknown, joined_at: iso(m.joined_at), dates_confirmed_at: iso(m.dates_confirmed_at) })),
     threads: threads.map((t) => ({ ...t, created_at: iso(t.created_at), edited_at: iso(t.edited_at) })),
     replies: replies.map((r) => ({ ...r, created_at: iso(r.created_at), edited_at: iso(r.edited_at) })),
-    ideas: ideas.map((i) => ({ ...i, created_at: iso(i.created_at) })),
+    // Vote counts follow the pages' rule: hidden while the community hides them from this reader.
+    ideas: ideas.map((i) => {
+      const context = {
+        community: { phase: phaseOf(i, now()), starts_at: i.starts_at, ends_at: i.ends_at, time_zone: i.time_zone, hide_vote_counts: i.hide_vote_counts },
+        membership: i.membership_role ? { role: i.membership_role } : null,
+      };
+      return { title: i.title, vote_count: can(actor, "idea.see-votes", context) ? i.vote_count : null, created_at: iso(i.created_at) };
+    }),
     votes: votes.map((v) => ({ ...v, created_at: iso(v.created_at) })),
     flags: flags.map((f) => ({ ...f, created_at: iso(f.created_at) })),
     invitations: invitations.map((i) => ({ ...i, created_at: iso(i.created_at), accepted_at: iso(i.accepted_at) })),
