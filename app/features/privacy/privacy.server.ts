@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { verifyPassword } from "#app/features/auth/password.server.ts";
@@ -101,7 +101,7 @@ export async function exportMyData(db: Db, actor: Actor) {
  * data, notifications, invitations and queued email to them go; every session ends.
  */
 export async function eraseAccount(db: Db, actor: Actor, password: string, client: { clientAddress?: string } = {}): Promise<void> {
-  const user = await db.selectFrom("users").select(["password_hash", "role", "email"]).where("id", "=", actor.id).executeTakeFirst();
+  const user = await db.selectFrom("users").select(["password_hash", "role", "email", "display_name"]).where("id", "=", actor.id).executeTakeFirst();
   if (!user || !(await verifyPassword(user.password_hash, password))) throw new Refusal(400, "That password is not right.");
   if (can(actor, "admin.manage")) {
     const admins = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("role", "=", "admin").where("erased_at", "is", null).executeTakeFirstOrThrow();
@@ -120,8 +120,46 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
     await trx.deleteFrom("notifications").where("user_id", "=", actor.id).execute();
     await trx.deleteFrom("outbox").where("to_address", "=", user.email).execute();
     await trx.updateTable("invitations").set({ email: placeholder, note: null, source: null, attributes: "{}" }).where("email", "=", user.email).execute();
+    await scrubNamesInText(trx, { id: actor.id, name: user.display_name, email: user.email });
     await stopAllEmail(trx, actor.id);
     await endUserSessions(trx, actor.id);
   });
-  await recordSecurityEvent(db, { kind: "account.erased", userId: actor.id, clientAddress: client.clientAddress });
+  // The erasure is recorded by id only: no address, no email.
+  await recordSecurityEvent(db, { kind: "account.erased", userId: actor.id });
+  void client;
+}
+
+/**
+ * Texts written for other people that name the erased person (a staff notification "<email>
+ * accepted your invitation", "<name> replied to …", a suggestion's "<name> wrote, in …", the
+ * audit log's "Highlighted <name>'s reply") now say ERASED_NAME instead; the phrases are
+ * matched whole, so nobody else's name changes. Security events keep what happened but
+ * lose the email and the client address.
+ */
+async function scrubNamesInText(trx: Db, person: { id: string; name: string; email: string }): Promise<void> {
+  const swap = (column: string, from: string, to: string) => sql<string>`replace(${sql.ref(column)}, ${from}, ${to})`;
+  const phrases = (make: (who: string) => string) => [make(person.name), make(ERASED_NAME)] as const;
+  for (const [from, to] of [phrases((who) => `${who} replied to "`), phrases((who) => `${who} in `)]) {
+    await trx.updateTable("notifications").set({ title: swap("title", from, to) }).where("title", "like", `%${escapeLike(from)}%`).execute();
+  }
+  await trx.updateTable("notifications").set({ title: swap("title", person.email, ERASED_NAME) }).where("title", "like", `%${escapeLike(person.email)}%`).execute();
+  const [wroteFrom, wroteTo] = phrases((who) => `${who} wrote, in `);
+  await trx.updateTable("suggestions").set({ problem_markdown: swap("problem_markdown", wroteFrom, wroteTo) }).where("problem_markdown", "like", `${escapeLike(wroteFrom)}%`).execute();
+  const htmlFrom = `${escapeHtml(person.name)} wrote, in `;
+  await trx.updateTable("suggestions").set({ problem_html: swap("problem_html", htmlFrom, wroteTo) }).where("problem_html", "like", `%${escapeLike(htmlFrom)}%`).execute();
+  for (const [from, to] of [phrases((who) => `Highlighted ${who}'s `), phrases((who) => `Dismissed ${who}'s `)]) {
+    await trx.updateTable("audit_log").set({ summary: swap("summary", from, to) }).where("summary", "like", `${escapeLike(from)}%`).execute();
+  }
+  await trx
+    .updateTable("security_events")
+    .set({ subject: null, client_address: null })
+    .where((eb) => eb.or([eb("user_id", "=", person.id), eb("subject", "=", person.email)]))
+    .execute();
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+/** LIKE treats % and _ as wildcards; a name may contain them. Both engines take backslash escapes with ESCAPE, but plain LIKE does not, so wildcards are simply removed from the filter (the replace itself is exact). */
+function escapeLike(text: string): string {
+  return text.replace(/[%_]/g, "%");
 }
