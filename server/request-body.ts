@@ -26,7 +26,7 @@ export function bodyLimitFor(path: string): number {
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
 
 function refuse(res: express.Response, status: 400 | 413, message: string): void {
-  res.status(status).set("Connection", "close").type("text/plain").send(message);
+  res.status(status).type("text/plain").send(message);
 }
 
 /**
@@ -57,7 +57,7 @@ function pathOf(originalUrl: string): string {
 /**
  * Read a request's body into memory, refusing it past `limit`. Resolves to the body, or to
  * null when a refusal has been sent. The rest of a refused body is read and dropped (never
- * kept) so the client hears the answer, and the connection closes after it.
+ * kept) so the client hears the answer; a body still arriving after 5 s has its connection closed.
  */
 function readBody(req: express.Request, res: express.Response, limit: number): Promise<Buffer | null> {
   const declared = req.headers["content-length"];
