@@ -1,4 +1,3 @@
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
@@ -7,6 +6,7 @@ import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { hasSessionCookie, isAllowedOrigin, securityHeaders } from "#app/lib/security.ts";
+import { createGuardedRemixHandler, refuseMalformedPath } from "./request-body.ts";
 
 export interface AppOptions {
   development: boolean;
@@ -18,7 +18,8 @@ export interface AppOptions {
 
 /**
  * The HTTP layer around Remix: security headers with a per-request CSP nonce, the Origin
- * check on every state-changing request, static files, and the load context.
+ * check on every state-changing request, static files, body limits and malformed-request
+ * refusals (request-body.ts), and the load context.
  */
 export async function createApp(options: AppOptions): Promise<express.Express> {
   const app = express();
@@ -27,6 +28,7 @@ export async function createApp(options: AppOptions): Promise<express.Express> {
     app.set("trust proxy", options.trustProxy === "loopback" ? "loopback" : options.trustProxy.split(",").map((s) => s.trim()));
   }
   app.use(compression());
+  app.use(refuseMalformedPath);
 
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString("base64");
@@ -66,9 +68,10 @@ export async function createApp(options: AppOptions): Promise<express.Express> {
     next();
   });
 
+  // Paths, body sizes and body types are decided in request-body.ts before Remix reads anything.
   app.all(
     "*",
-    createRequestHandler({
+    createGuardedRemixHandler({
       build,
       mode: options.development ? "development" : "production",
       getLoadContext: (req, res) => ({
@@ -79,6 +82,12 @@ export async function createApp(options: AppOptions): Promise<express.Express> {
   );
 
   app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    // Express marks what the client got wrong (an undecodable parameter) with a 4xx status.
+    const status = (error as { status?: unknown })?.status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      if (!res.headersSent) res.status(status).type("text/plain").send("Bad request.");
+      return;
+    }
     console.error(error);
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDayInZone, formatInZone, formatRelative, fromLocalInput, isTimeZone, toLocalInput } from "./dates.ts";
+import { formatDayInZone, formatInZone, formatRelative, fromLocalInput, isLocalInput, isTimeZone, toLocalInput } from "./dates.ts";
 
 describe("dates", () => {
   it("reads wall-clock input in the community's zone, across daylight saving", () => {
@@ -13,6 +13,18 @@ describe("dates", () => {
     expect(fromLocalInput("2026-03-03T09:00", "Mars/Olympus")).toBeNull();
     expect(isTimeZone("Europe/Berlin")).toBe(true);
     expect(isTimeZone("Nowhere")).toBe(false);
+  });
+
+  it.each(["2026-02-30T10:00", "2026-02-29T10:00", "2026-02-28T25:61", "2026-02-30T25:61", "2026-13-01T10:00", "2026-00-10T10:00", "2026-04-31T10:00", "2026-01-00T10:00", "0000-01-01T10:00", "1969-12-31T23:59", "2026-01-01T24:00", "2026-01-01T10:60"])(
+    "refuses the impossible date %s instead of rolling it over",
+    (value) => {
+      expect(isLocalInput(value)).toBe(false);
+      expect(fromLocalInput(value, "Europe/Berlin")).toBeNull();
+    },
+  );
+
+  it("takes real edge dates", () => {
+    for (const value of ["2028-02-29T00:00", "2026-12-31T23:59", "2026-04-30T00:00"]) expect(isLocalInput(value), value).toBe(true);
   });
 
   it("round-trips through the form's value", () => {

@@ -10,11 +10,26 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/** "2026-03-03T09:00" read as a wall-clock time in a zone, to Unix milliseconds. */
-export function fromLocalInput(value: string, zone: string): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
-  if (!match || !isTimeZone(zone)) return null;
+const LOCAL_INPUT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+/**
+ * Whether a "YYYY-MM-DDTHH:mm" value names a real calendar date and clock time (no 30
+ * February, hour 25, minute 61 or year 0000, which Date would quietly roll over into
+ * another day). Years 1970–9999: times are Unix milliseconds.
+ */
+export function isLocalInput(value: string): boolean {
+  const match = LOCAL_INPUT.exec(value);
+  if (!match) return false;
   const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+  if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || d < 1) return false;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d <= daysInMonth;
+}
+
+/** "2026-03-03T09:00" read as a wall-clock time in a zone, to Unix milliseconds; null for an impossible date or an unknown zone. */
+export function fromLocalInput(value: string, zone: string): number | null {
+  if (!isLocalInput(value) || !isTimeZone(zone)) return null;
+  const [, y, mo, d, h, mi] = LOCAL_INPUT.exec(value)!.map(Number) as [number, number, number, number, number, number];
   const date = new TZDate(y, mo - 1, d, h, mi, zone);
   return Number.isNaN(date.getTime()) ? null : date.getTime();
 }

@@ -22,6 +22,9 @@ const schema = z.object({
   EMAIL_FROM: z.string().default("Cohort <cohort@localhost>"),
   // "open" lets anyone sign up; by default only invited people can.
   SIGNUP: z.enum(["invitation", "open"]).default("invitation"),
+  // Comma-separated host names or addresses that webhooks may reach although they are
+  // internal (loopback, private, link-local…); unset, only public addresses are reached.
+  WEBHOOK_ALLOW_HOSTS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -51,6 +51,34 @@ describe("safeRedirect", () => {
     "/\\evil.example",
     "\\\\evil.example",
     "/\t/evil.example",
+    // Dot segments collapse to "//host" (the review's finding).
+    "/.//evil.example",
+    "/.//evil.example/phish",
+    "/./\\evil.example",
+    "/a/..//evil.example",
+    "/a/../..//evil.example",
+    "/%2e//evil.example",
+    "/%2E%2E//evil.example",
+    // Encoded slashes and backslashes that a later decode turns into "//" or "/\\".
+    "/%2F/evil.example",
+    "/%2f%2fevil.example",
+    "/%5Cevil.example",
+    "/%5cevil.example",
+    "/%252F%252Fevil.example",
+    "/\\/evil.example",
+    "\\/evil.example",
+    // Control characters, raw and encoded, that browsers strip.
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/\u0000/evil.example",
+    "/%09/evil.example",
+    "/%0a/evil.example",
+    "/%00/evil.example",
+    "/\u007f/evil.example",
+    "///evil.example",
+    "https:/evil.example",
+    "http:evil.example",
+    "/%",
     "javascript:alert(1)",
     "evil.example",
     "",
@@ -58,6 +86,20 @@ describe("safeRedirect", () => {
     42,
   ])("falls back for %s", (target) => {
     expect(safeRedirect(target)).toBe("/");
+  });
+  it("never answers a target that a browser resolves off this site", () => {
+    const base = "https://cohort.example.com/login";
+    const corpus = ["/", "//", "/./", "/../", "/.", "/%2e", "/%2f", "/%5c", "/\\", "\\", "/\t", "/%09", "evil.example", "@evil.example"];
+    for (const a of corpus) for (const b of corpus) for (const c of corpus) {
+      const result = safeRedirect(`${a}${b}${c}evil.example/x`);
+      expect(new URL(result, base).origin, `${a}${b}${c}`).toBe("https://cohort.example.com");
+      expect(result.startsWith("/") && !result.startsWith("//") && !result.startsWith("/\\"), `${a}${b}${c} gave ${result}`).toBe(true);
+    }
+  });
+  it("keeps ordinary site paths, normalised", () => {
+    expect(safeRedirect("/c/reporting-beta/ideas?sort=top")).toBe("/c/reporting-beta/ideas?sort=top");
+    expect(safeRedirect("/c/x/../y")).toBe("/c/y");
+    expect(safeRedirect("/search?q=a%20b")).toBe("/search?q=a%20b");
   });
   it("uses the fallback given", () => {
     expect(safeRedirect("https://evil.example", "/home")).toBe("/home");

@@ -57,20 +57,49 @@ export function isAllowedOrigin(method: string, origin: string | undefined, site
   }
 }
 
+const REDIRECT_BASE = "http://cohort.invalid";
+/** Control characters (browsers strip some, turning "/\t/evil" into "//evil") and backslashes (read as "/"). */
+const UNSAFE_IN_REDIRECT = /[\u0000-\u001f\u007f\\]/;
+
 /**
- * A redirect target that stays on this site: a relative path, never "//host" or a scheme,
- * and never a backslash trick that some browsers read as "//".
+ * A redirect target that stays on this site, decided once for every redirect (sign-in's
+ * redirectTo, the ideas' returnTo, notification links): a path on this site after every
+ * normalisation a browser applies. The target is resolved against a dummy origin (dot
+ * segments collapse there, so "/.//evil" becomes "//evil"), and the result must still be
+ * on that origin and must not start with "//" or "/\" (which a browser reads as another
+ * host) in its raw or any percent-decoded spelling. Control characters and backslashes are
+ * refused in every spelling. See docs/decisions/013.
  */
 export function safeRedirect(target: unknown, fallback = "/"): string {
   if (typeof target !== "string" || target.length === 0 || target.length > 2000) return fallback;
-  if (!target.startsWith("/") || target.startsWith("//") || target.includes("\\")) return fallback;
-  // Control characters can be stripped by browsers, turning "/\t/evil" into "//evil".
-  if (/[\u0000-\u001f\u007f]/.test(target)) return fallback;
+  if (!target.startsWith("/") || !staysOnSite(target)) return fallback;
+  let url: URL;
   try {
-    const url = new URL(target, "http://cohort.invalid");
-    if (url.origin !== "http://cohort.invalid") return fallback;
-    return `${url.pathname}${url.search}${url.hash}`;
+    url = new URL(target, REDIRECT_BASE);
   } catch {
     return fallback;
   }
+  if (url.origin !== REDIRECT_BASE) return fallback;
+  const result = `${url.pathname}${url.search}${url.hash}`;
+  // The normalised path is what the browser follows: check it again, and that it is stable.
+  if (!staysOnSite(result) || new URL(result, REDIRECT_BASE).href !== url.href) return fallback;
+  return result;
+}
+
+/** Whether a path, and each percent-decoding of it, is a single-slash path with no control characters or backslashes. */
+function staysOnSite(path: string): boolean {
+  let current = path;
+  for (let round = 0; round < 4; round++) {
+    if (UNSAFE_IN_REDIRECT.test(current)) return false;
+    if (!current.startsWith("/") || current.startsWith("//")) return false;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(current);
+    } catch {
+      return false;
+    }
+    if (decoded === current) return true;
+    current = decoded;
+  }
+  return false;
 }

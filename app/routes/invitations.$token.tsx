@@ -1,12 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "#app/lib/zod.ts";
-import { findUserByEmail, signIn, signUp } from "#app/features/auth/accounts.server.ts";
+import { findUserByEmail, signIn } from "#app/features/auth/accounts.server.ts";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
 import { DisplayNameSchema, NewPasswordSchema } from "#app/features/auth/schemas.ts";
 import { sessionCookie } from "#app/features/auth/session.server.ts";
 import { describeTimeBox } from "#app/features/communities/communities.server.ts";
-import { INVALID_INVITATION, acceptInvitation, openInvitation } from "#app/features/communities/invitations.server.ts";
+import { INVALID_INVITATION, acceptInvitation, joinWithNewAccount, openInvitation } from "#app/features/communities/invitations.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { describeRoleOffered } from "#app/features/communities/role-offered.ts";
 import { TimeBox } from "#app/features/communities/time-box.tsx";
@@ -55,9 +55,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     let newToken: string | null = null;
     const client = { clientAddress: context.clientAddress };
     if (input.intent === "signup-and-join") {
-      const created = await signUp(db, { email: invitation.email, displayName: input.displayName, password: input.password }, client);
-      newToken = created.token;
-      user = { id: created.userId, email: invitation.email, displayName: input.displayName, role: "member" };
+      // The account is created only if the join succeeds (one transaction).
+      const joined = await joinWithNewAccount(db, token, { displayName: input.displayName, password: input.password }, { datesConfirmed }, client);
+      return redirect(`/c/${joined.slug}`, { headers: { "Set-Cookie": sessionCookie(db, joined.sessionToken, request) } });
     } else if (input.intent === "signin-and-join") {
       const signedIn = await signIn(db, { email: invitation.email, password: input.password }, client);
       newToken = signedIn.token;

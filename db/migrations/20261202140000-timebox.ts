@@ -5,7 +5,7 @@ import { sql, type Kysely } from "kysely";
  *
  * - former_memberships: a member who leaves is moved here, so `memberships` keeps meaning
  *   "current members" for every query that counts, lists or notifies them, and the readout
- *   can still let a former member in once the community closes (docs/decisions/013).
+ *   can still let a former member in once the community closes (docs/decisions/017).
  * - reminders are keyed by the moment they announce as well (boundary_at: the starts_at or
  *   ends_at they were sent for), so when the dates move after a reminder went out, the
  *   reminder for the new moment still goes out, once. The table is rebuilt to change its key;

@@ -96,6 +96,33 @@ describe.each(testEngines())("accounts and sessions on %s", (engine) => {
     expect(kinds.filter((k) => k === "sign-in.success")).toHaveLength(2);
   });
 
+  it("checks no more than 5 passwords when 60 wrong guesses for one account arrive at once from one address", async () => {
+    setClock(Date.UTC(2026, 10, 25, 12));
+    const email = uniqueEmail();
+    await createAccount(t.db, { email, displayName: "Race", password: "the right one" });
+    const attacker = { clientAddress: "192.0.2.77" };
+    const refusals = await Promise.all(Array.from({ length: 60 }, (_, i) => refusalOf(signIn(t.db, { email, password: `guess ${i}` }, attacker))));
+    // Every checked password leaves one sign-in.failure event; a refused attempt checks nothing.
+    const events = await t.db.selectFrom("security_events").select("kind").where("subject", "=", email).execute();
+    const verified = events.filter((e) => e.kind === "sign-in.failure").length;
+    expect(verified).toBeLessThanOrEqual(5);
+    expect(verified).toBeGreaterThan(0);
+    expect(refusals.filter((r) => r.status === 400)).toHaveLength(verified);
+    expect(refusals.filter((r) => r.status === 429)).toHaveLength(60 - verified);
+    // The right password is refused too until the window ends: the guesses bought nothing.
+    expect((await refusalOf(signIn(t.db, { email, password: "the right one" }, attacker))).status).toBe(429);
+  });
+
+  it("does not count a successful sign-in against the address or the account", async () => {
+    setClock(Date.UTC(2026, 10, 26, 12));
+    const email = uniqueEmail();
+    await createAccount(t.db, { email, displayName: "Often", password: "the right one" });
+    const office = { clientAddress: "192.0.2.88" };
+    for (let i = 0; i < 35; i++) await signIn(t.db, { email, password: "the right one" }, office);
+    const rows = await t.db.selectFrom("rate_limits").select(["bucket", "hits"]).where("bucket", "like", "sign-in:%192.0.2.88%").execute();
+    expect(rows.every((r) => r.hits === 0)).toBe(true);
+  });
+
   it("throttles one address spraying many accounts", async () => {
     setClock(Date.UTC(2026, 10, 24, 12));
     const sprayer = { clientAddress: "192.0.2.99" };

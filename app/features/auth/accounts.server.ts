@@ -4,7 +4,7 @@ import { MINUTE, HOUR, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 import { generatePassword, hashPassword, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
-import { clearLimit, firstBlocked, hitLimit, type Limit } from "./rate-limit.server.ts";
+import { clearLimit, refundAttempt, reserveAttempt, type Limit } from "./rate-limit.server.ts";
 import { recordSecurityEvent } from "./security-events.server.ts";
 import { createSession, endUserSessions } from "./session.server.ts";
 import { normaliseEmail } from "./schemas.ts";
@@ -50,9 +50,21 @@ export async function createAccount(
   db: Kysely<Database>,
   input: { email: string; displayName: string; password: string; role?: GlobalRole },
 ): Promise<{ userId: string }> {
-  const email = normaliseEmail(input.email);
   // Hash before touching the database: never hold a transaction or lock over argon2.
   const passwordHash = await hashPassword(input.password);
+  return insertAccount(db, { ...input, passwordHash });
+}
+
+/**
+ * Insert an account whose password is already hashed, so a caller can do it inside a
+ * transaction with other writes (joining through an invitation); refuses an email that
+ * already has one.
+ */
+export async function insertAccount(
+  db: Kysely<Database>,
+  input: { email: string; displayName: string; passwordHash: string; role?: GlobalRole },
+): Promise<{ userId: string }> {
+  const email = normaliseEmail(input.email);
   const at = now();
   const userId = newId();
   const inserted = await db
@@ -61,7 +73,7 @@ export async function createAccount(
       id: userId,
       email,
       display_name: input.displayName.trim(),
-      password_hash: passwordHash,
+      password_hash: input.passwordHash,
       role: input.role ?? "member",
       created_at: at,
       updated_at: at,
@@ -104,7 +116,9 @@ export async function signUp(
 
 /**
  * Check a password and start a fresh session. Throttled per account, per address and per
- * pair; an unknown email and a wrong password get the same message after the same work.
+ * pair: the attempt is counted before the password is checked, so parallel guesses cannot
+ * get more checks than the limit; a success gives the attempt back and clears the pair.
+ * An unknown email and a wrong password get the same message after the same work.
  */
 export async function signIn(
   db: Kysely<Database>,
@@ -113,8 +127,8 @@ export async function signIn(
 ): Promise<{ userId: string; token: string }> {
   const email = normaliseEmail(input.email);
   const limits = signInLimits(email, client.clientAddress);
-  const blocked = await firstBlocked(db, limits);
-  if (blocked) {
+  const blocked = await reserveAttempt(db, limits);
+  if (blocked.blocked) {
     await recordSecurityEvent(db, { kind: "sign-in.throttled", subject: email, ...client });
     const wait = describeWait(blocked.retryAfterMs);
     throw new Refusal(429, `Too many sign-in attempts. Try again in ${wait}.`, {
@@ -129,7 +143,6 @@ export async function signIn(
     .executeTakeFirst();
   const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstNothing(input.password);
   if (!user || !valid) {
-    for (const limit of limits) await hitLimit(db, limit);
     await recordSecurityEvent(db, {
       kind: "sign-in.failure",
       userId: user?.id ?? null,
@@ -141,12 +154,13 @@ export async function signIn(
   }
 
   if (user.suspended_at != null) {
-    // The right password: not a guess, so no hit on the limits, but no session either.
+    // The right password, so the account may be told why; the attempt still counts, and no session starts.
     await recordSecurityEvent(db, { kind: "sign-in.suspended", userId: user.id, subject: email, ...client });
     throw new Refusal(403, SUSPENDED_MESSAGE);
   }
 
   await clearLimit(db, limits[0]!.bucket);
+  await refundAttempt(db, limits.slice(1));
   const token = await createSession(db, user.id);
   await recordSecurityEvent(db, { kind: "sign-in.success", userId: user.id, subject: email, ...client });
   return { userId: user.id, token };

@@ -15,7 +15,7 @@ import { publicOrigin } from "#app/lib/origin.server.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 import type { ClientInfo } from "./accounts.server.ts";
 import { hashPassword } from "./password.server.ts";
-import { hitLimit, type Limit } from "./rate-limit.server.ts";
+import { reserveAttempt, type Limit } from "./rate-limit.server.ts";
 import { recordSecurityEvent } from "./security-events.server.ts";
 import { createSession, endUserSessions } from "./session.server.ts";
 import { normaliseEmail } from "./schemas.ts";
@@ -133,14 +133,12 @@ export async function requestPasswordReset(
 ): Promise<{ message: string }> {
   const email = normaliseEmail(input.email);
   // Counted before anything else, atomically, so concurrent requests cannot slip past.
-  for (const limit of passwordResetLimits(email, client.clientAddress)) {
-    const state = await hitLimit(db, limit);
-    if (state.blocked) {
-      await recordSecurityEvent(db, { kind: "password-reset.throttled", subject: email, ...client });
-      throw new Refusal(429, `Too many requests for a new password. Try again in ${describeWait(state.retryAfterMs)}.`, {
-        retryAfterSeconds: Math.ceil(state.retryAfterMs / 1000),
-      });
-    }
+  const state = await reserveAttempt(db, passwordResetLimits(email, client.clientAddress));
+  if (state.blocked) {
+    await recordSecurityEvent(db, { kind: "password-reset.throttled", subject: email, ...client });
+    throw new Refusal(429, `Too many requests for a new password. Try again in ${describeWait(state.retryAfterMs)}.`, {
+      retryAfterSeconds: Math.ceil(state.retryAfterMs / 1000),
+    });
   }
   const user = await findAccount(db).where("email", "=", email).executeTakeFirst();
   await recordSecurityEvent(db, {

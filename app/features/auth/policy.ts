@@ -55,8 +55,8 @@ interface Resources {
   "discussion.see-all": CommunityContext;
   /** Open the moderation queue: moderators and admins, or moderators of some community. */
   "moderation.view": { moderatesSomeCommunity: boolean };
-  /** Vote for ideas: members taking part (staff run the vote, they do not cast it). */
-  "idea.vote": CommunityContext;
+  /** Vote for ideas: members taking part (staff run the vote, they do not cast it); never for a hidden idea. */
+  "idea.vote": CommunityContext & { idea?: { hidden: boolean } };
   /** See how many votes ideas have: hidden from participants until close where the community says so. */
   "idea.see-votes": CommunityContext;
   /** Merge one idea into another. */
@@ -77,11 +77,11 @@ interface Resources {
   "nomination.create": undefined;
   /** See open nominations and invite from them or decline them: moderators and admins. */
   "nomination.review": undefined;
-  /** Reply in a thread: taking part, and the thread is not locked (leaders still may). */
-  "thread.reply": CommunityContext & { thread: { locked: boolean } };
+  /** Reply in a thread: taking part, the thread is not locked (leaders still may), its opening post not hidden by a moderator. */
+  "thread.reply": CommunityContext & { thread: { locked: boolean; hidden?: boolean } };
   /** Edit or remove one's own post while taking part; not in a locked thread, not once removed. */
   "post.change": CommunityContext & { post: PostFacts };
-  /** Flag someone else's post for the moderators. */
+  /** Flag someone else's post for the moderators, while the community is open. */
   "post.flag": CommunityContext & { post: PostFacts };
   /** Open a person's profile: one's own, anyone's for staff, otherwise only someone one shares a community with. */
   "profile.view": ProfileFacts;
@@ -203,7 +203,8 @@ const rules: { [A in Action]: Rule<A> } = {
   "idea.vote": (actor, context) => {
     const participate = rules["community.participate"](actor, context);
     if (!participate.allowed) return participate;
-    return when(context.membership !== null, forbid("Only the community's members vote on its ideas."));
+    if (context.membership === null) return forbid("Only the community's members vote on its ideas.");
+    return when(!context.idea?.hidden, forbid("A moderator hid this idea; it takes no votes."));
   },
 
   "idea.see-votes": (actor, context) => {
@@ -239,6 +240,7 @@ const rules: { [A in Action]: Rule<A> } = {
   "thread.reply": (actor, context) => {
     const participate = rules["community.participate"](actor, context);
     if (!participate.allowed) return participate;
+    if (context.thread.hidden) return forbid("A moderator hid this thread; it takes no new replies.");
     return when(!context.thread.locked || leadsDiscussions(actor, context), forbid("This thread is locked; it takes no new replies."));
   },
 
@@ -257,7 +259,9 @@ const rules: { [A in Action]: Rule<A> } = {
     if (context.post.removed) return forbid("This post has already been removed.");
     // Moderators do not flag: they hide.
     if (runsCommunity(actor, context)) return forbid("Moderators hide posts rather than flag them.");
-    return when(context.membership !== null || isStaff(actor), forbid("Join this community to flag posts."));
+    if (context.membership === null && !isStaff(actor)) return forbid("Join this community to flag posts.");
+    // A flag is a write: only inside the time box, like posting.
+    return outsideTimeBox(context) ?? ALLOW;
   },
 
   // A profile nobody may see answers exactly as one that does not exist, so ids leak nothing.
@@ -266,6 +270,21 @@ const rules: { [A in Action]: Rule<A> } = {
     return when(actor.id === profile.targetUserId || isStaff(actor) || profile.sharesCommunity, personNotFound);
   },
 };
+
+/** The refusal for a write outside the community's time box (before it opens, after it closes), or null while it is open. */
+function outsideTimeBox({ community }: CommunityContext): Decision | null {
+  switch (community.phase) {
+    case "active":
+      return null;
+    case "draft":
+    case "upcoming":
+      return forbid(`This community opens on ${formatInZone(community.starts_at, community.time_zone)}; you can take part from then.`);
+    case "closed":
+      return forbid(`This community closed on ${formatDayInZone(community.ends_at, community.time_zone)}; it is read only.`);
+    case "archived":
+      return forbid("This community is archived; it is read only.");
+  }
+}
 
 /** Leads a community's discussions: whoever runs it, or a member made discussion leader there. */
 function leadsDiscussions(actor: Actor, context: CommunityContext): boolean {

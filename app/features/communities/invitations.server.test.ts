@@ -12,6 +12,7 @@ import {
   acceptInvitation,
   invitationFunnel,
   inviteMembers,
+  joinWithNewAccount,
   openInvitation,
   parseEmailList,
   resendInvitation,
@@ -247,6 +248,72 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     setClock(START + 13 * DAY);
     expect(await inviteMembers(t.db, moderator, slug, { emails: email, role: "participant" }, { siteOrigin: SITE })).toMatchObject({ invited: [email], reinvited: [email] });
     await expect(acceptInvitation(t.db, fresh, user, { datesConfirmed: true })).rejects.toThrow(INVALID_INVITATION);
+  });
+
+  it("creates no account when joining through a pending invitation after the community closed (issue 14)", async () => {
+    setClock(START - 2 * DAY);
+    const slug = `closing-${engine}-${++n}`;
+    await createCommunity(t.db, moderator, { name: "Short study", slug, purpose: "What we want to learn, at some length.", timeZone: "UTC", startsAt: "2026-03-03T08:00", endsAt: "2026-03-05T08:00" });
+    await publishCommunity(t.db, moderator, slug);
+    const email = `late${n}@example.com`;
+    const report = await inviteMembers(t.db, moderator, slug, { emails: email, role: "participant" }, { siteOrigin: SITE });
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", report.outboxIds[0]!).executeTakeFirstOrThrow();
+    const token = new RegExp(`${SITE}/invitations/([a-z2-7]+)`).exec(message.text_body)![1]!;
+    setClock(Date.UTC(2026, 2, 5, 9));
+    const refusal = await refusalOf(joinWithNewAccount(t.db, token, { displayName: "Late", password: "password!" }, { datesConfirmed: true }, { clientAddress: "192.0.2.1" }));
+    expect(refusal.status).toBe(409);
+    expect(await t.db.selectFrom("users").select("id").where("email", "=", email).execute()).toEqual([]);
+  });
+
+  it("creates the account and the membership together through an open invitation", async () => {
+    setClock(START - 2 * DAY);
+    const slug = `joining-${engine}-${++n}`;
+    await createCommunity(t.db, moderator, { name: "Open study", slug, purpose: "What we want to learn, at some length.", timeZone: "UTC", startsAt: "2026-03-03T08:00", endsAt: "2026-03-17T08:00" });
+    await publishCommunity(t.db, moderator, slug);
+    const email = `joiner${n}@example.com`;
+    const report = await inviteMembers(t.db, moderator, slug, { emails: email, role: "participant" }, { siteOrigin: SITE });
+    const message = await t.db.selectFrom("outbox").selectAll().where("id", "=", report.outboxIds[0]!).executeTakeFirstOrThrow();
+    const token = new RegExp(`${SITE}/invitations/([a-z2-7]+)`).exec(message.text_body)![1]!;
+    const undated = await refusalOf(joinWithNewAccount(t.db, token, { displayName: "Jo", password: "password!" }, { datesConfirmed: false }, { clientAddress: "192.0.2.1" }));
+    expect(undated.status).toBe(400);
+    expect(await t.db.selectFrom("users").select("id").where("email", "=", email).execute()).toEqual([]);
+    const joined = await joinWithNewAccount(t.db, token, { displayName: "Jo", password: "password!" }, { datesConfirmed: true }, { clientAddress: "192.0.2.1" });
+    expect(joined.slug).toBe(slug);
+    const { community } = await getCommunityForActor(t.db, moderator, slug);
+    expect(await t.db.selectFrom("memberships").select("user_id").where("community_id", "=", community.id).where("user_id", "=", joined.userId).executeTakeFirst()).toBeTruthy();
+  });
+
+});
+
+describe.each(testEngines())("the daily invitation limit under parallel batches on %s", (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+  afterEach(() => resetClock());
+
+  it("lets no more than the limit through when 50 batches arrive at once", async () => {
+    setClock(Date.UTC(2026, 5, 1));
+    const { userId } = await createAccount(t.db, { email: `racer-${engine}@example.com`, displayName: "Racer", password: "password!", role: "moderator" });
+    const mod: Actor = { id: userId, role: "moderator" };
+    await createCommunity(t.db, mod, { name: "Race study", slug: `race-${engine}`, purpose: "Many invitations sent at once.", timeZone: "UTC", startsAt: "2026-07-01T08:00", endsAt: "2026-08-01T08:00" });
+    const community = await t.db.selectFrom("communities").select("id").where("slug", "=", `race-${engine}`).executeTakeFirstOrThrow();
+    // 995 sent earlier today: 5 left.
+    const at = Date.UTC(2026, 5, 1) - 1000;
+    const earlier = Array.from({ length: 995 }, (_, i) => ({
+      id: `earlier-${engine}-${i}`, community_id: community.id, email: `earlier${i}@example.com`, token_hash: `hash-${engine}-${i}`, role: "participant" as const,
+      note: null, source: null, attributes: "{}", invited_by: userId, created_at: at, sent_at: at, expires_at: at + 7 * DAY,
+    }));
+    for (let i = 0; i < earlier.length; i += 200) await t.db.insertInto("invitations").values(earlier.slice(i, i + 200)).execute();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => inviteMembers(t.db, mod, `race-${engine}`, { emails: `parallel${i}@example.com`, role: "participant" }, { siteOrigin: SITE }).then(() => "sent", (e: unknown) => e)),
+    );
+    expect(results.filter((r) => r === "sent")).toHaveLength(5);
+    const sent = await t.db.selectFrom("invitations").select((eb) => eb.fn.countAll<number>().as("n")).where("invited_by", "=", userId).executeTakeFirstOrThrow();
+    expect(Number(sent.n)).toBe(1000);
   });
 });
 

@@ -14,6 +14,10 @@ import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { hashToken, newId, newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { EmailSchema } from "#app/features/auth/schemas.ts";
+import { insertAccount, type ClientInfo } from "#app/features/auth/accounts.server.ts";
+import { hashPassword } from "#app/features/auth/password.server.ts";
+import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
+import { createSession } from "#app/features/auth/session.server.ts";
 import { addMember, getCommunityToManage } from "./communities.server.ts";
 import { phaseOf } from "./phase.ts";
 import { describeRoleOffered } from "./role-offered.ts";
@@ -146,15 +150,6 @@ export async function inviteMembers(
   if (valid.length > MAX_INVITES_AT_ONCE) throw new Refusal(400, `Invite at most ${MAX_INVITES_AT_ONCE} addresses at once.`);
 
   const at = now();
-  const sentToday = await db
-    .selectFrom("invitations")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("invited_by", "=", actor.id)
-    .where("created_at", ">", at - DAY)
-    .executeTakeFirstOrThrow();
-  if (Number(sentToday.n) + valid.length > DAILY_INVITES_PER_MODERATOR) {
-    throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`);
-  }
 
   const existingMembers = valid.length
     ? await db
@@ -191,6 +186,19 @@ export async function inviteMembers(
   const outboxIds: string[] = [];
   const note = input.note?.trim() || null;
   await db.transaction().execute(async (trx) => {
+    // The daily limit is counted and spent in one transaction that first takes the inviter's
+    // row for writing (a row lock on PostgreSQL, the write lock on SQLite), so parallel
+    // batches from one moderator queue up here instead of all passing the same count.
+    await trx.updateTable("users").set({ updated_at: sql<number>`updated_at` }).where("id", "=", actor.id).execute();
+    const sentToday = await trx
+      .selectFrom("invitations")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("invited_by", "=", actor.id)
+      .where("created_at", ">", at - DAY)
+      .executeTakeFirstOrThrow();
+    if (Number(sentToday.n) + valid.length > DAILY_INVITES_PER_MODERATOR) {
+      throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`);
+    }
     const written: { id: string; email: string }[] = [];
     for (const email of toInvite) {
       const token = newToken();
@@ -308,41 +316,83 @@ export async function acceptInvitation(
   user: { id: string; email: string },
   options: { datesConfirmed: boolean },
 ): Promise<{ slug: string }> {
+  const opened = await acceptableInvitation(db, token, user.email, options);
+  return db.transaction().execute((trx) => claimInvitation(trx, token, user, opened));
+}
+
+/**
+ * Create an account through an invitation and join in one step. The invitation is checked
+ * first (valid, community not closed, dates confirmed) and the account is inserted in the
+ * same transaction that claims it, so a refused join stores no account: a closed
+ * community's pending invitation cannot be used to get around invitation-only sign-up.
+ */
+export async function joinWithNewAccount(
+  db: Kysely<Database>,
+  token: string,
+  input: { displayName: string; password: string },
+  options: { datesConfirmed: boolean },
+  client: ClientInfo,
+): Promise<{ slug: string; userId: string; sessionToken: string }> {
+  const first = await openInvitation(db, token);
+  if (!first) throw new Refusal(404, INVALID_INVITATION);
+  const opened = await acceptableInvitation(db, token, first.email, options);
+  // Hash before the transaction: never hold a lock over argon2.
+  const passwordHash = await hashPassword(input.password);
+  const { slug, userId } = await db.transaction().execute(async (trx) => {
+    const { userId } = await insertAccount(trx, { email: opened.email, displayName: input.displayName, passwordHash });
+    const { slug } = await claimInvitation(trx, token, { id: userId, email: opened.email }, opened);
+    return { slug, userId };
+  });
+  const sessionToken = await createSession(db, userId);
+  await recordSecurityEvent(db, { kind: "sign-up", userId, subject: opened.email, detail: "invitation", ...client });
+  return { slug, userId, sessionToken };
+}
+
+/** An invitation this address may accept now, or the refusal that says why not. */
+async function acceptableInvitation(db: Kysely<Database>, token: string, email: string, options: { datesConfirmed: boolean }) {
   const opened = await openInvitation(db, token);
   if (!opened) throw new Refusal(404, INVALID_INVITATION);
   if (opened.community.closed) {
     throw new Refusal(409, `This community closed on ${formatDayInZone(opened.community.ends_at, opened.community.time_zone)}; it can no longer be joined.`);
   }
-  if (opened.email !== user.email) throw new Refusal(403, `This invitation is for ${opened.email}. Sign in with that address to accept it.`);
+  if (opened.email !== email) throw new Refusal(403, `This invitation is for ${opened.email}. Sign in with that address to accept it.`);
   if (!options.datesConfirmed) throw new Refusal(400, "Confirm that you have seen when the community opens and closes.");
+  return opened;
+}
+
+/** Claim the invitation (once, while valid) and make the member, in the caller's transaction. */
+async function claimInvitation(
+  trx: Kysely<Database>,
+  token: string,
+  user: { id: string; email: string },
+  opened: NonNullable<Awaited<ReturnType<typeof openInvitation>>>,
+): Promise<{ slug: string }> {
   const at = now();
-  return db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .updateTable("invitations")
-      .set({ accepted_at: at, accepted_by: user.id })
-      .where("token_hash", "=", hashToken(token))
-      .where("accepted_at", "is", null)
-      .where("revoked_at", "is", null)
-      .where("expires_at", ">", at)
-      .returning(["community_id", "role", "source", "attributes", "invited_by", "nomination_id"])
-      .executeTakeFirst();
-    if (!claimed) throw new Refusal(404, INVALID_INVITATION);
-    await addMember(trx, {
-      communityId: claimed.community_id,
-      userId: user.id,
-      role: claimed.role,
-      datesConfirmedAt: at,
-      source: claimed.source,
-      attributes: JSON.parse(claimed.attributes) as Record<string, string>,
-    });
-    await notify(trx, claimed.invited_by, {
-      kind: "invitation.accepted",
-      title: `${user.email} accepted your invitation to ${opened.community.name}`,
-      link: `/c/${opened.community.slug}/members`,
-    });
-    if (claimed.nomination_id) await nominationJoined(trx, claimed.nomination_id, { communityName: opened.community.name });
-    return { slug: opened.community.slug };
+  const claimed = await trx
+    .updateTable("invitations")
+    .set({ accepted_at: at, accepted_by: user.id })
+    .where("token_hash", "=", hashToken(token))
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", at)
+    .returning(["community_id", "role", "source", "attributes", "invited_by", "nomination_id"])
+    .executeTakeFirst();
+  if (!claimed) throw new Refusal(404, INVALID_INVITATION);
+  await addMember(trx, {
+    communityId: claimed.community_id,
+    userId: user.id,
+    role: claimed.role,
+    datesConfirmedAt: at,
+    source: claimed.source,
+    attributes: JSON.parse(claimed.attributes) as Record<string, string>,
   });
+  await notify(trx, claimed.invited_by, {
+    kind: "invitation.accepted",
+    title: `${user.email} accepted your invitation to ${opened.community.name}`,
+    link: `/c/${opened.community.slug}/members`,
+  });
+  if (claimed.nomination_id) await nominationJoined(trx, claimed.nomination_id, { communityName: opened.community.name });
+  return { slug: opened.community.slug };
 }
 
 export async function revokeInvitation(db: Kysely<Database>, actor: Actor, slug: string, invitationId: string): Promise<void> {

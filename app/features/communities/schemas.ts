@@ -1,5 +1,5 @@
 import { z } from "#app/lib/zod.ts";
-import { fromLocalInput, isTimeZone } from "#app/lib/dates.ts";
+import { fromLocalInput, isLocalInput, isTimeZone } from "#app/lib/dates.ts";
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$/;
 
@@ -31,8 +31,8 @@ export const CommunityFormSchema = z
       .min(20, "Describe the purpose in at least 20 characters: members read it before they join")
       .max(20_000, "Use at most 20,000 characters"),
     timeZone: z.string({ error: "Choose a time zone" }).refine(isTimeZone, "Choose a time zone from the list"),
-    startsAt: z.string({ error: "Choose when it opens" }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Choose when it opens"),
-    endsAt: z.string({ error: "Choose when it closes" }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Choose when it closes"),
+    startsAt: z.string({ error: "Choose when it opens" }).refine(isLocalInput, "Choose a real date and time for the opening"),
+    endsAt: z.string({ error: "Choose when it closes" }).refine(isLocalInput, "Choose a real date and time for the closing"),
     voteBudget: z.coerce.number().int("Use a whole number").min(1, "At least 1 vote").max(100, "At most 100 votes").optional(),
     // Bias controls (checkboxes: present when ticked).
     hideVoteCounts: z.boolean().optional(),

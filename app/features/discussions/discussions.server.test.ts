@@ -322,4 +322,39 @@ describe.each(testEngines())("discussions on %s", (engine) => {
     expect(list.pinned.map((x) => x.title)).toEqual(["Old but pinned"]);
     expect(list.threads.map((x) => x.title)).not.toContain("Old but pinned");
   });
+
+  it("stores no flag before the community opens or after it closes (issue 14)", async () => {
+    const { slug, id } = await community();
+    setClock(START - 1000);
+    // Moderators prepare a thread before opening; a member cannot flag it yet.
+    const host = await person("moderator");
+    const { threadId } = await startThread(t.db, host, slug, { title: "Welcome", body: "Read this first" });
+    const early = await refusalOf(flagPost(t.db, member, slug, threadId, { kind: "thread", id: threadId }, { reason: "spam" }));
+    expect(early.status).toBe(403);
+    expect(early.message).toMatch(/opens on/);
+    setClock(START + 14 * DAY);
+    const late = await refusalOf(flagPost(t.db, member, slug, threadId, { kind: "thread", id: threadId }, { reason: "spam" }));
+    expect(late.status).toBe(403);
+    expect(late.message).toMatch(/closed on/);
+    expect(await t.db.selectFrom("flags").selectAll().where("community_id", "=", id).execute()).toEqual([]);
+  });
+
+  it("takes no replies to a thread whose opening post a moderator hid (issue 14)", async () => {
+    const { slug, id } = await community();
+    setClock(START);
+    const writer = await person("member");
+    await addMember(t.db, { communityId: id, userId: writer.id, role: "participant", datesConfirmedAt: 1 });
+    const { threadId } = await startThread(t.db, writer, slug, { title: "Off topic", body: "Something to hide" });
+    await moderatePost(t.db, moderator, slug, threadId, { kind: "thread", id: threadId }, "hide");
+    advanceClock(60 * SECOND);
+    for (const actor of [member, moderator]) {
+      const refusal = await refusalOf(replyToThread(t.db, actor, slug, threadId, { body: "Still here" }));
+      expect(refusal.status).toBe(403);
+      expect(refusal.message).toBe("A moderator hid this thread; it takes no new replies.");
+    }
+    const page = await readThread(t.db, member, slug, threadId);
+    expect(page.thread.reply_count).toBe(0);
+    expect(page.replyRefusal).toBe("A moderator hid this thread; it takes no new replies.");
+  });
+
 });

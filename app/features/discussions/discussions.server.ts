@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Database, FlagReason, PostKind, Removal, ThreadKind } from "#db/schema.ts";
 import { can, decide, type Actor } from "#app/features/auth/policy.ts";
-import { hitLimit, type Limit } from "#app/features/auth/rate-limit.server.ts";
+import { reserveAttempt, type Limit } from "#app/features/auth/rate-limit.server.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { DAY, HOUR, SECOND, now } from "#app/lib/clock.ts";
 import { formatInZone, fromLocalInput } from "#app/lib/dates.ts";
@@ -34,13 +34,11 @@ export function postingLimits(kind: "thread" | "reply" | "flag", userId: string)
 const LIMIT_NOUN = { thread: "posting threads", reply: "posting replies", flag: "flagging posts" } as const;
 
 async function enforcePostingLimits(db: Db, kind: "thread" | "reply" | "flag", userId: string): Promise<void> {
-  for (const limit of postingLimits(kind, userId)) {
-    const state = await hitLimit(db, limit);
-    if (state.blocked) {
-      throw new Refusal(429, `You are ${LIMIT_NOUN[kind]} faster than we allow. Try again in ${describeWait(state.retryAfterMs)}.`, {
-        retryAfterSeconds: Math.ceil(state.retryAfterMs / 1000),
-      });
-    }
+  const state = await reserveAttempt(db, postingLimits(kind, userId));
+  if (state.blocked) {
+    throw new Refusal(429, `You are ${LIMIT_NOUN[kind]} faster than we allow. Try again in ${describeWait(state.retryAfterMs)}.`, {
+      retryAfterSeconds: Math.ceil(state.retryAfterMs / 1000),
+    });
   }
 }
 
@@ -164,7 +162,7 @@ async function findThread(db: Db, actor: Actor, view: CommunityView, threadId: s
 export async function replyToThread(db: Db, actor: Actor, slug: string, threadId: string, input: { body: string }): Promise<{ replyId: string }> {
   const view = await getCommunityForActor(db, actor, slug);
   const thread = await findThread(db, actor, view, threadId);
-  assertAllowed(actor, "thread.reply", { ...view, thread: { locked: thread.locked_at !== null } });
+  assertAllowed(actor, "thread.reply", { ...view, thread: { locked: thread.locked_at !== null, hidden: thread.removed === "moderator" } });
   await enforcePostingLimits(db, "reply", actor.id);
   const at = now();
   const reply = { id: newId(), created_at: at };
@@ -543,7 +541,7 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
     },
     /** Why this reader cannot reply, when they cannot. */
     replyRefusal: (() => {
-      const decision = decide(actor, "thread.reply", { ...view, thread: { locked } });
+      const decision = decide(actor, "thread.reply", { ...view, thread: { locked, hidden: thread.removed === "moderator" } });
       return decision.allowed ? null : decision.message;
     })(),
   };

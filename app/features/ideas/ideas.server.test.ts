@@ -183,4 +183,24 @@ describe.each(testEngines())("ideas and votes on %s", (engine) => {
     expect((await refusalOf(castVote(t.db, members[0], slug, ideaId!, true))).status).toBe(403);
     expect(await t.db.selectFrom("votes").selectAll().where("idea_id", "=", ideaId!).execute()).toEqual([]);
   });
+
+  it("takes no votes for an idea a moderator hid, and gives a vote back when taken back (issue 14)", async () => {
+    const { slug, members } = await community({ budget: 3 });
+    const [idea] = await ideas(slug, [members[0]], ["Hidden soon"]);
+    await castVote(t.db, members[2], slug, idea!, true);
+    const { moderatePost } = await import("#app/features/discussions/discussions.server.ts");
+    await moderatePost(t.db, moderator, slug, idea!, { kind: "thread", id: idea! }, "hide");
+    const refusal = await refusalOf(castVote(t.db, members[1], slug, idea!, true));
+    expect(refusal.status).toBe(403);
+    expect(refusal.message).toBe("A moderator hid this idea; it takes no votes.");
+    const view = await getCommunityForActor(t.db, members[1], slug);
+    expect(await voteBudget(t.db, members[1], view)).toEqual({ left: 3, budget: 3 });
+    expect((await ideaDetails(t.db, members[1], view, idea!))!.canVote).toBe(false);
+    // The member who had voted gets the vote back for another idea.
+    await castVote(t.db, members[2], slug, idea!, false);
+    expect(await voteBudget(t.db, members[2], await getCommunityForActor(t.db, members[2], slug))).toEqual({ left: 3, budget: 3 });
+    const row = await t.db.selectFrom("ideas").select("vote_count").where("thread_id", "=", idea!).executeTakeFirstOrThrow();
+    expect(row.vote_count).toBe(0);
+  });
+
 });

@@ -172,7 +172,8 @@ export interface VoteResult {
 export async function castVote(db: Db, actor: Actor, slug: string, ideaId: string, want: boolean): Promise<VoteResult> {
   const view = await getCommunityForActor(db, actor, slug);
   const idea = await findIdea(db, view, ideaId);
-  assertAllowed(actor, "idea.vote", view);
+  // Taking a vote back from a hidden idea returns it to the budget; casting one is refused.
+  assertAllowed(actor, "idea.vote", want ? { ...view, idea: { hidden: idea.removed === "moderator" } } : view);
   if (idea.merged_into) throw new Refusal(409, "This idea was merged into another; vote for that one.");
   const communityId = view.community.id;
   const budget = view.community.vote_budget;
@@ -212,7 +213,14 @@ export async function castVote(db: Db, actor: Actor, slug: string, ideaId: strin
 }
 
 async function findIdea(db: Db, view: CommunityView, ideaId: string) {
-  const idea = await db.selectFrom("ideas").selectAll().where("thread_id", "=", ideaId).where("community_id", "=", view.community.id).executeTakeFirst();
+  const idea = await db
+    .selectFrom("ideas")
+    .innerJoin("threads", "threads.id", "ideas.thread_id")
+    .selectAll("ideas")
+    .select("threads.removed")
+    .where("ideas.thread_id", "=", ideaId)
+    .where("ideas.community_id", "=", view.community.id)
+    .executeTakeFirst();
   if (!idea) throw new Refusal(404, "We could not find that idea.");
   return idea;
 }
@@ -224,10 +232,12 @@ export async function ideaDetails(db: Db, actor: Actor, view: CommunityView, ide
     .leftJoin("votes", (join) => join.onRef("votes.idea_id", "=", "ideas.thread_id").on("votes.user_id", "=", actor.id))
     .leftJoin("suggestions", "suggestions.id", "ideas.suggestion_id")
     .leftJoin("threads as target", "target.id", "ideas.merged_into")
+    .innerJoin("threads as idea_thread", "idea_thread.id", "ideas.thread_id")
     .select([
       "ideas.thread_id",
       "ideas.vote_count",
       "ideas.merged_into",
+      "idea_thread.removed",
       "target.title as merged_into_title",
       "votes.user_id as voter",
       "suggestions.status",
@@ -257,7 +267,7 @@ export async function ideaDetails(db: Db, actor: Actor, view: CommunityView, ide
   return {
     votes: can(actor, "idea.see-votes", view) ? idea.vote_count : null,
     voted: idea.voter !== null,
-    canVote: can(actor, "idea.vote", view) && !idea.merged_into,
+    canVote: can(actor, "idea.vote", { ...view, idea: { hidden: idea.removed === "moderator" } }) && !idea.merged_into,
     budget,
     mergedInto: idea.merged_into ? { id: idea.merged_into, title: idea.merged_into_title ?? "" } : null,
     suggestion: idea.status ? { status: idea.status, answer: idea.public_answer, answeredAt: idea.answered_at } : null,

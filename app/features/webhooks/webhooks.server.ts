@@ -6,6 +6,8 @@ import { assertAllowed } from "#app/features/communities/communities.server.ts";
 import { MINUTE, HOUR, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
+import { env } from "#app/lib/env.server.ts";
+import { isForbiddenAddress, parseAllowHosts, postOutbound } from "#app/lib/outbound.server.ts";
 
 type Db = Kysely<Database>;
 
@@ -23,7 +25,12 @@ export function signature(secret: string, timestamp: string, body: string): stri
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 }
 
-export async function createWebhook(db: Db, actor: Actor, input: { url: string; events: WebhookEvent[] }): Promise<{ id: string; secret: string }> {
+export async function createWebhook(
+  db: Db,
+  actor: Actor,
+  input: { url: string; events: WebhookEvent[] },
+  options: { allowHosts?: string[] } = {},
+): Promise<{ id: string; secret: string }> {
   assertAllowed(actor, "admin.manage");
   let url: URL;
   try {
@@ -32,6 +39,15 @@ export async function createWebhook(db: Db, actor: Actor, input: { url: string; 
     throw new Refusal(400, "Enter a full web address, starting with https://");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new Refusal(400, "Webhooks go to http:// or https:// addresses.");
+  if (url.username || url.password) throw new Refusal(400, "Leave the user name and password out of the address; the signature proves who sends.");
+  // Sending decides where a request may go (app/lib/outbound.server.ts); an address that is
+  // internal on its face is refused here already, so the admin hears it at once.
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const internal = host === "localhost" || host.endsWith(".localhost") || (/^[\d.]+$|:/.test(host) && isForbiddenAddress(host));
+  const allowHosts = options.allowHosts ?? parseAllowHosts(env().WEBHOOK_ALLOW_HOSTS);
+  if (internal && !allowHosts.includes(host.toLowerCase())) {
+    throw new Refusal(400, "That address is inside this network. Webhooks go to public addresses unless WEBHOOK_ALLOW_HOSTS names the host.");
+  }
   if (!input.events.length) throw new Refusal(400, "Choose at least one event.");
   const id = newId();
   const secret = `whsec_${randomBytes(24).toString("base64url")}`;
@@ -76,9 +92,15 @@ export async function enqueueWebhookEvent(db: Db, event: WebhookEvent, data: obj
 /**
  * Send the deliveries that are due. Each is claimed first (claimed_until moves only where
  * no one holds it), so several processes never post the same delivery at once; a failure
- * schedules the next attempt by BACKOFF_MS and records the response.
+ * schedules the next attempt by BACKOFF_MS and records the status and a short excerpt.
+ * Where a delivery may go is decided by postOutbound at send time (no internal addresses
+ * unless `allowHosts`, from WEBHOOK_ALLOW_HOSTS, names the host; no redirects).
  */
-export async function deliverWebhooks(db: Db, send: typeof fetch = fetch): Promise<{ delivered: number; failed: number }> {
+export async function deliverWebhooks(
+  db: Db,
+  options: { allowHosts?: string[] } = {},
+): Promise<{ delivered: number; failed: number }> {
+  const allowHosts = options.allowHosts ?? parseAllowHosts(env().WEBHOOK_ALLOW_HOSTS);
   const at = now();
   const due = await db
     .selectFrom("webhook_deliveries")
@@ -104,28 +126,19 @@ export async function deliverWebhooks(db: Db, send: typeof fetch = fetch): Promi
       .executeTakeFirst();
     if (Number(claim.numUpdatedRows) === 0) continue;
     const timestamp = String(Math.floor(claimedAt / 1000));
-    let status: number | null = null;
-    let response = "";
-    try {
-      const result = await send(delivery.url, {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          "User-Agent": "Cohort-Webhooks/1",
-          "X-Cohort-Event": delivery.event,
-          "X-Cohort-Delivery": delivery.id,
-          "X-Cohort-Timestamp": timestamp,
-          "X-Cohort-Signature": signature(delivery.secret, timestamp, delivery.payload),
-        },
-        body: delivery.payload,
-        redirect: "manual",
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      status = result.status;
-      response = (await result.text()).slice(0, 1000);
-    } catch (error) {
-      response = error instanceof Error ? error.message : String(error);
-    }
+    const { status, excerpt: response } = await postOutbound(delivery.url, {
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": "Cohort-Webhooks/1",
+        "X-Cohort-Event": delivery.event,
+        "X-Cohort-Delivery": delivery.id,
+        "X-Cohort-Timestamp": timestamp,
+        "X-Cohort-Signature": signature(delivery.secret, timestamp, delivery.payload),
+      },
+      body: delivery.payload,
+      timeoutMs: TIMEOUT_MS,
+      allowHosts,
+    });
     const ok = status !== null && status >= 200 && status < 300;
     const attempts = delivery.attempts + 1;
     await db
@@ -133,7 +146,7 @@ export async function deliverWebhooks(db: Db, send: typeof fetch = fetch): Promi
       .set({
         attempts,
         last_status: status,
-        last_response: response.slice(0, 1000),
+        last_response: response,
         claimed_until: null,
         delivered_at: ok ? now() : null,
         next_attempt_at: ok ? null : attempts <= BACKOFF_MS.length ? now() + BACKOFF_MS[attempts - 1]! : null,
