@@ -7,6 +7,7 @@ import { replyToThread, startThread } from "#app/features/discussions/discussion
 import { DAY, HOUR, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { preferencesOf, setPreferences, unsubscribe } from "./email.server.ts";
 import { sendDigests, sendReminders } from "./jobs.server.ts";
+import { EMAIL_KINDS } from "./kinds.ts";
 
 const OPENS = Date.UTC(2026, 10, 10, 9);
 
@@ -77,7 +78,7 @@ describe.each(testEngines())("email reminders and digests on %s", (engine) => {
     const token = /unsubscribe\/([\w-]+)/.exec(email.text_body)![1]!;
     expect(await unsubscribe(t.db, "not-a-token")).toBe(false);
     expect(await unsubscribe(t.db, token)).toBe(true);
-    expect(Object.values(await preferencesOf(t.db, b.id))).toEqual(Array(7).fill("off"));
+    expect(Object.values(await preferencesOf(t.db, b.id))).toEqual(Object.keys(EMAIL_KINDS).map(() => "off"));
     setClock(Date.UTC(2026, 10, 13, 10));
     const { threadId } = await startThread(t.db, a, "reminded", { title: "Quiet now", body: "x" });
     advanceClock(10 * SECOND);
