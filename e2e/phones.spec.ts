@@ -41,6 +41,8 @@ const PAGES: [route: string, ...paths: string[]][] = [
   ["admin.outbox.tsx", "/admin/outbox"],
   ["admin.webhooks.tsx", "/admin/webhooks"],
   ["admin.settings.tsx", "/admin/settings"],
+  ["admin.people._index.tsx", "/admin/people", "/admin/people?q=customer"],
+  ["admin.people.$userId.tsx", "/admin/people/:person"],
   ["forgot-password.tsx", "/forgot-password"],
   ["reset-password.$token.tsx", "/reset-password/not-a-real-token"],
   ["nominations.tsx", "/nominations"],

@@ -140,7 +140,7 @@ export default function PeoplePage() {
             {page.people.map((person) => (
               <li key={person.id} className="space-y-1 rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
                 <div className="flex flex-wrap items-center justify-between gap-2">
-                  <Link to={`/admin/people/${person.id}`} className="font-medium">
+                  <Link to={`/admin/people/${person.id}`} className="min-w-0 font-medium wrap-anywhere">
                     {person.displayName}
                   </Link>
                   <StatusBadge status={person.status} />

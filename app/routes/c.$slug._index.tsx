@@ -232,7 +232,7 @@ function ThreadRow({ thread, slug }: { thread: ThreadItem; slug: string }) {
     <li className={`flex flex-wrap items-baseline justify-between gap-2 px-5 py-3 ${thread.kind === "prompt" ? "border-l-4 border-brand-500 bg-brand-50/50" : ""}`}>
       <span className="flex flex-wrap items-baseline gap-2">
         <ThreadBadges thread={thread} />
-        <Link to={`/c/${slug}/t/${thread.id}`} className={`text-slate-900 ${unread ? "font-semibold" : "font-normal"}`}>
+        <Link to={`/c/${slug}/t/${thread.id}`} className={`text-slate-900 wrap-anywhere ${unread ? "font-semibold" : "font-normal"}`}>
           {thread.title}
         </Link>
         {unread ? (
