@@ -159,7 +159,7 @@ export default function PeoplePage() {
             <Table headers={["Name", "Email", "Role", "Status", "Last seen", "Communities"]}>
               {page.people.map((person) => (
                 <tr key={person.id}>
-                  <td className="px-4 py-2 font-medium">
+                  <td className="min-w-36 px-4 py-2 font-medium wrap-anywhere">
                     <Link to={`/admin/people/${person.id}`}>{person.displayName}</Link>
                   </td>
                   <td className="whitespace-nowrap px-4 py-2 text-slate-700">{person.email ?? "—"}</td>
