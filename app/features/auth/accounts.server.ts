@@ -5,6 +5,7 @@ import { newId } from "#app/lib/ids.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 import { generatePassword, hashPassword, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
 import { clearLimit, refundAttempt, reserveAttempt, type Limit } from "./rate-limit.server.ts";
+import { revokeOpenLinks } from "./password-reset.server.ts";
 import { recordSecurityEvent } from "./security-events.server.ts";
 import { createSession, endUserSessions } from "./session.server.ts";
 import { normaliseEmail } from "./schemas.ts";
@@ -200,7 +201,12 @@ export async function changePassword(
     throw new Refusal(400, "Your current password is not right.");
   }
   const passwordHash = await hashPassword(input.newPassword);
-  await db.updateTable("users").set({ password_hash: passwordHash, updated_at: now() }).where("id", "=", input.userId).execute();
+  const at = now();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("users").set({ password_hash: passwordHash, updated_at: at }).where("id", "=", input.userId).execute();
+    // A reset link asked for before the change must not undo it.
+    await revokeOpenLinks(trx, input.userId, at);
+  });
   await endUserSessions(db, input.userId);
   await recordSecurityEvent(db, { kind: "password.changed", userId: input.userId, ...client });
   return { token: await createSession(db, input.userId) };

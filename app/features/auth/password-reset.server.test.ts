@@ -3,7 +3,7 @@ import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { HOUR, MINUTE, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { hashToken } from "#app/lib/ids.ts";
-import { createAccount, signIn } from "./accounts.server.ts";
+import { changePassword, createAccount, signIn } from "./accounts.server.ts";
 import {
   INVALID_RESET_LINK,
   RESET_REQUESTED,
@@ -64,6 +64,17 @@ describe.each(testEngines())("password reset on %s", (engine) => {
     const events = await t.db.selectFrom("security_events").select(["kind", "detail"]).where("user_id", "=", userId).execute();
     expect(events).toContainEqual({ kind: "password-reset.requested", detail: null });
     expect(JSON.stringify(events)).not.toContain(token);
+  });
+
+  it("a password changed on the account page voids a link asked for before", async () => {
+    const { email, userId, client } = await setUp();
+    await requestPasswordReset(t.db, { email }, client, { siteOrigin: SITE });
+    const token = await linkTokenFor(email);
+    expect(await isResetLinkUsable(t.db, token)).toBe(true);
+    await changePassword(t.db, { userId, currentPassword: "the old password", newPassword: "a brand new password" }, client);
+    expect(await isResetLinkUsable(t.db, token)).toBe(false);
+    expect((await refusalOf(resetPassword(t.db, { token, password: "the attacker's choice" }, client))).message).toBe(INVALID_RESET_LINK);
+    await signIn(t.db, { email, password: "a brand new password" }, client);
   });
 
   it("answers an unknown email exactly the same and writes no link and no email", async () => {

@@ -70,7 +70,8 @@ function resetEmail(input: { to: string; displayName: string; link: string; sent
 }
 
 /** Void a user's links that could still be used (a newer one is coming, or the password changed). */
-async function revokeOpenLinks(db: Db, userId: string, at: number): Promise<void> {
+/** Void every link of this user not used yet: a newer link, a reset, or a password changed on the account page. */
+export async function revokeOpenLinks(db: Db, userId: string, at: number): Promise<void> {
   await db
     .updateTable("password_resets")
     .set({ revoked_at: at })
