@@ -52,7 +52,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     ideas: page.ideas.map((idea) => ({ ...idea, when: formatRelative(idea.createdAt, at) })),
     nextPage: page.next ? `?sort=${sort}&after=${formatCursor(page.next)}` : null,
     budget,
-    canVote: decide(user, "idea.vote", view).allowed,
     canSubmit: participate.allowed,
   };
 }
@@ -112,7 +111,7 @@ export default function IdeasPage() {
         <ol className="space-y-3">
           {page.ideas.map((idea) => (
             <li key={idea.id} className="flex gap-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-              <VoteButton slug={page.slug} ideaId={idea.id} title={idea.title} voted={idea.voted} votes={idea.votes} canVote={page.canVote} returnTo={`${location.pathname}${location.search}`} />
+              <VoteButton slug={page.slug} ideaId={idea.id} title={idea.title} voted={idea.voted} votes={idea.votes} canVote={idea.canVote} returnTo={`${location.pathname}${location.search}`} />
               <div className="min-w-0 flex-1">
                 <div className="flex flex-wrap items-center gap-2">
                   <Link to={`/c/${page.slug}/t/${idea.id}`} className="font-semibold text-slate-900 wrap-anywhere">

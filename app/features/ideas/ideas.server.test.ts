@@ -196,6 +196,10 @@ describe.each(testEngines())("ideas and votes on %s", (engine) => {
     const view = await getCommunityForActor(t.db, members[1], slug);
     expect(await voteBudget(t.db, members[1], view)).toEqual({ left: 3, budget: 3 });
     expect((await ideaDetails(t.db, members[1], view, idea!))!.canVote).toBe(false);
+    // The list says the same: no button for a new vote, but the voter can still take hers back.
+    const listed = async (member: Actor) => (await listIdeas(t.db, member, await getCommunityForActor(t.db, member, slug), { sort: "new" })).ideas.find((i) => i.id === idea)!;
+    expect((await listed(members[1])).canVote).toBe(false);
+    expect(await listed(members[2])).toMatchObject({ voted: true, canVote: true });
     // The member who had voted gets the vote back for another idea.
     await castVote(t.db, members[2], slug, idea!, false);
     expect(await voteBudget(t.db, members[2], await getCommunityForActor(t.db, members[2], slug))).toEqual({ left: 3, budget: 3 });

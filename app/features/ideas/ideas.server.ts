@@ -72,6 +72,8 @@ export interface IdeaSummary {
   /** Null when the reader may not see vote counts yet. */
   votes: number | null;
   voted: boolean;
+  /** Whether the button acts: a hidden idea takes no new votes, but a vote on it can be taken back. */
+  canVote: boolean;
   status: SuggestionStatus | null;
   sortValue: number;
 }
@@ -136,6 +138,7 @@ export async function listIdeas(db: Db, actor: Actor, view: CommunityView, optio
         replies: row.reply_count,
         votes: seeVotes ? row.vote_count : null,
         voted: row.voter !== null,
+        canVote: can(actor, "idea.vote", row.voter !== null ? view : { ...view, idea: { hidden: row.removed === "moderator" } }),
         status: row.status,
         sortValue: Number(row.sort_value),
       }),
