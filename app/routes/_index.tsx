@@ -15,7 +15,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
   const db = getDb();
   if (!user) return { signedIn: false as const, invitationContact: (await getInvitationContact(db))?.html ?? null };
-  const communities = await listHomeCommunities(db, user);
+  // Both lists at once: the home page is the most visited page.
+  const [communities, former] = await Promise.all([listHomeCommunities(db, user), listFormerCommunities(db, user)]);
   const staff = isStaff(user);
   return {
     signedIn: true as const,
@@ -28,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       members: c.members,
       box: describeTimeBox(c),
     })),
-    former: await listFormerCommunities(db, user),
+    former,
     left: new URL(request.url).searchParams.get("left"),
     // Someone signed in with nowhere to go is told whom to ask, as a visitor is.
     invitationContact: communities.length || staff ? null : ((await getInvitationContact(db))?.html ?? null),

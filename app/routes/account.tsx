@@ -115,7 +115,7 @@ export default function AccountPage() {
         <div className="grid grid-cols-3 gap-4 px-5 py-4">
           <dt className="text-sm font-medium text-slate-600">Role</dt>
           <dd className="col-span-2 text-sm">
-            {account.canManagePeople && account.role === "admin" ? (
+            {account.canManagePeople ? (
               <>
                 Admin: you can do everything, including <Link to="/admin/people">managing people and roles</Link>.
               </>
