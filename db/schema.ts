@@ -136,6 +136,8 @@ export interface OutboxTable {
   sent_at: number | null;
   attempts: number;
   last_error: string | null;
+  /** The people the message names, as " user:<id> invitation:<id> " (redacted when one of them is erased). */
+  names: string | null;
 }
 
 export interface AnnouncementsTable {

@@ -135,7 +135,7 @@ test("a masked prompt hides other answers until the participant has answered", a
   // Now they can quote each other: select a passage, press Quote, and the reply box holds it.
   await two.getByText("The weekly revenue report.").selectText();
   await two.getByRole("listitem").filter({ hasText: "The weekly revenue report." }).getByRole("link", { name: "Quote" }).click();
-  await expect(two.getByLabel("Your reply")).toHaveValue("> **Mika First** wrote:\n>\n> The weekly revenue report.\n\n");
+  await expect(two.getByLabel("Your reply")).toHaveValue(`> **[Mika First](/people/${first.userId})** wrote:\n>\n> The weekly revenue report.\n\n`);
 
   // Staff saw every answer all along.
   await moderator.reload();

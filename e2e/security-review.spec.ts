@@ -1,6 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type BrowserContext } from "@playwright/test";
 import { request as httpRequest } from "node:http";
-import { BASE_URL, createUser } from "./support.ts";
+import { decode } from "turbo-stream";
+import { BASE_URL, createActiveCommunity, createUser, signInAs, submitIdeaAs, userIdByEmail, withDatabase } from "./support.ts";
 
 /** What the outside security review (issue 14) tried over HTTP, each answered at its root. */
 
@@ -122,4 +123,53 @@ test("?_data= requests get a quiet 400 instead of a logged stack trace (or a 500
   }
   // The data requests this app does make (single fetch) still work.
   expect((await request.get("/login.data")).status()).toBe(200);
+});
+
+test("while a community hides vote counts, no output a participant can reach tells the count (issue 14, item 6)", async ({ browser }) => {
+  const reader = await createUser({ displayName: "Rhea Reader" });
+  const voters = [await createUser({ displayName: "Vic One" }), await createUser({ displayName: "Vic Two" }), await createUser({ displayName: "Vic Three" })];
+  const { slug } = await createActiveCommunity("Counted quietly", [reader.userId, ...voters.map((v) => v.userId)], { hideVoteCounts: true });
+  const ideaId = await submitIdeaAs(slug, reader.userId, "Quietlycounted export button");
+  for (const voter of voters) {
+    const context = await browser.newContext();
+    await signInAs(context, voter.userId);
+    expect((await context.request.post(`/c/${slug}/ideas`, { form: { intent: "vote", ideaId }, headers: { Origin: BASE_URL }, maxRedirects: 0 })).status()).toBe(302);
+    await context.close();
+  }
+  const counted = await withDatabase((db) => db.selectFrom("ideas").select("vote_count").where("thread_id", "=", ideaId).executeTakeFirstOrThrow());
+  expect(counted.vote_count).toBe(3);
+
+  // The idea's author, who would most like to know: pages, their data, search, the export, notifications.
+  // Single-fetch data is a turbo-stream: decoded here, so the check reads the values, not their encoding.
+  const readAll = async (context: BrowserContext, path: string) => {
+    const response = await context.request.get(path);
+    expect(response.status(), path).toBe(200);
+    if (!path.includes(".data")) return response.text();
+    const { value, done } = await decode(new Response(new Uint8Array(await response.body())).body!);
+    await done;
+    return JSON.stringify(value);
+  };
+  const leaks = [/"vote_?count":3\b/i, /"votes":3\b/, /\b3 votes\b/, /▲\s*3\b/];
+  const outputs = [`/c/${slug}/ideas`, `/c/${slug}/ideas.data`, `/c/${slug}/t/${ideaId}`, `/c/${slug}/t/${ideaId}.data`, `/search?q=Quietlycounted`, `/search.data?q=Quietlycounted`, `/account/export`, `/notifications`];
+  const context = await browser.newContext();
+  await signInAs(context, reader.userId);
+  for (const path of outputs) {
+    const body = await readAll(context, path);
+    if (!path.startsWith("/notifications")) expect(body, path).toContain("Quietlycounted");
+    for (const leak of leaks) expect(body, `${path} tells the count`).not.toMatch(leak);
+  }
+  // The same detector finds the count where a moderator may see it: the check above can fail.
+  const staff = await browser.newContext();
+  await signInAs(staff, await userIdByEmail("maya@cohort.example"));
+  for (const path of [`/c/${slug}/ideas.data`, `/c/${slug}/t/${ideaId}.data`]) expect(await readAll(staff, path), path).toMatch(leaks[1]!);
+  await staff.close();
+  // Staff outputs that carry counts are not theirs to read.
+  for (const path of ["/suggestions.csv", `/c/${slug}/dashboard.csv?table=days`, "/triage", `/c/${slug}/dashboard`]) {
+    expect([403, 404], path).toContain((await context.request.get(path, { maxRedirects: 0 })).status());
+  }
+  await context.close();
+
+  // Webhooks carry suggestions only (title, status, answer): no count whatever the setting.
+  const payloads = await withDatabase((db) => db.selectFrom("webhook_deliveries").select("payload").execute());
+  for (const { payload } of payloads) expect(payload).not.toMatch(/vote/i);
 });

@@ -42,7 +42,7 @@ export default function EraseAccountPage() {
       <div className="space-y-2 text-sm text-slate-700">
         <p>This cannot be undone. When you erase your account:</p>
         <ul className="list-disc space-y-1 pl-5">
-          <li>your name is replaced by “Former member” everywhere, and your email address is deleted;</li>
+          <li>your name is replaced by “Former member” everywhere Cohort shows it, in quotes of you and in what staff see, and your email address is deleted (if someone typed your name in their own words, that stays theirs);</li>
           <li>what you wrote stays in its communities, no longer linked to you, so conversations still make sense;</li>
           <li>your votes still count, so results stay right, but nobody can see they were yours;</li>
           <li>your segment details, notifications and invitations are deleted, and you are signed out everywhere.</li>

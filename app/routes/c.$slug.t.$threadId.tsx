@@ -155,7 +155,7 @@ export default function ThreadPage() {
     const selected = selection && body && !selection.isCollapsed && body.contains(selection.anchorNode) ? selection.toString() : "";
     if (!box || !selected) return; // no selection: follow the link and quote the whole post
     event.preventDefault();
-    box.value = `${box.value}${box.value ? "\n\n" : ""}${quoteMarkdown(post.author, selected)}`;
+    box.value = `${box.value}${box.value ? "\n\n" : ""}${quoteMarkdown({ id: post.authorId, name: post.author }, selected)}`;
     box.focus();
     box.scrollIntoView({ block: "center" });
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { named } from "#app/lib/named-text.ts";
 import type { CommunitiesTable, CommunityRole, Database } from "#db/schema.ts";
 import { can, decide, isStaff, type Action, type Actor, type CommunityContext, type ResourceArgs } from "#app/features/auth/policy.ts";
 import { now } from "#app/lib/clock.ts";
@@ -117,7 +118,7 @@ export async function updateCommunity(
     if (datesChanged && view.community.phase !== "draft") {
       const body = `The dates have changed. It now opens ${formatInZone(values.starts_at, values.time_zone)} and closes ${formatInZone(values.ends_at, values.time_zone)}.`;
       await trx.insertInto("announcements").values({ id: newId(), community_id: view.community.id, author_id: actor.id, body, created_at: now() }).execute();
-      await notifyMembers(trx, view.community.id, { kind: "community.dates-changed", title: `New dates for ${values.name}`, body, link: `/c/${slug}` });
+      await notifyMembers(trx, view.community.id, { kind: "community.dates-changed", title: named`New dates for ${values.name}`, body, link: `/c/${slug}` });
     }
   });
   return { datesChanged };
@@ -375,8 +376,8 @@ export async function closeCommunityNow(db: Kysely<Database>, actor: Actor, slug
     await trx.updateTable("communities").set({ ends_at: at, updated_at: at }).where("id", "=", community.id).execute();
     const body = `The moderators closed ${community.name} early, on ${formatInZone(at, community.time_zone)}. It is read only now; you will still hear what became of your feedback.`;
     await trx.insertInto("announcements").values({ id: newId(), community_id: community.id, author_id: actor.id, body, created_at: at }).execute();
-    await notifyMembers(trx, community.id, { kind: "community.dates-changed", title: `${community.name} has closed`, body, link: `/c/${slug}` });
-    await recordAudit(trx, actor.id, { action: "community.close-now", summary: `Closed "${community.name}" early`, undo: null });
+    await notifyMembers(trx, community.id, { kind: "community.dates-changed", title: named`${community.name} has closed`, body, link: `/c/${slug}` });
+    await recordAudit(trx, actor.id, { action: "community.close-now", summary: named`Closed "${community.name}" early`, undo: null });
     return { told: await countMembers(trx, community.id) };
   });
 }

@@ -5,6 +5,7 @@
  * atomically. A wrong, used, expired or revoked token always gets the same answer.
  */
 import { sql, type Kysely } from "kysely";
+import { named } from "#app/lib/named-text.ts";
 import type { Database, InvitationsTable } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { queueEmail } from "#app/features/email/outbox.server.ts";
@@ -388,7 +389,7 @@ async function claimInvitation(
   });
   await notify(trx, claimed.invited_by, {
     kind: "invitation.accepted",
-    title: `${user.email} accepted your invitation to ${opened.community.name}`,
+    title: named`${{ user: user.id }} accepted your invitation to ${opened.community.name}`,
     link: `/c/${opened.community.slug}/members`,
   });
   if (claimed.nomination_id) await nominationJoined(trx, claimed.nomination_id, { communityName: opened.community.name });
@@ -534,7 +535,7 @@ export async function updateInvitation(
       if (Number(result.numUpdatedRows) === 0) throw new Refusal(409, "That invitation was accepted or withdrawn meanwhile.");
       await recordAudit(trx, actor.id, {
         action: "invitation.change",
-        summary: `Changed the invitation to ${invitation.email} in ${community.name}: ${changes.join(", ")}`,
+        summary: named`Changed the invitation to ${{ invitation: invitation.id }} in ${community.name}: ${changes.join(", ")}`,
         undo: null,
       });
     });

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { named } from "#app/lib/named-text.ts";
 import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
@@ -85,7 +86,7 @@ describe.each(testEngines())("leaving, closing early and reminders on %s", (engi
     // Not counted, listed or notified as a member.
     expect(await countMembers(t.db, c.id)).toBe(1);
     expect((await listMembers(t.db, moderator, "leaving")).map((m) => m.display_name)).toEqual(["sam"]);
-    await notifyMembers(t.db, c.id, { kind: "prompt.new", title: "For members only" });
+    await notifyMembers(t.db, c.id, { kind: "prompt.new", title: named`For members only` });
     expect(await titles(lena)).not.toContain("For members only");
     expect(await titles(sam)).toContain("For members only");
     // Search no longer reaches into it for her.

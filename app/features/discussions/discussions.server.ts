@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { named } from "#app/lib/named-text.ts";
 import { sql } from "kysely";
 import type { Database, FlagReason, PostKind, Removal, ThreadKind } from "#db/schema.ts";
 import { can, decide, type Actor } from "#app/features/auth/policy.ts";
@@ -75,7 +76,7 @@ export async function startThread(
     await notifyMembers(
       trx,
       view.community.id,
-      { kind: "prompt.new", title: `New research prompt in ${view.community.name}: "${input.title}"`, link: threadLink(slug, threadId), at: visibleFrom },
+      { kind: "prompt.new", title: named`New research prompt in ${view.community.name}: "${input.title}"`, link: threadLink(slug, threadId), at: visibleFrom },
       actor.id,
     );
   });
@@ -179,10 +180,9 @@ export async function replyToThread(db: Db, actor: Actor, slug: string, threadId
     // Your own reply is not news to you.
     await markRead(trx, actor.id, thread.id, { at, id: reply.id });
     if (thread.author_id !== actor.id) {
-      const replier = await trx.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
       await notify(trx, thread.author_id, {
         kind: "thread.reply",
-        title: `${replier.display_name} replied to "${thread.title}"`,
+        title: named`${{ user: actor.id }} replied to "${thread.title}"`,
         link: replyLink(slug, thread.id, reply),
       });
     }
@@ -321,9 +321,9 @@ export async function moderatePost(db: Db, actor: Actor, slug: string, threadId:
       .execute();
     const text = OUTCOME_TEXT[action];
     await notifyEach(trx, [
-      ...(post.author_id !== actor.id ? [{ userId: post.author_id, input: { kind: "flag.outcome" as const, title: `${text.author} in ${where}.`, link } }] : []),
-      ...(text.reporters
-        ? reporters.map(({ reporter_id }) => ({ userId: reporter_id, input: { kind: "flag.outcome" as const, title: `${text.reporters} in ${where}. Thank you for flagging it.`, link } }))
+      ...(post.author_id !== actor.id ? [{ userId: post.author_id, input: { kind: "flag.outcome" as const, title: named`${text.author} in ${where}.`, link } }] : []),
+      ...(text.reporters !== null
+        ? reporters.map(({ reporter_id }) => ({ userId: reporter_id, input: { kind: "flag.outcome" as const, title: named`${text.reporters!} in ${where}. Thank you for flagging it.`, link } }))
         : []),
     ]);
   });
@@ -593,7 +593,7 @@ async function backward(db: Db, threadId: string, key: Cursor | null) {
  * The Markdown of a post this reader may see, for quoting it in a reply (or editing it,
  * when it is theirs). Undefined when it is removed or behind a mask.
  */
-export async function postSource(db: Db, actor: Actor, slug: string, threadId: string, ref: PostRef): Promise<{ author: string; markdown: string } | undefined> {
+export async function postSource(db: Db, actor: Actor, slug: string, threadId: string, ref: PostRef): Promise<{ author: { id: string; name: string }; markdown: string } | undefined> {
   const view = await getCommunityForActor(db, actor, slug);
   const thread = await findThread(db, actor, view, threadId);
   const post = await findPost(db, thread, ref).catch(() => undefined);
@@ -603,5 +603,5 @@ export async function postSource(db: Db, actor: Actor, slug: string, threadId: s
     if (!answered) return undefined;
   }
   const author = await db.selectFrom("users").select("display_name").where("id", "=", post.author_id).executeTakeFirstOrThrow();
-  return { author: author.display_name, markdown: post.body_markdown };
+  return { author: { id: post.author_id, name: author.display_name }, markdown: post.body_markdown };
 }

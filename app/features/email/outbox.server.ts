@@ -16,6 +16,8 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html: string;
+  /** References (`user:<id>`, app/lib/named-text.ts) to the people the message names. */
+  names?: string[];
 }
 
 export async function queueEmail(db: Kysely<Database> | Transaction<Database>, message: EmailMessage): Promise<string> {
@@ -26,7 +28,7 @@ export async function queueEmail(db: Kysely<Database> | Transaction<Database>, m
 /** Queue many messages in a few statements (a batch per 200), returning their ids in order. */
 export async function queueEmails(db: Kysely<Database> | Transaction<Database>, messages: EmailMessage[]): Promise<string[]> {
   const at = now();
-  const rows = messages.map((m) => ({ id: newId(), to_address: m.to, subject: m.subject, text_body: m.text, html_body: m.html, created_at: at, attempts: 0 }));
+  const rows = messages.map((m) => ({ id: newId(), to_address: m.to, subject: m.subject, text_body: m.text, html_body: m.html, created_at: at, attempts: 0, names: m.names?.length ? ` ${m.names.join(" ")} ` : null }));
   for (let i = 0; i < rows.length; i += 200) await db.insertInto("outbox").values(rows.slice(i, i + 200)).execute();
   return rows.map((r) => r.id);
 }

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { listNotifications } from "#app/features/notifications/notifications.server.ts";
 import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
@@ -87,7 +88,7 @@ describe.each(testEngines())("nominations on %s", (engine) => {
     expect(invitations).toHaveLength(1);
     expect(invitations[0]).toMatchObject({ nomination_id: id, role: "leader", source: "Nominated by Priya: Ticket https://support.example.com/t/4821", invited_by: people.moderator.id });
     expect((await t.db.selectFrom("nominations").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status).toBe("invited");
-    const told = await t.db.selectFrom("notifications").selectAll().where("user_id", "=", people.product.id).where("kind", "=", "nomination.outcome").execute();
+    const told = (await listNotifications(t.db, people.product.id)).filter((n) => n.kind === "nomination.outcome");
     expect(told.map((row) => row.title)).toContain(`Maya invited ${nomination.name}, whom you nominated, to Reporting beta`);
     // A second attempt (another moderator at the same moment) invites nobody more.
     expect((await refusalOf(inviteFromNomination(t.db, people.admin, { nominationId: id, community: slug, role: "leader" }, { siteOrigin: SITE }))).status).toBe(409);
@@ -102,7 +103,7 @@ describe.each(testEngines())("nominations on %s", (engine) => {
     const membership = await t.db.selectFrom("memberships").selectAll().where("user_id", "=", customer.userId).executeTakeFirstOrThrow();
     expect(membership).toMatchObject({ role: "leader", source: "Nominated by Priya: Ticket https://support.example.com/t/4821" });
     expect((await t.db.selectFrom("nominations").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status).toBe("joined");
-    const joined = await t.db.selectFrom("notifications").select("title").where("user_id", "=", people.product.id).where("kind", "=", "nomination.outcome").execute();
+    const joined = (await listNotifications(t.db, people.product.id)).filter((n) => n.kind === "nomination.outcome");
     expect(joined.map((row) => row.title)).toContain(`${nomination.name}, whom you nominated, joined Reporting beta`);
     const funnel = await invitationFunnel(t.db, communityId);
     expect(funnel.fromNominations).toEqual({ sent: 1, opened: 1, accepted: 1 });

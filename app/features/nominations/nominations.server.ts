@@ -5,6 +5,7 @@
  * decline it with a reason. The nominator is told each outcome, and later that they joined.
  */
 import type { Kysely } from "kysely";
+import { named } from "#app/lib/named-text.ts";
 import type { Database, NominationStatus } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
@@ -114,7 +115,6 @@ export async function inviteFromNomination(
 ): Promise<{ outboxIds: string[]; communityName: string; slug: string }> {
   assertAllowed(actor, "nomination.review");
   const nomination = await openNomination(db, input.nominationId);
-  const reviewer = await db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
   const view = await getCommunityForActor(db, actor, input.community);
   const communityName = view.community.name;
   const { outboxIds } = await inviteMembers(
@@ -149,7 +149,7 @@ export async function inviteFromNomination(
         if (nomination.nominated_by !== actor.id) {
           await notify(trx, nomination.nominated_by, {
             kind: "nomination.outcome",
-            title: `${reviewer.display_name} invited ${nomination.name}, whom you nominated, to ${communityName}`,
+            title: named`${{ user: actor.id }} invited ${{ nomination: nomination.id }}, whom you nominated, to ${communityName}`,
             body: input.role === "leader" ? "They were asked to lead discussions." : null,
             link: "/nominations",
           });
@@ -166,7 +166,6 @@ export async function declineNomination(db: Kysely<Database>, actor: Actor, inpu
   const reason = input.reason.trim();
   if (reason.length < 3) throw new Refusal(400, "Say why, so the nominator knows.");
   const nomination = await openNomination(db, input.nominationId);
-  const reviewer = await db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
   await db.transaction().execute(async (trx) => {
     const claimed = await trx
       .updateTable("nominations")
@@ -178,7 +177,7 @@ export async function declineNomination(db: Kysely<Database>, actor: Actor, inpu
     if (nomination.nominated_by !== actor.id) {
       await notify(trx, nomination.nominated_by, {
         kind: "nomination.outcome",
-        title: `${reviewer.display_name} declined your nomination of ${nomination.name}`,
+        title: named`${{ user: actor.id }} declined your nomination of ${{ nomination: nomination.id }}`,
         body: reason,
         link: "/nominations",
       });

@@ -6,6 +6,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { notify } from "#app/features/notifications/notifications.server.ts";
 import { now } from "#app/lib/clock.ts";
+import { named } from "#app/lib/named-text.ts";
 
 /** Someone invited from a nomination joined: mark it and tell the nominator. */
 export async function nominationJoined(trx: Kysely<Database>, nominationId: string, facts: { communityName: string }): Promise<void> {
@@ -13,12 +14,12 @@ export async function nominationJoined(trx: Kysely<Database>, nominationId: stri
     .updateTable("nominations")
     .set({ status: "joined", joined_at: now() })
     .where("id", "=", nominationId)
-    .returning(["name", "nominated_by"])
+    .returning(["id", "nominated_by"])
     .executeTakeFirst();
   if (!nomination) return;
   await notify(trx, nomination.nominated_by, {
     kind: "nomination.outcome",
-    title: `${nomination.name}, whom you nominated, joined ${facts.communityName}`,
+    title: named`${{ nomination: nomination.id }}, whom you nominated, joined ${facts.communityName}`,
     link: "/nominations",
   });
 }

@@ -5,6 +5,8 @@ import { publicOrigin } from "#app/lib/origin.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { hashToken, newToken } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { named, embed, referenceList, type NamedText } from "#app/lib/named-text.ts";
+import { namesFor } from "#app/lib/named-text.server.ts";
 import { EMAIL_KINDS } from "./kinds.ts";
 
 type Db = Kysely<Database>;
@@ -29,11 +31,14 @@ export async function setPreferences(db: Db, userId: string, modes: Partial<Reco
 
 /**
  * Queue emails to members, each with the unsubscribe line every Cohort email carries (a
- * hashed one-click token per email): a few statements for any number of messages.
+ * hashed one-click token per email): a few statements for any number of messages. The
+ * people the messages name are put in by their current names, and recorded with each
+ * message so erasing one of them redacts it (app/lib/named-text.ts).
  */
-export async function queueMemberEmails(db: Db, emails: { to: { id: string; email: string }; subject: string; text: string }[]): Promise<string[]> {
+export async function queueMemberEmails(db: Db, emails: { to: { id: string; email: string }; subject: NamedText; text: NamedText }[]): Promise<string[]> {
   if (!emails.length) return [];
   const at = now();
+  const render = await namesFor(db, emails.flatMap((e) => [e.subject, e.text]));
   const tokens = emails.map(() => newToken());
   for (let i = 0; i < emails.length; i += 200) {
     await db
@@ -44,8 +49,8 @@ export async function queueMemberEmails(db: Db, emails: { to: { id: string; emai
   return queueEmails(
     db,
     emails.map((e, k) => {
-      const text = `${e.text}\n\n—\nYou get this because of your email settings in Cohort. Change them at ${publicOrigin()}/account, or stop all Cohort email: ${publicOrigin()}/unsubscribe/${tokens[k]}`;
-      return { to: e.to.email, subject: e.subject, text, html: renderMarkdown(text) };
+      const text = `${render(e.text)}\n\n—\nYou get this because of your email settings in Cohort. Change them at ${publicOrigin()}/account, or stop all Cohort email: ${publicOrigin()}/unsubscribe/${tokens[k]}`;
+      return { to: e.to.email, subject: render(e.subject), text, html: renderMarkdown(text), names: referenceList([e.subject, e.text]) };
     }),
   );
 }
@@ -65,11 +70,12 @@ export async function unsubscribe(db: Db, token: string): Promise<boolean> {
 
 export interface NotificationEmail {
   kind: NotificationKind;
-  title: string;
+  /** The bell's line; people in it by reference (app/lib/named-text.ts). */
+  title: NamedText;
   body?: string | null;
   link?: string | null;
   /** A fuller message than the bell's line. */
-  email?: { subject: string; text: string };
+  email?: { subject: NamedText; text: NamedText };
 }
 
 /**
@@ -98,7 +104,9 @@ export async function emailWanted(db: Db, notifications: { id: string; input: No
   const message = (input: NotificationEmail) =>
     input.email ?? {
       subject: input.title,
-      text: [input.title, input.body ?? null, input.link ? `Open it: ${publicOrigin()}${input.link}` : null].filter(Boolean).join("\n\n"),
+      text: input.body || input.link
+        ? named`${embed(input.title)}${input.body ? `\n\n${input.body}` : ""}${input.link ? `\n\nOpen it: ${publicOrigin()}${input.link}` : ""}`
+        : input.title,
     };
   const queued = await queueMemberEmails(db, wanting.map((r) => ({ to: { id: r.user_id, email: r.email }, ...message(inputs.get(r.id)!) })));
   const at = now();

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { embed, joinNamed, named, storedNamedText, type NamedText } from "#app/lib/named-text.ts";
 import type { Database, NotificationKind } from "#db/schema.ts";
 import { DAY, HOUR, now } from "#app/lib/clock.ts";
 import { formatCountdown, formatInZone } from "#app/lib/dates.ts";
@@ -24,12 +25,12 @@ export const CLOSES_REMINDER_AHEAD = 48 * HOUR;
  * moment already past gets no reminder at all.
  */
 export function dueReminders(c: { name: string; starts_at: number; ends_at: number; time_zone: string }, at: number) {
-  const reminders: { kind: "opens-tomorrow" | "closes-soon"; boundaryAt: number; title: string; body: string }[] = [];
+  const reminders: { kind: "opens-tomorrow" | "closes-soon"; boundaryAt: number; title: NamedText; body: string }[] = [];
   if (c.starts_at > at && c.starts_at <= at + OPENS_REMINDER_AHEAD && c.ends_at > c.starts_at) {
     reminders.push({
       kind: "opens-tomorrow",
       boundaryAt: c.starts_at,
-      title: `${c.name} opens ${formatCountdown(c.starts_at, at)}`,
+      title: named`${c.name} opens ${formatCountdown(c.starts_at, at)}`,
       body: `It opens on ${formatInZone(c.starts_at, c.time_zone)}. Your first prompt will be waiting.`,
     });
   }
@@ -37,7 +38,7 @@ export function dueReminders(c: { name: string; starts_at: number; ends_at: numb
     reminders.push({
       kind: "closes-soon",
       boundaryAt: c.ends_at,
-      title: `${c.name} closes ${formatCountdown(c.ends_at, at)}`,
+      title: named`${c.name} closes ${formatCountdown(c.ends_at, at)}`,
       body: `It closes on ${formatInZone(c.ends_at, c.time_zone)}. Anything you still want to say or vote for, now is the time.`,
     });
   }
@@ -150,11 +151,11 @@ export async function sendDigests(db: Db): Promise<{ sent: number }> {
         .executeTakeFirst();
       if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) return false;
       const first = items[0]!;
-      const lines = items.map((item) => `- ${item.title}${item.link ? `\n  ${publicOrigin()}${item.link}` : ""}`);
+      const lines = items.map((item) => named`- ${embed(storedNamedText(item.title))}${item.link ? `\n  ${publicOrigin()}${item.link}` : ""}\n`);
       await queueMemberEmails(trx, [{
         to: { id: userId, email: first.email },
-        subject: `Your Cohort digest: ${count(items.length, "update")}`,
-        text: [`Hello ${first.display_name},`, "", "Here is what happened since your last digest:", "", ...lines].join("\n"),
+        subject: named`Your Cohort digest: ${count(items.length, "update")}`,
+        text: named`Hello ${first.display_name},\n\nHere is what happened since your last digest:\n\n${embed(joinNamed(lines))}`,
       }]);
       await trx.updateTable("notifications").set({ emailed_at: at }).where("id", "in", items.map((i) => i.id)).execute();
       return true;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database, NotificationKind } from "#db/schema.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
+import { namesFor } from "#app/lib/named-text.server.ts";
 import { emailWanted, type NotificationEmail } from "./email.server.ts";
 
 export interface NotificationInput extends NotificationEmail {
@@ -84,8 +85,11 @@ export async function unreadCount(db: Kysely<Database>, userId: string): Promise
   return Number(row.n);
 }
 
+/** This person's latest notifications, each title with the people it names by their current names. */
 export async function listNotifications(db: Kysely<Database>, userId: string, limit = 50) {
-  return db.selectFrom("notifications").selectAll().where("user_id", "=", userId).where("created_at", "<=", now()).orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+  const rows = await db.selectFrom("notifications").selectAll().where("user_id", "=", userId).where("created_at", "<=", now()).orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+  const render = await namesFor(db, rows.map((row) => row.title));
+  return rows.map((row) => ({ ...row, title: render(row.title) }));
 }
 
 export async function markAllRead(db: Kysely<Database>, userId: string): Promise<void> {

@@ -11,6 +11,7 @@ import { recordSecurityEvent } from "#app/features/auth/security-events.server.t
 import { endUserSessions } from "#app/features/auth/session.server.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -188,7 +189,7 @@ export async function changePersonRole(db: Db, actor: Actor, input: { userId: st
     await changeRole(trx, { userId: input.userId, role: input.role, changedBy: actor.id });
     await recordAudit(trx, actor.id, {
       action: "user.role",
-      summary: `Changed the role of ${target.display_name} from ${ROLE_NAMES[target.role]} to ${ROLE_NAMES[input.role]}`,
+      summary: named`Changed the role of ${{ user: target.id }} from ${ROLE_NAMES[target.role]} to ${ROLE_NAMES[input.role]}`,
       undo: null,
     });
   });
@@ -208,7 +209,7 @@ export async function suspendPerson(db: Db, actor: Actor, userId: string, client
     if (Number(claimed.numUpdatedRows) === 0) throw new Refusal(409, `${target.display_name} is already suspended.`);
     await endUserSessions(trx, userId);
     await recordSecurityEvent(trx, { kind: "user.suspended", userId: actor.id, subject: userId, clientAddress: client.clientAddress });
-    await recordAudit(trx, actor.id, { action: "user.suspend", summary: `Suspended ${target.display_name}`, undo: null });
+    await recordAudit(trx, actor.id, { action: "user.suspend", summary: named`Suspended ${{ user: target.id }}`, undo: null });
   });
   return { displayName: target.display_name };
 }
@@ -222,7 +223,7 @@ export async function reactivatePerson(db: Db, actor: Actor, userId: string, cli
     const released = await trx.updateTable("users").set({ suspended_at: null, suspended_by: null }).where("id", "=", userId).where("suspended_at", "is not", null).executeTakeFirst();
     if (Number(released.numUpdatedRows) === 0) throw new Refusal(409, `${target.display_name} is not suspended.`);
     await recordSecurityEvent(trx, { kind: "user.reactivated", userId: actor.id, subject: userId, clientAddress: client.clientAddress });
-    await recordAudit(trx, actor.id, { action: "user.reactivate", summary: `Reactivated ${target.display_name}`, undo: null });
+    await recordAudit(trx, actor.id, { action: "user.reactivate", summary: named`Reactivated ${{ user: target.id }}`, undo: null });
   });
   return { displayName: target.display_name };
 }
@@ -234,7 +235,7 @@ export async function reactivatePerson(db: Db, actor: Actor, userId: string, cli
 export async function createPerson(db: Db, actor: Actor, input: { email: string; displayName: string; role: GlobalRole }) {
   assertAllowed(actor, "admin.manage");
   const { userId, password } = await provisionAccount(db, input, { userId: actor.id, via: "people page" });
-  await recordAudit(db, actor.id, { action: "user.create", summary: `Created the ${ROLE_NAMES[input.role].toLowerCase()} account of ${input.displayName}`, undo: null });
+  await recordAudit(db, actor.id, { action: "user.create", summary: named`Created the ${ROLE_NAMES[input.role].toLowerCase()} account of ${{ user: userId }}`, undo: null });
   return { userId, password: password!, displayName: input.displayName, email: input.email, role: input.role };
 }
 

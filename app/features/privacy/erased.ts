@@ -1,2 +1,1 @@
-/** The name an erased account shows everywhere; nobody can choose it (app/features/profiles/names.ts). */
-export const ERASED_NAME = "Former member";
+export { ERASED_NAME, erasedAddress } from "#app/lib/named-text.ts";

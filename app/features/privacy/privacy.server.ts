@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { verifyPassword } from "#app/features/auth/password.server.ts";
@@ -9,7 +9,9 @@ import { now } from "#app/lib/clock.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
-import { ERASED_NAME } from "./erased.ts";
+import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { profileLinkMarkdown, profileLinksTo } from "#app/features/discussions/quote.ts";
+import { ERASED_NAME, erasedAddress } from "./erased.ts";
 
 type Db = Kysely<Database>;
 
@@ -110,7 +112,7 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
   }
   const at = now();
   // A placeholder that can never receive mail or match a sign-in.
-  const placeholder = `erased-${actor.id}@erased.invalid`;
+  const placeholder = erasedAddress(actor.id);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("users")
@@ -121,8 +123,7 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
     await trx.updateTable("former_memberships").set({ source: null, attributes: "{}" }).where("user_id", "=", actor.id).execute();
     await trx.deleteFrom("notifications").where("user_id", "=", actor.id).execute();
     await trx.deleteFrom("outbox").where("to_address", "=", user.email).execute();
-    await trx.updateTable("invitations").set({ email: placeholder, note: null, source: null, attributes: "{}" }).where("email", "=", user.email).execute();
-    await scrubNamesInText(trx, { id: actor.id, name: user.display_name, email: user.email });
+    await forgetPerson(trx, { id: actor.id, email: user.email });
     await stopAllEmail(trx, actor.id);
     await endUserSessions(trx, actor.id);
   });
@@ -132,26 +133,34 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
 }
 
 /**
- * Texts written for other people that name the erased person (a staff notification "<email>
- * accepted your invitation", "<name> replied to …", a suggestion's "<name> wrote, in …", the
- * audit log's "Highlighted <name>'s reply") now say ERASED_NAME instead; the phrases are
- * matched whole, so nobody else's name changes. Security events keep what happened but
- * lose the email and the client address.
+ * What names the erased person outside their own rows. Text Cohort writes (notifications,
+ * the audit log) names people by id and reads their current name, so it needs nothing here
+ * (app/lib/named-text.ts). What remains:
+ * - quotes of them in other members' posts link to their profile by id: the link keeps its
+ *   target and shows ERASED_NAME, whatever name it showed when written;
+ * - emails already written for others that named them (the outbox keeps whom each names)
+ *   lose their text;
+ * - a nomination of their address loses the name, address, quote and where it came from;
+ * - security events keep what happened but lose the email and the client address, and
+ *   throttling counters keyed by the address go.
  */
-async function scrubNamesInText(trx: Db, person: { id: string; name: string; email: string }): Promise<void> {
-  const swap = (column: string, from: string, to: string) => sql<string>`replace(${sql.ref(column)}, ${from}, ${to})`;
-  const phrases = (make: (who: string) => string) => [make(person.name), make(ERASED_NAME)] as const;
-  for (const [from, to] of [phrases((who) => `${who} replied to "`), phrases((who) => `${who} in `)]) {
-    await trx.updateTable("notifications").set({ title: swap("title", from, to) }).where("title", "like", `%${escapeLike(from)}%`).execute();
-  }
-  await trx.updateTable("notifications").set({ title: swap("title", person.email, ERASED_NAME) }).where("title", "like", `%${escapeLike(person.email)}%`).execute();
-  const [wroteFrom, wroteTo] = phrases((who) => `${who} wrote, in `);
-  await trx.updateTable("suggestions").set({ problem_markdown: swap("problem_markdown", wroteFrom, wroteTo) }).where("problem_markdown", "like", `${escapeLike(wroteFrom)}%`).execute();
-  const htmlFrom = `${escapeHtml(person.name)} wrote, in `;
-  await trx.updateTable("suggestions").set({ problem_html: swap("problem_html", htmlFrom, wroteTo) }).where("problem_html", "like", `%${escapeLike(htmlFrom)}%`).execute();
-  for (const [from, to] of [phrases((who) => `Highlighted ${who}'s `), phrases((who) => `Dismissed ${who}'s `)]) {
-    await trx.updateTable("audit_log").set({ summary: swap("summary", from, to) }).where("summary", "like", `${escapeLike(from)}%`).execute();
-  }
+async function forgetPerson(trx: Db, person: { id: string; email: string }): Promise<void> {
+  const [invitations, nominations] = await Promise.all([
+    trx.selectFrom("invitations").select("id").where("email", "=", person.email).execute(),
+    trx.selectFrom("nominations").select("id").where("email", "=", person.email).execute(),
+  ]);
+  await trx.updateTable("invitations").set({ email: erasedAddress(person.id), note: null, source: null, attributes: "{}" }).where("email", "=", person.email).execute();
+  await trx.updateTable("nominations").set({ name: ERASED_NAME, email: erasedAddress(person.id), quote: "", found_where: null }).where("email", "=", person.email).execute();
+  const references = [`user:${person.id}`, ...invitations.map((i) => `invitation:${i.id}`), ...nominations.map((n) => `nomination:${n.id}`)];
+  await trx
+    .updateTable("outbox")
+    .set({ subject: "(removed)", text_body: REDACTED_EMAIL, html_body: `<p>${REDACTED_EMAIL}</p>`, names: null })
+    .where((eb) => eb.or(references.map((ref) => eb("names", "like", `% ${ref} %`))))
+    .execute();
+  await rewriteQuotesOf(trx, person.id);
+  // Throttling counters keyed by the address (sign-in, reset requests) expire on their own; erasure does not wait.
+  const buckets = (await trx.selectFrom("rate_limits").select("bucket").where("bucket", "like", `%${person.email}%`).execute()).map((r) => r.bucket).filter((b) => b.includes(person.email));
+  if (buckets.length) await trx.deleteFrom("rate_limits").where("bucket", "in", buckets).execute();
   await trx
     .updateTable("security_events")
     .set({ subject: null, client_address: null })
@@ -159,9 +168,18 @@ async function scrubNamesInText(trx: Db, person: { id: string; name: string; ema
     .execute();
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+const REDACTED_EMAIL = "This email named a member who has since erased their account, so its text was removed.";
 
-/** LIKE treats % and _ as wildcards; a name may contain them. Both engines take backslash escapes with ESCAPE, but plain LIKE does not, so wildcards are simply removed from the filter (the replace itself is exact). */
-function escapeLike(text: string): string {
-  return text.replace(/[%_]/g, "%");
+/** Other members' posts that link to the person's profile (quotes of them) show ERASED_NAME in the link. */
+async function rewriteQuotesOf(trx: Db, userId: string): Promise<void> {
+  const pattern = `%](/people/${userId})%`;
+  const links = profileLinksTo(userId);
+  const rewrite = (markdown: string) => markdown.replace(links, profileLinkMarkdown({ id: userId, name: ERASED_NAME }));
+  for (const table of ["threads", "replies"] as const) {
+    const posts = await trx.selectFrom(table).select(["id", "body_markdown"]).where("body_markdown", "like", pattern).execute();
+    for (const post of posts) {
+      const body = rewrite(post.body_markdown);
+      if (body !== post.body_markdown) await trx.updateTable(table).set({ body_markdown: body, body_html: renderMarkdown(body) }).where("id", "=", post.id).execute();
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { named, plainNamedText } from "#app/lib/named-text.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
@@ -285,7 +286,7 @@ export async function createSuggestion(db: Db, actor: Actor, input: { title: str
   assertAllowed(actor, "suggestion.edit");
   return db.transaction().execute(async (trx) => {
     const id = await insertSuggestion(trx, actor.id, input);
-    await recordAudit(trx, actor.id, { action: "suggestion.create", summary: `Created suggestion "${input.title}"`, undo: { type: "suggestion.create", id } satisfies SuggestionUndo });
+    await recordAudit(trx, actor.id, { action: "suggestion.create", summary: named`Created suggestion "${input.title}"`, undo: { type: "suggestion.create", id } satisfies SuggestionUndo });
     return { id };
   });
 }
@@ -333,7 +334,7 @@ export async function updateSuggestion(
     }
     await recordAudit(trx, actor.id, {
       action: "suggestion.update",
-      summary: `Edited suggestion "${input.title}"`,
+      summary: named`Edited suggestion "${input.title}"`,
       undo: { type: "suggestion.update", id, before: { title: before.title, problem: before.problem_markdown, ownerId: before.owner_id, staffNotes: before.staff_notes ?? "", tagIds: beforeTags.map((t) => t.tag_id) } },
     });
   });
@@ -379,7 +380,7 @@ export async function answerSuggestion(
     }
     await recordAudit(trx, actor.id, {
       action: "suggestion.status",
-      summary: `Set "${before.title}" to ${STATUS_LABEL[input.status]}${answer ? " with a public answer" : ""}`,
+      summary: named`Set "${before.title}" to ${STATUS_LABEL[input.status]}${answer ? " with a public answer" : ""}`,
       undo: { type: "suggestion.status", id, before: { status: before.status, public_answer: before.public_answer, alternative: before.alternative, answered_at: before.answered_at } },
     });
     if (!shouldTell) return { notified: 0, emailIds: [] };
@@ -403,10 +404,10 @@ export async function answerSuggestion(
         userId: person.id,
         input: {
           kind: "suggestion.answer" as const,
-          title: `The product team answered feedback you gave: ${title}`,
+          title: named`The product team answered feedback you gave: ${title}`,
           body: answer,
           link,
-          email: { subject: `Your feedback was answered: ${before.title}`, text },
+          email: { subject: named`Your feedback was answered: ${before.title}`, text: plainNamedText(text) },
         },
       };
     });

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database, TagsTable } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -38,7 +39,7 @@ export async function createTag(db: Db, actor: Actor, input: { name: string; col
   const id = newId();
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("tags").values({ id, name: input.name, name_key: input.name.toLowerCase(), color: input.color, description: input.description, created_at: now() }).execute();
-    await recordAudit(trx, actor.id, { action: "tag.create", summary: `Created tag "${input.name}"`, undo: { type: "tag.create", id } satisfies TagUndo });
+    await recordAudit(trx, actor.id, { action: "tag.create", summary: named`Created tag "${input.name}"`, undo: { type: "tag.create", id } satisfies TagUndo });
   });
   return { id };
 }
@@ -51,7 +52,7 @@ export async function updateTag(db: Db, actor: Actor, id: string, input: { name:
   await assertNameFree(db, input.name, id);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("tags").set({ name: input.name, name_key: input.name.toLowerCase(), color: input.color, description: input.description }).where("id", "=", id).execute();
-    const summary = before.name === input.name ? `Changed tag "${input.name}"` : `Renamed tag "${before.name}" to "${input.name}"`;
+    const summary = before.name === input.name ? named`Changed tag "${input.name}"` : named`Renamed tag "${before.name}" to "${input.name}"`;
     await recordAudit(trx, actor.id, { action: "tag.update", summary, undo: { type: "tag.update", before } satisfies TagUndo });
   });
 }
@@ -81,7 +82,7 @@ export async function mergeTags(db: Db, actor: Actor, fromId: string, intoId: st
     await trx.deleteFrom("tags").where("id", "=", fromId).execute();
     await recordAudit(trx, actor.id, {
       action: "tag.merge",
-      summary: `Merged tag "${from.name}" into "${into.name}"`,
+      summary: named`Merged tag "${from.name}" into "${into.name}"`,
       undo: { type: "tag.merge", source: from, intoId, highlights, suggestions, addedHighlights: addHighlights, addedSuggestions: addSuggestions } satisfies TagUndo,
     });
   });

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { Database, PostKind } from "#db/schema.ts";
 import { STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -314,7 +315,8 @@ export async function triageItem(
       suggestion =
         (await trx.selectFrom("suggestions").select(["id", "title"]).where(sql`lower(title)`, "=", title.toLowerCase()).executeTakeFirst()) ?? null;
       if (!suggestion) {
-        const problem = `${item.author} wrote, in ${item.community_name}:\n\n> ${quote.split("\n").join("\n> ")}`;
+        // Who wrote it shows with the evidence, by their current name; the statement itself names nobody.
+        const problem = `From ${item.community_name}:\n\n> ${quote.split("\n").join("\n> ")}`;
         createdSuggestionId = await insertSuggestion(trx, actor.id, { title: title.slice(0, 200), problem });
         suggestion = { id: createdSuggestionId, title: title.slice(0, 200) };
       }
@@ -359,13 +361,9 @@ export async function triageItem(
       .onConflict((c) => c.columns(["post_kind", "post_id"]).doUpdateSet({ state: "triaged", reason: null, decided_by: actor.id, decided_at: at }))
       .execute();
     const what = ref.kind === "reply" ? "reply" : item.thread_kind === "idea" ? "idea" : "thread";
-    const summary = [
-      `Highlighted ${item.author}'s ${what} in ${item.community_name}`,
-      tags.names.length ? `tagged ${tags.names.join(", ")}` : null,
-      suggestion ? `${createdSuggestionId ? "created and linked" : "linked to"} "${suggestion.title}"` : null,
-    ]
-      .filter(Boolean)
-      .join("; ");
+    const summary = named`Highlighted ${{ user: item.author_id }}'s ${what} in ${item.community_name}${tags.names.length ? `; tagged ${tags.names.join(", ")}` : ""}${
+      suggestion ? `; ${createdSuggestionId ? "created and linked" : "linked to"} "${suggestion.title}"` : ""
+    }`;
     const undo: HighlightUndo = { type: "highlight", highlightId, ref, createdTagIds: tags.created, createdSuggestionId, suggestionId: suggestion?.id ?? null, addedSuggestionTags, linkedIdea };
     const auditId = await recordAudit(trx, actor.id, { action: "triage.highlight", summary, undo });
     return { auditId, highlightId };
@@ -385,7 +383,7 @@ export async function dismissItem(db: Db, actor: Actor, ref: { kind: PostKind; i
       .values({ post_kind: ref.kind, post_id: item.id, community_id: item.community_id, state: "dismissed", reason, decided_by: actor.id, decided_at: now() })
       .execute();
     const undo: DismissUndo = { type: "dismiss", ref };
-    const auditId = await recordAudit(trx, actor.id, { action: "triage.dismiss", summary: `Dismissed ${item.author}'s post in ${item.community_name}: ${reason}`, undo });
+    const auditId = await recordAudit(trx, actor.id, { action: "triage.dismiss", summary: named`Dismissed ${{ user: item.author_id }}'s post in ${item.community_name}: ${reason}`, undo });
     return { auditId };
   });
 }

@@ -3,6 +3,8 @@ import type { Database } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
 import { undoSuggestionEntry, type SuggestionUndo } from "#app/features/suggestions/suggestions.server.ts";
+import { embed, named, storedNamedText } from "#app/lib/named-text.ts";
+import { namesFor } from "#app/lib/named-text.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { recordAudit } from "./audit.server.ts";
@@ -25,7 +27,7 @@ export async function undoAction(db: Kysely<Database>, actor: Actor, auditId: st
     if (undo.type === "highlight" || undo.type === "dismiss") await undoTriageEntry(trx, undo);
     else if (undo.type.startsWith("suggestion.")) await undoSuggestionEntry(trx, undo as SuggestionUndo);
     else await undoTagEntry(trx, undo as TagUndo);
-    await recordAudit(trx, actor.id, { action: "audit.undo", summary: `Undid: ${entry.summary}`, undo: null });
+    await recordAudit(trx, actor.id, { action: "audit.undo", summary: named`Undid: ${embed(storedNamedText(entry.summary))}`, undo: null });
   });
-  return { summary: entry.summary };
+  return { summary: (await namesFor(db, [entry.summary]))(entry.summary) };
 }
