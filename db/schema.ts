@@ -136,6 +136,8 @@ export interface OutboxTable {
   sent_at: number | null;
   attempts: number;
   last_error: string | null;
+  /** While one process is sending it: until when its claim holds (Unix ms); null otherwise. */
+  claimed_until: number | null;
 }
 
 export interface AnnouncementsTable {
