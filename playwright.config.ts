@@ -1,32 +1,16 @@
 import { defineConfig } from "@playwright/test";
-import { chromium } from "@playwright/test";
-import { existsSync } from "node:fs";
 import { E2E_DATABASE, E2E_DEMO_PASSWORD, E2E_PORT } from "./e2e/constants.ts";
+import { INSTALL_HINT, findChromium } from "./scripts/chromium.ts";
 
 /**
- * Which Chromium drives the journeys: CHROMIUM_PATH if set, else Debian's /usr/bin/chromium,
- * else Playwright's own download. With none of them, say how to get one.
+ * Which Chromium drives the journeys: what scripts/chromium.ts finds (npm run test:e2e runs
+ * it first, which installs one when there is none). Run directly with none, say how to get one.
  */
 function chromiumExecutable(): string | undefined {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is ${fromEnv}, but there is no file there.`);
-    return fromEnv;
-  }
-  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
-  let bundled: string | undefined;
-  try {
-    bundled = chromium.executablePath();
-  } catch {
-    bundled = undefined;
-  }
-  if (bundled && existsSync(bundled)) return undefined;
-  throw new Error(
-    "No Chromium for the end-to-end tests. Install one with `sudo apt-get install chromium` (Debian/Ubuntu), " +
-      "or `npx playwright install chromium`, or point CHROMIUM_PATH at a Chromium or Chrome binary.",
-  );
+  const found = findChromium();
+  if (!found) throw new Error(INSTALL_HINT);
+  return found.executablePath;
 }
-
 
 export default defineConfig({
   testDir: "e2e",

@@ -138,6 +138,8 @@ export interface OutboxTable {
   last_error: string | null;
   /** The people the message names, as " user:<id> invitation:<id> " (redacted when one of them is erased). */
   names: string | null;
+  /** While one process is sending it: until when its claim holds (Unix ms); null otherwise. */
+  claimed_until: number | null;
 }
 
 export interface AnnouncementsTable {

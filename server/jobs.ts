@@ -21,7 +21,12 @@ export async function runDueJobs(): Promise<void> {
     ["webhooks", () => deliverWebhooks(db)],
   ] as const) {
     try {
-      await job();
+      const result: Record<string, unknown> = await job();
+      // One line per job that did something, so an operator (and the multi-instance test)
+      // can see which process sent what.
+      if (Object.values(result).some((v) => (Array.isArray(v) ? v.length > 0 : v !== 0))) {
+        console.log(JSON.stringify({ event: "job.done", job: name, pid: process.pid, ...result }));
+      }
     } catch (error) {
       console.error(`Background job "${name}" failed:`, error);
     }

@@ -18,6 +18,7 @@ import * as nominations from "./20261202130000-nominations.ts";
 import * as passwordReset from "./20261202100000-password-reset.ts";
 import * as people from "./20261202120000-people.ts";
 import * as namedPeople from "./20261203090000-named-people.ts";
+import * as outboxClaims from "./20261203190000-outbox-claims.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   "20261202100000-password-reset": passwordReset,
   "20261202120000-people": people,
   "20261203090000-named-people": namedPeople,
+  "20261203190000-outbox-claims": outboxClaims,
 };

@@ -4,7 +4,7 @@
  * transaction. With SMTP_URL set, delivery uses nodemailer; without it, messages wait in
  * the outbox, which admins read at /admin/outbox, so a fresh install works end to end.
  */
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import nodemailer from "nodemailer";
 import type { Database } from "#db/schema.ts";
 import { now } from "#app/lib/clock.ts";
@@ -33,7 +33,14 @@ export async function queueEmails(db: Kysely<Database> | Transaction<Database>, 
   return rows.map((r) => r.id);
 }
 
-let transport: nodemailer.Transporter | null = null;
+let transport: { url: string; transporter: nodemailer.Transporter } | null = null;
+
+/**
+ * How long a claim on a message holds: longer than nodemailer lets a send hang (2 minutes to
+ * connect, then 10 minutes of silence at most), so a claim lapses only when its process died
+ * mid-send, and the message goes out then.
+ */
+const CLAIM_MS = 15 * 60_000;
 
 /**
  * Try to send the given queued messages (or every unsent one). Each failure is recorded on
@@ -44,8 +51,16 @@ export async function deliverQueued(
   options: { smtpUrl?: string; from: string; ids?: string[] },
 ): Promise<{ sent: number; failed: number }> {
   if (!options.smtpUrl) return { sent: 0, failed: 0 };
-  transport ??= nodemailer.createTransport(options.smtpUrl);
-  let query = db.selectFrom("outbox").selectAll().where("sent_at", "is", null).orderBy("created_at").limit(500);
+  if (transport?.url !== options.smtpUrl) transport = { url: options.smtpUrl, transporter: nodemailer.createTransport(options.smtpUrl) };
+  const { transporter } = transport;
+  const at = now();
+  let query = db
+    .selectFrom("outbox")
+    .selectAll()
+    .where("sent_at", "is", null)
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", at)]))
+    .orderBy("created_at")
+    .limit(500);
   if (options.ids) {
     if (options.ids.length === 0) return { sent: 0, failed: 0 };
     query = query.where("id", "in", options.ids);
@@ -53,22 +68,25 @@ export async function deliverQueued(
   let sent = 0;
   let failed = 0;
   for (const message of await query.execute()) {
-    // Claim it first (attempts as a version), so two processes never send the same message.
+    // Claim it first: only where no other process holds it now (it may have claimed the
+    // message since this list was read, and still be talking to the SMTP server), so however
+    // many processes run this, each message is sent once.
+    const claimedAt = now();
     const claimed = await db
       .updateTable("outbox")
-      .set({ attempts: message.attempts + 1 })
+      .set({ attempts: sql<number>`attempts + 1`, claimed_until: claimedAt + CLAIM_MS })
       .where("id", "=", message.id)
       .where("sent_at", "is", null)
-      .where("attempts", "=", message.attempts)
+      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", claimedAt)]))
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) continue;
     try {
-      await transport.sendMail({ from: options.from, to: message.to_address, subject: message.subject, text: message.text_body, html: message.html_body });
-      await db.updateTable("outbox").set({ sent_at: now(), last_error: null }).where("id", "=", message.id).execute();
+      await transporter.sendMail({ from: options.from, to: message.to_address, subject: message.subject, text: message.text_body, html: message.html_body });
+      await db.updateTable("outbox").set({ sent_at: now(), last_error: null, claimed_until: null }).where("id", "=", message.id).execute();
       sent++;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      await db.updateTable("outbox").set({ last_error: reason.slice(0, 500) }).where("id", "=", message.id).execute();
+      await db.updateTable("outbox").set({ last_error: reason.slice(0, 500), claimed_until: null }).where("id", "=", message.id).execute();
       failed++;
     }
   }
