@@ -33,9 +33,15 @@ async function prepareDatabase(): Promise<void> {
 }
 
 async function serve(): Promise<void> {
-  const { createApp } = await import("./app.ts");
-  const app = await createApp({ development, trustProxy: config.TRUST_PROXY, appOrigin: config.APP_ORIGIN });
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const { createRequestListener } = await import("./app.ts");
+  const { createServer } = await import("node:http");
+  const listener = await createRequestListener({
+    development,
+    trustProxy: config.TRUST_PROXY,
+    appOrigin: config.APP_ORIGIN,
+    compress: config.COMPRESSION !== "off",
+  });
+  const server = createServer(listener).listen(config.PORT, config.HOST, () => {
     if (cluster.isPrimary) console.log(`Cohort is running at http://localhost:${config.PORT}`);
   });
   const { startJobs } = await import("./jobs.ts");
