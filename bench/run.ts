@@ -21,7 +21,9 @@
  * round; ratios are taken within a round and the medians reported. CPU milliseconds per
  * request come from the server processes' CPU time (/proc), not from wall time.
  * BENCH_POSTS (default 1000000) sets the large database; BENCH_PORT (default 3600) the
- * first of the ports used.
+ * first of the ports used; BENCH_ONLY=thread,floor measures only those groups (thread,
+ * community, board, home, ideas, vote, floor) for a quick look while working; budgets whose
+ * targets were left out are not judged.
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -36,10 +38,12 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 40);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const FIRST_PORT = Number(process.env.BENCH_PORT ?? 3600);
-const CONNECTIONS = 50;
+// BENCH_CONNECTIONS only for quick looks on a crowded machine: the budgets are judged at 50.
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const POSTGRES = process.env.BENCH_POSTGRES?.replace(/\/$/, "");
 const BEFORE = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
 const REFERENCE_BUILD = resolve("bench/.data/reference");
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim() || 100);
 
 interface Fixture {
@@ -343,6 +347,7 @@ async function main() {
   targets.push({ group: "thread", role: "bare", label: "bare node:http, Cohort's thread bytes", server: bare, path: "/", bytes: thread.bytes });
 
   const javascript = await javascriptOf(thread.server.base, thread.path, thread.cookie!);
+  if (ONLY) targets.splice(0, targets.length, ...targets.filter((t) => ONLY.has(t.group)));
 
   const perRound = targets.length * SECONDS;
   console.log(
@@ -371,6 +376,7 @@ async function main() {
   }
 
   const find = (group: string, role: string) => targets.find((t) => t.group === group && t.role === role);
+  const has = (...groups: string[]) => groups.every((g) => targets.some((t) => t.group === g));
   const med = (target: Target, key: keyof Measure) => median(results.get(target)!.map((m) => m[key]));
   /** Per-round ratios a/b of a measure, their median and range. */
   const ratio = (a: Target, b: Target, key: keyof Measure = "rps") => {
@@ -395,22 +401,28 @@ async function main() {
   for (const engine of engines) {
     const tag = `[${engineName(engine)}]`;
     const role = `cohort-${engine}`;
-    for (const group of ["thread", "community", "board"]) {
+    for (const group of ["thread", "community", "board"].filter((g) => has(g))) {
       const r = ratio(find(group, role)!, find(group, "reference")!);
       lines.push([`${tag} ${names[group]} at least 0.8× the minimal Remix page of its size`, r.value >= 0.8, `${r.value.toFixed(2)}×, rounds ${r.range}`]);
     }
-    const floor = ratio(find("floor", role)!, find("floor", "reference")!);
-    lines.push([`${tag} floor (/healthz) at least 0.9× the minimal Remix empty route`, floor.value >= 0.9, `${floor.value.toFixed(2)}×, rounds ${floor.range}`]);
-    const cpu = ratio(find("thread", role)!, find("thread", "reference")!, "cpuPerRequest");
+    if (has("floor")) {
+      const floor = ratio(find("floor", role)!, find("floor", "reference")!);
+      lines.push([`${tag} floor (/healthz) at least 0.9× the minimal Remix empty route`, floor.value >= 0.9, `${floor.value.toFixed(2)}×, rounds ${floor.range}`]);
+    }
+    if (has("thread")) {
+      const cpu = ratio(find("thread", role)!, find("thread", "reference")!, "cpuPerRequest");
     lines.push([
       `${tag} server CPU per thread-page request at most 1.3× the minimal page's`,
       cpu.value <= 1.3,
       `${cpu.value.toFixed(2)}×: ${med(find("thread", role)!, "cpuPerRequest").toFixed(2)} against ${med(find("thread", "reference")!, "cpuPerRequest").toFixed(2)} ms, rounds ${cpu.range}`,
-    ]);
-    const vote = ratio(find("vote", role)!, find("floor", role)!);
-    lines.push([`${tag} casting a vote at least 0.5× the floor's rate`, vote.value >= 0.5, `${vote.value.toFixed(2)}×, ${Math.round(med(find("vote", role)!, "rps"))} per second`]);
-    const growth = PAGES.filter((p) => p.group !== "floor").map((p) => ({ name: p.name, ...ratio(find(p.group, role)!, find(p.group, `small-${engine}`)!, "p50") }));
-    const worst = growth.reduce((a, b) => (b.value > a.value ? b : a));
+      ]);
+    }
+    if (has("vote", "floor")) {
+      const vote = ratio(find("vote", role)!, find("floor", role)!);
+      lines.push([`${tag} casting a vote at least 0.5× the floor's rate`, vote.value >= 0.5, `${vote.value.toFixed(2)}×, ${Math.round(med(find("vote", role)!, "rps"))} per second`]);
+    }
+    const growth = PAGES.filter((p) => p.group !== "floor" && has(p.group)).map((p) => ({ name: p.name, ...ratio(find(p.group, role)!, find(p.group, `small-${engine}`)!, "p50") }));
+    const worst = growth.reduce((a, b) => (b.value > a.value ? b : a), { name: "none", value: 0, range: "" });
     lines.push([`${tag} page cost does not grow with data: p50 within 1.5× of a thousand-post database`, growth.every((g) => g.value <= 1.5), `worst ${worst.name}, ${worst.value.toFixed(2)}×`]);
     const errors = targets.filter((t) => t.role.endsWith(engine)).reduce((n, t) => n + results.get(t)!.reduce((m, r) => m + r.errors, 0), 0);
     lines.push([`${tag} no errors under load`, errors === 0, `${errors} errors`]);
@@ -418,22 +430,28 @@ async function main() {
   lines.push(["thread page JavaScript under 150 KB compressed", javascript < 150 * 1024, `${kb(javascript)} gzip`]);
 
   console.log("\nRatios in the same run (median of per-round ratios):");
-  const bareRatio = ratio(find("thread", "cohort-sqlite")!, find("thread", "bare")!);
-  console.log(`  thread page / bare node:http sending its bytes: ${bareRatio.value.toFixed(2)}× (rounds ${bareRatio.range})`);
-  const refBare = ratio(find("thread", "reference")!, find("thread", "bare")!);
-  console.log(`  minimal Remix page / bare node:http: ${refBare.value.toFixed(2)}× (rounds ${refBare.range})`);
+  if (has("thread")) {
+    const bareRatio = ratio(find("thread", "cohort-sqlite")!, find("thread", "bare")!);
+    console.log(`  thread page / bare node:http sending its bytes: ${bareRatio.value.toFixed(2)}× (rounds ${bareRatio.range})`);
+    const refBare = ratio(find("thread", "reference")!, find("thread", "bare")!);
+    console.log(`  minimal Remix page / bare node:http: ${refBare.value.toFixed(2)}× (rounds ${refBare.range})`);
+  }
   if (BEFORE) {
-    for (const page of PAGES) {
+    for (const page of PAGES.filter((p) => has(p.group))) {
       const r = ratio(find(page.group, "cohort-sqlite")!, find(page.group, "before")!);
       const c = ratio(find(page.group, "cohort-sqlite")!, find(page.group, "before")!, "cpuPerRequest");
       console.log(`  ${page.name}, this version / before: ${r.value.toFixed(2)}× req/s (rounds ${r.range}), ${c.value.toFixed(2)}× CPU per request`);
     }
-    const r = ratio(find("thread", "before")!, find("thread", "reference")!);
-    console.log(`  before: thread page / minimal Remix page ${r.value.toFixed(2)}× (rounds ${r.range})`);
-    const f = ratio(find("floor", "before")!, find("floor", "reference")!);
-    console.log(`  before: floor / minimal Remix empty route ${f.value.toFixed(2)}× (rounds ${f.range})`);
-    const c = ratio(find("thread", "before")!, find("thread", "reference")!, "cpuPerRequest");
-    console.log(`  before: thread-page CPU per request / minimal page's ${c.value.toFixed(2)}×`);
+    if (has("thread")) {
+      const r = ratio(find("thread", "before")!, find("thread", "reference")!);
+      console.log(`  before: thread page / minimal Remix page ${r.value.toFixed(2)}× (rounds ${r.range})`);
+      const c = ratio(find("thread", "before")!, find("thread", "reference")!, "cpuPerRequest");
+      console.log(`  before: thread-page CPU per request / minimal page's ${c.value.toFixed(2)}×`);
+    }
+    if (has("floor")) {
+      const f = ratio(find("floor", "before")!, find("floor", "reference")!);
+      console.log(`  before: floor / minimal Remix empty route ${f.value.toFixed(2)}× (rounds ${f.range})`);
+    }
   }
 
   console.log("\nBudgets (../shared/quality.md):");
