@@ -13,7 +13,9 @@
  * With BENCH_POSTGRES=postgres://user@host:port the same Cohort pair also runs on PostgreSQL
  * (databases scale and scale_small, seeded on first use), reported beside SQLite. With
  * BENCH_BEFORE=<another checkout of Cohort>, that version is measured too (same database),
- * for before/after figures from one run.
+ * for before/after figures from one run; one way to make such a checkout:
+ *   mkdir -p bench/.data/before && git archive <commit> | tar -x -C bench/.data/before &&
+ *   ln -s "$PWD/node_modules" bench/.data/before/node_modules
  *
  * Every server is warmed up (BENCH_WARMUP seconds, default 40: a fresh V8 needs about that
  * to reach steady state), then the targets are measured in BENCH_ROUNDS paired rounds
