@@ -23,7 +23,11 @@ export default defineConfig({
         v3_relativeSplatPath: true,
         v3_throwAbortReason: true,
         v3_singleFetch: true,
-        v3_lazyRouteDiscovery: true,
+        // Off: with lazy discovery every document request matched four path prefixes against
+        // every route to inline a partial manifest (a tenth of a thread page's server time);
+        // the full manifest is one cached file instead (docs/decisions/012). In React Router 7
+        // this is `routeDiscovery: { mode: "initial" }`.
+        v3_lazyRouteDiscovery: false,
       },
     }),
   ],

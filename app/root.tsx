@@ -17,6 +17,7 @@ import { moderatesEveryCommunity, openFlagCount } from "#app/features/discussion
 import { getDb } from "#app/lib/db.server.ts";
 import { ErrorPage } from "#app/ui/error-page.tsx";
 import { useNonce } from "#app/ui/nonce.tsx";
+import { useLinkDelegation } from "#app/ui/plain-link.tsx";
 import { SiteHeader } from "#app/ui/site-header.tsx";
 import styles from "./styles.css?url";
 
@@ -84,6 +85,7 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  useLinkDelegation();
   return <Outlet />;
 }
 

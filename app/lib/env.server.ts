@@ -14,6 +14,8 @@ const schema = z.object({
   TRUST_PROXY: z.string().optional(),
   // The public origin (https://cohort.example.com) when the Host header cannot be trusted.
   APP_ORIGIN: z.string().url().optional(),
+  // "off" when a proxy in front compresses answers; otherwise the server gzips text itself.
+  COMPRESSION: z.enum(["on", "off"]).default("on"),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   SEED_DEMO: z.enum(["0", "1"]).optional(),
   DEMO_PASSWORD: z.string().min(8).optional(),

@@ -38,10 +38,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const page = await orRespond(readThread(getDb(), user, slug, threadId, windowFrom(url)));
   const { view, thread } = page;
   const zone = view.community.time_zone;
-  const shown = (post: ShownPost): PostView => ({
+  // Only what the page shows goes into the loader data (it is serialised into every page): formatted dates, not the times.
+  const shown = ({ createdAt, editedAt, ...post }: ShownPost): PostView => ({
     ...post,
-    when: formatInZone(post.createdAt, zone),
-    edited: post.editedAt ? formatInZone(post.editedAt, zone) : null,
+    when: formatInZone(createdAt, zone),
+    edited: editedAt ? formatInZone(editedAt, zone) : null,
   });
   const opening = shown(page.opening);
   const replies = page.replies.map(shown);

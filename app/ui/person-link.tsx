@@ -1,16 +1,16 @@
-import { Link } from "@remix-run/react";
 import { ERASED_NAME } from "#app/features/privacy/erased.ts";
+import { PlainLink } from "./plain-link.tsx";
 
 /**
  * A person's name, linking to their profile: the one way names are shown. An erased
  * account has no profile, so "Former member" stays plain text (nobody else can take that
- * name: app/features/profiles/names.ts).
+ * name: app/features/profiles/names.ts). A PlainLink: names repeat on every row.
  */
 export function PersonLink({ id, name, className }: { id: string | null | undefined; name: string; className?: string }) {
   if (!id || name === ERASED_NAME) return <span className={className}>{name}</span>;
   return (
-    <Link to={`/people/${id}`} className={className}>
+    <PlainLink href={`/people/${id}`} className={className}>
       {name}
-    </Link>
+    </PlainLink>
   );
 }

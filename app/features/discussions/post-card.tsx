@@ -6,6 +6,7 @@ import { FLAG_REASONS } from "./flag-reasons.ts";
 import { removalNotice } from "./removal.ts";
 import { count } from "#app/lib/plural.ts";
 import { PersonLink } from "#app/ui/person-link.tsx";
+import { PlainLink } from "#app/ui/plain-link.tsx";
 
 /** A post as the thread page shows it: dates already formatted, text already decided by the server. */
 export type PostView = Omit<ShownPost, "createdAt" | "editedAt"> & { when: string; edited: string | null };
@@ -93,15 +94,15 @@ function PostActions({ post, canQuote, canModerate, onQuote }: { post: PostView;
   return (
     <div className="mt-3 flex flex-wrap items-center gap-1 border-t border-slate-100 pt-2">
       {quote ? (
-        <Link to={`?quote=${postParam(post)}#reply-form`} preventScrollReset className={linkClass} onClick={(event) => onQuote?.(event, post)} title="Quote the selected passage, or the whole post">
+        <PlainLink href={`?quote=${postParam(post)}#reply-form`} preventScrollReset className={linkClass} onClick={(event) => onQuote?.(event, post)} title="Quote the selected passage, or the whole post">
           Quote
-        </Link>
+        </PlainLink>
       ) : null}
       {post.canChange ? (
         <>
-          <Link to={`?edit=${postParam(post)}#${postAnchor(post)}`} className={linkClass}>
+          <PlainLink href={`?edit=${postParam(post)}#${postAnchor(post)}`} className={linkClass}>
             Edit
-          </Link>
+          </PlainLink>
           <Form method="post" replace>
             <PostFields post={post} intent="remove" />
             <button type="submit" className={linkClass}>
@@ -111,9 +112,9 @@ function PostActions({ post, canQuote, canModerate, onQuote }: { post: PostView;
         </>
       ) : null}
       {post.canFlag ? (
-        <Link to={`?flag=${postParam(post)}#${postAnchor(post)}`} className={linkClass}>
+        <PlainLink href={`?flag=${postParam(post)}#${postAnchor(post)}`} className={linkClass}>
           Flag
-        </Link>
+        </PlainLink>
       ) : null}
       {canModerate ? <ModerationButtons post={post} /> : null}
     </div>
