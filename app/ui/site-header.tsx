@@ -110,7 +110,7 @@ function LinkList({ links, className, linkClassName }: { links: HeaderLink[]; cl
 
 function SearchForm({ id, className }: { id: string; className: string }) {
   return (
-    <Form method="get" action="/search" role="search">
+    <Form method="get" action="/search" role="search" aria-label="Site search">
       <label htmlFor={id} className="sr-only">
         Search
       </label>
@@ -185,7 +185,8 @@ function UserMenu({ user }: { user: HeaderUser }) {
     <Disclosure
       className="group relative hidden lg:block"
       summaryClassName="flex list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-100"
-      label={`Account menu for ${user.displayName}`}
+      // The name holds what the toggle shows (the name and role), so a speech user can say it.
+      label={`Account menu for ${user.displayName}${role ? ` (${role})` : ""}`}
       summary={
         <>
           <Avatar name={user.displayName} />

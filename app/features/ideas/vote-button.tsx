@@ -1,5 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { count } from "#app/lib/plural.ts";
 import type { VoteResult } from "./ideas.server.ts";
 
 /** What the ideas action answers a vote made with JavaScript. */
@@ -33,7 +34,13 @@ export function VoteButton({
   const wanted = fetcher.state !== "idle" && fetcher.formData ? fetcher.formData.get("intent") === "vote" : voted;
   const shown = votes === null ? null : votes + (wanted === voted ? 0 : wanted ? 1 : -1);
   const error = fetcher.state === "idle" && fetcher.data && "error" in fetcher.data ? fetcher.data.error : null;
-  const label = wanted ? `Take back your vote for ${title}` : `Vote for ${title}`;
+  // The name holds what the button shows (the count, or "Vote"/"Voted"), so a speech user can say it (WCAG 2.5.3).
+  const label =
+    shown !== null
+      ? `${wanted ? "Take back your vote for" : "Vote for"} ${title} (${count(shown, "vote")})`
+      : wanted
+        ? `Voted for ${title}: take back your vote`
+        : `Vote for ${title}`;
   return (
     <div className="flex flex-col items-center gap-1">
       <fetcher.Form method="post" action={`/c/${slug}/ideas`} preventScrollReset>
