@@ -17,7 +17,7 @@ export const postAnchor = (post: Pick<PostView, "kind" | "id">) => (post.kind ==
 const fieldClass = "block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
 
 /** Hidden inputs naming the post a form acts on. */
-function PostFields({ post, intent }: { post: Pick<PostView, "kind" | "id">; intent: string }) {
+export function PostFields({ post, intent }: { post: Pick<PostView, "kind" | "id">; intent: string }) {
   return (
     <>
       <input type="hidden" name="intent" value={intent} />
