@@ -59,7 +59,10 @@ export function VoteButton({
             wanted ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"
           }`}
         >
-          <span aria-hidden="true">▲</span>
+          {/* Drawn, not a character, so the button's visible text is only its count. */}
+          <svg aria-hidden="true" viewBox="0 0 12 12" className="h-3 w-3 fill-current">
+            <path d="M6 2l5 8H1z" />
+          </svg>
           <span data-votes>{shown === null ? (wanted ? "Voted" : "Vote") : shown}</span>
         </button>
       </fetcher.Form>
