@@ -51,5 +51,16 @@ describe.each(testEngines())("demo data on %s", (engine) => {
     expect(await t.db.selectFrom("sessions").selectAll().execute()).toEqual([]);
     await seedDemo(t.db, "another password");
     expect(await isEmpty(t.db)).toBe(false);
+
+    // Nobody posted before their account existed or before they joined the community.
+    const posts = await t.db
+      .selectFrom("threads")
+      .innerJoin("users", "users.id", "threads.author_id")
+      .leftJoin("memberships", (join) => join.onRef("memberships.user_id", "=", "threads.author_id").onRef("memberships.community_id", "=", "threads.community_id"))
+      .select(["threads.title", "threads.created_at", "users.created_at as account_created", "memberships.joined_at"])
+      .execute();
+    expect(posts.length).toBeGreaterThan(5);
+    const early = posts.filter((p) => Number(p.account_created) > Number(p.created_at) || (p.joined_at !== null && Number(p.joined_at) > Number(p.created_at)));
+    expect(early.map((p) => p.title)).toEqual([]);
   });
 });

@@ -140,11 +140,17 @@ const DEMO_COMMUNITIES: DemoCommunity[] = [
   },
 ];
 
+/** How long before today the demo's accounts were made: before the oldest community (60 days ago) began. */
+const ACCOUNTS_AGE = 120 * DAY;
+
 /** Fill an empty database with the demo: its accounts (all sharing one password) and communities in each phase. */
 export async function seedDemo(db: Kysely<Database>, password: string, options: { siteOrigin?: string } = {}): Promise<DemoAccount[]> {
   const ids = new Map<string, string>();
+  // Accounts (and below, memberships) date from before anything their owners wrote, so no
+  // page says someone joined after they posted.
+  const accountsCreated = Math.floor(now() / HOUR) * HOUR - ACCOUNTS_AGE;
   for (const account of DEMO_ACCOUNTS) {
-    const { userId } = await createAccount(db, { email: account.email, displayName: account.displayName, password, role: account.role });
+    const { userId } = await atTime(accountsCreated, () => createAccount(db, { email: account.email, displayName: account.displayName, password, role: account.role }));
     ids.set(account.email, userId);
   }
   // Profiles: two members wrote a bio (open their names on any post).
@@ -178,15 +184,19 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
         updated_at: at,
       })
       .execute();
+    // Members joined the day after it was published, before it opened.
+    const joined = at + Math.min(community.startsIn, 0) - 6 * DAY;
     for (const member of community.members) {
-      await addMember(db, {
-        communityId: id,
-        userId: ids.get(member.email)!,
-        role: member.role,
-        datesConfirmedAt: at,
-        source: member.source ?? null,
-        attributes: member.attributes,
-      });
+      await atTime(joined, () =>
+        addMember(db, {
+          communityId: id,
+          userId: ids.get(member.email)!,
+          role: member.role,
+          datesConfirmedAt: joined,
+          source: member.source ?? null,
+          attributes: member.attributes,
+        }),
+      );
     }
   }
   await seedInvitationHistory(db, ids, at);
@@ -405,9 +415,9 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
 /** Tom wrote in the reporting beta, then Ada suspended him: his posts stay on the page, he cannot sign in. */
 async function seedSuspendedMember(db: Kysely<Database>, ids: Map<string, string>, password: string, at: number): Promise<void> {
   const { email, displayName, role } = SUSPENDED_DEMO_ACCOUNT;
-  const { userId } = await createAccount(db, { email, displayName, password, role });
+  const { userId } = await atTime(at - ACCOUNTS_AGE, () => createAccount(db, { email, displayName, password, role }));
   const beta = (await db.selectFrom("communities").select("id").where("slug", "=", "reporting-beta").executeTakeFirstOrThrow()).id;
-  await addMember(db, { communityId: beta, userId, role: "participant", datesConfirmedAt: at - 5 * DAY, source: "Sales referral", attributes: { segment: "smb", region: "EU" } });
+  await atTime(at - 5 * DAY, () => addMember(db, { communityId: beta, userId, role: "participant", datesConfirmedAt: at - 5 * DAY, source: "Sales referral", attributes: { segment: "smb", region: "EU" } }));
   const tom: Actor = { id: userId, role };
   const { threadId } = await atTime(at - 4 * DAY - 2 * HOUR, () =>
     startThread(db, tom, "reporting-beta", { title: "Reports should land in my inbox as a PDF", body: "I would rather not log in at all. Send me every report as a PDF on Monday at 7, please." }),

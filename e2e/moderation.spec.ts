@@ -32,10 +32,16 @@ test("a member edits and flags with JavaScript off; a moderator hides the flagge
   const other = await flaggerContext.newPage();
   await other.goto(threadUrl);
   await other.locator("li", { hasText: "any weekday" }).getByRole("link", { name: "Flag" }).click();
+  // No reason is chosen for the member: they pick one.
+  for (const reason of ["Spam or advertising", "Something else"]) await expect(other.getByLabel(reason)).not.toBeChecked();
   await other.getByLabel("Shares someone's personal data").check();
   await other.getByLabel("Anything the moderators should know (optional)").fill("A phone number, in public.");
   await other.getByRole("button", { name: "Send to moderators" }).click();
-  await expect(other.getByText("Thank you. The moderators will look at that post")).toBeVisible();
+  // The thanks stands beside the post the page opens at, and the post cannot be flagged twice.
+  const flaggedReply = other.locator("li", { hasText: "any weekday" });
+  await expect(flaggedReply.getByRole("status")).toHaveText(/You flagged this post\. Thank you/);
+  await expect(flaggedReply.getByRole("status")).toBeInViewport();
+  await expect(flaggedReply.getByRole("link", { name: "Flag" })).toHaveCount(0);
 
   // The moderator finds it in the queue and hides it.
   const moderatorContext = await browser.newContext();
@@ -50,6 +56,13 @@ test("a member edits and flags with JavaScript off; a moderator hides the flagge
   await expect(item.getByText("A phone number, in public.")).toBeVisible();
   await item.getByRole("button", { name: "Hide" }).click();
   await expect(moderator.getByText("Nothing waiting.")).toBeVisible();
+  // The page says what happened and offers an undo, which restores the post.
+  const result = moderator.getByRole("status").filter({ hasText: "Post hidden" });
+  await expect(result).toContainText("Its author and whoever flagged it were told.");
+  await result.getByRole("button", { name: "Undo" }).click();
+  await expect(moderator.getByRole("status").filter({ hasText: "Post restored" })).toBeVisible();
+  await moderator.goto(threadUrl);
+  await moderator.locator("li", { hasText: "any weekday" }).getByRole("button", { name: "Hide" }).click();
 
   // On the thread the moderator still reads it, marked; then pins and locks the thread.
   await moderator.goto(threadUrl);
@@ -63,7 +76,9 @@ test("a member edits and flags with JavaScript off; a moderator hides the flagge
 
   // The author is told, sees the reply hidden, and the thread takes no more replies.
   await page.goto("/notifications");
-  await expect(page.getByText(`A moderator hid your post in "${title}" in Moderation journey.`)).toBeVisible();
+  // Hidden, restored by the undo, hidden again: told each time.
+  await expect(page.getByText(`A moderator hid your post in "${title}" in Moderation journey.`)).toHaveCount(2);
+  await expect(page.getByText(`A moderator restored your post in "${title}"`)).toBeVisible();
   await page.goto(threadUrl);
   await expect(page.getByText("Hidden by a moderator.")).toBeVisible();
   await expect(page.getByText("555-0100")).toHaveCount(0);
@@ -74,7 +89,7 @@ test("a member edits and flags with JavaScript off; a moderator hides the flagge
 
   // The flagger hears the outcome; the list shows the thread pinned; a forged reply is refused.
   await other.goto("/notifications");
-  await expect(other.getByText(`A moderator hid a post you flagged in "${title}"`)).toBeVisible();
+  await expect(other.getByText(`A moderator hid a post you flagged in "${title}"`).first()).toBeVisible();
   await other.goto(`/c/${slug}`);
   await expect(other.getByRole("listitem").filter({ hasText: title }).getByText("Pinned")).toBeVisible();
   const forged = await flaggerContext.request.post(threadUrl, { form: { intent: "reply", body: "Sneaking in" }, headers: { Origin: BASE_URL }, maxRedirects: 0 });

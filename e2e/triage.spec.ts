@@ -4,120 +4,138 @@ import { BASE_URL, createActiveCommunity, createUser, signInAs, submitIdeaAs, us
 import { castVote } from "#app/features/ideas/ideas.server.ts";
 import { startThread } from "#app/features/discussions/discussions.server.ts";
 
-test("a moderator triages with the keyboard; a product reviewer filters, reads the evidence and declines; contributors see the answer", async ({ browser }) => {
-  test.setTimeout(60_000);
+/*
+ * One story in three steps that share arranged data, each its own test (run in order), so
+ * none opens more than two browsers or needs more than half its time limit on a slow machine:
+ * a moderator triages with the keyboard; a product reviewer filters, reads the evidence and
+ * declines; the contributors see the answer.
+ */
+test.describe.serial("from feedback to an answer", () => {
   const run = Date.now().toString(36);
-  const people = await Promise.all(["Ivy Idea", "Theo Thread", "Rhea Report", "Dan Dismiss", "Val Voter", "Wes Voter"].map((displayName) => createUser({ displayName })));
-  const [ivy, theo, rhea, dan, val, wes] = people;
-  const { slug } = await createActiveCommunity(`Triage journey ${run}`, people.map((p) => p.userId));
-  // Feedback: an idea with three votes (it scores highest), and three threads.
-  const ideaId = await submitIdeaAs(slug, ivy!.userId, "Export straight to Google Sheets");
-  await withDatabase(async (db) => {
-    for (const voter of [val!, wes!, theo!]) await castVote(db, { id: voter.userId, role: "member" }, slug, ideaId, true);
-    const long = "It happens every week, costs our team about an hour each time, and the numbers we send to finance are wrong whenever someone forgets a step.";
-    for (const [author, title, body] of [
-      [theo!, "Our finance team re-types every export", long],
-      [rhea!, "CSV exports lose the currency symbol", long],
-      // Short, so it scores lowest: the one to dismiss.
-      [dan!, "Great webinar last week", "Thanks!"],
-    ] as const) {
-      await startThread(db, { id: author.userId, role: "member" }, slug, { title, body });
-    }
-  });
   const tag = `sheets-${run}`;
   const title = `Spreadsheet-ready exports ${run}`;
+  let slug: string;
+  let ideaId: string;
+  let people: Awaited<ReturnType<typeof createUser>>[];
 
-  const moderatorContext = await browser.newContext();
-  await signInAs(moderatorContext, await userIdByEmail("maya@cohort.example"));
-  const page = await moderatorContext.newPage();
-  await page.goto(`/triage?community=${slug}`);
-  const items = page.getByRole("list", { name: "Feedback" }).getByRole("listitem");
-  await expect(items).toHaveCount(4);
-  await expect(page.getByRole("article")).toContainText("Export straight to Google Sheets");
+  test.beforeAll(async () => {
+    people = await Promise.all(["Ivy Idea", "Theo Thread", "Rhea Report", "Dan Dismiss", "Val Voter", "Wes Voter"].map((displayName) => createUser({ displayName })));
+    const [ivy, theo, rhea, dan, val, wes] = people;
+    ({ slug } = await createActiveCommunity(`Triage journey ${run}`, people.map((p) => p.userId)));
+    // Feedback: an idea with three votes (it scores highest), and three threads.
+    ideaId = await submitIdeaAs(slug, ivy!.userId, "Export straight to Google Sheets");
+    await withDatabase(async (db) => {
+      for (const voter of [val!, wes!, theo!]) await castVote(db, { id: voter.userId, role: "member" }, slug, ideaId, true);
+      const long = "It happens every week, costs our team about an hour each time, and the numbers we send to finance are wrong whenever someone forgets a step.";
+      for (const [author, title, body] of [
+        [theo!, "Our finance team re-types every export", long],
+        [rhea!, "CSV exports lose the currency symbol", long],
+        // Short, so it scores lowest: the one to dismiss.
+        [dan!, "Great webinar last week", "Thanks!"],
+      ] as const) {
+        await startThread(db, { id: author.userId, role: "member" }, slug, { title, body });
+      }
+    });
+  });
 
-  // The help sheet opens with ? and closes with Escape.
-  await page.keyboard.press("?");
-  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
-  await page.keyboard.press("Escape");
-  await expect(page.getByRole("dialog")).toHaveCount(0);
+  test("a moderator triages with the keyboard", async ({ browser }) => {
+    const moderatorContext = await browser.newContext();
+    await signInAs(moderatorContext, await userIdByEmail("maya@cohort.example"));
+    const page = await moderatorContext.newPage();
+    await page.goto(`/triage?community=${slug}`);
+    const items = page.getByRole("list", { name: "Feedback" }).getByRole("listitem");
+    await expect(items).toHaveCount(4);
+    await expect(page.getByRole("article")).toContainText("Export straight to Google Sheets");
 
-  const done = page.getByRole("status").filter({ hasText: "Done:" });
-  // 1 and 2: tag (t), move to the link field (Tab), name the suggestion, Enter.
-  for (let i = 0; i < 2; i++) {
-    await page.keyboard.press("t");
-    await page.keyboard.type(tag);
-    await page.keyboard.press("Tab");
+    // The help sheet opens with ? and closes with Escape.
+    await page.keyboard.press("?");
+    await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+
+    const done = page.getByRole("status").filter({ hasText: "Done:" });
+    // 1 and 2: tag (t), move to the link field (Tab), name the suggestion, Enter.
+    for (let i = 0; i < 2; i++) {
+      await page.keyboard.press("t");
+      await page.keyboard.type(tag);
+      await page.keyboard.press("Tab");
+      await page.keyboard.type(title);
+      await page.keyboard.press("Enter");
+      await expect(items).toHaveCount(3 - i);
+      await expect(done).toContainText(i === 0 ? `created and linked "${title}"` : `linked to "${title}"`);
+      await page.keyboard.press("Escape");
+    }
+    // 3: link only (l).
+    await page.keyboard.press("l");
     await page.keyboard.type(title);
     await page.keyboard.press("Enter");
-    await expect(items).toHaveCount(3 - i);
-    await expect(done).toContainText(i === 0 ? `created and linked "${title}"` : `linked to "${title}"`);
+    await expect(items).toHaveCount(1);
     await page.keyboard.press("Escape");
-  }
-  // 3: link only (l).
-  await page.keyboard.press("l");
-  await page.keyboard.type(title);
-  await page.keyboard.press("Enter");
-  await expect(items).toHaveCount(1);
-  await page.keyboard.press("Escape");
-  // 4: dismiss (d) with a reason.
-  await page.keyboard.press("d");
-  await page.keyboard.type("A thank-you, no product feedback");
-  await page.keyboard.press("Enter");
-  await expect(page.getByText("every piece of feedback in this view is triaged")).toBeVisible();
-  const dismissed = await withDatabase((db) => db.selectFrom("triage_items").innerJoin("threads", "threads.id", "triage_items.post_id").select(["threads.title", "triage_items.reason"]).where("triage_items.state", "=", "dismissed").where("threads.title", "=", "Great webinar last week").execute());
-  expect(dismissed).toEqual([{ title: "Great webinar last week", reason: "A thank-you, no product feedback" }]);
-  await expect(done).toContainText("Dismissed");
+    // 4: dismiss (d) with a reason.
+    await page.keyboard.press("d");
+    await page.keyboard.type("A thank-you, no product feedback");
+    await page.keyboard.press("Enter");
+    await expect(page.getByText("every piece of feedback in this view is triaged")).toBeVisible();
+    const dismissed = await withDatabase((db) => db.selectFrom("triage_items").innerJoin("threads", "threads.id", "triage_items.post_id").select(["threads.title", "triage_items.reason"]).where("triage_items.state", "=", "dismissed").where("threads.title", "=", "Great webinar last week").execute());
+    expect(dismissed).toEqual([{ title: "Great webinar last week", reason: "A thank-you, no product feedback" }]);
+    await expect(done).toContainText("Dismissed");
+    await moderatorContext.close();
+  });
 
-  // The product reviewer filters the board by the tag and opens the suggestion.
-  const productContext = await browser.newContext();
-  await signInAs(productContext, await userIdByEmail("priya@cohort.example"));
-  const board = await productContext.newPage();
-  await board.goto("/suggestions");
-  // The tag list shows each tag with its count; choosing one filters the board.
-  await board.getByRole("navigation", { name: "Tags" }).getByRole("link", { name: new RegExp(tag) }).click();
-  await expect(board.getByLabel("Tag", { exact: true })).toHaveValue(/.+/);
-  await expect(board.getByRole("row")).toHaveCount(2);
-  await board.getByRole("link", { name: title }).click();
-  await expect(board.getByRole("heading", { name: "Evidence (3)" })).toBeVisible();
-  // Every piece of evidence links back to its source.
-  const links = board.getByRole("link", { name: /^Source: / });
-  await expect(links).toHaveCount(3);
-  for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")!))) {
-    const response = await productContext.request.get(href);
-    expect(response.status(), href).toBe(200);
-  }
-  // Members: the three authors and the idea's other voters.
-  await expect(board.getByRole("group", { name: "Members" })).toContainText("5");
+  test("a product reviewer filters, reads the evidence and declines", async ({ browser }) => {
+    // The product reviewer filters the board by the tag and opens the suggestion.
+    const productContext = await browser.newContext();
+    await signInAs(productContext, await userIdByEmail("priya@cohort.example"));
+    const board = await productContext.newPage();
+    await board.goto("/suggestions");
+    // The tag list shows each tag with its count; choosing one filters the board.
+    await board.getByRole("navigation", { name: "Tags" }).getByRole("link", { name: new RegExp(tag) }).click();
+    await expect(board.getByLabel("Tag", { exact: true })).toHaveValue(/.+/);
+    await expect(board.getByRole("row")).toHaveCount(2);
+    await board.getByRole("link", { name: title }).click();
+    await expect(board.getByRole("heading", { name: "Evidence (3)" })).toBeVisible();
+    // Every piece of evidence links back to its source.
+    const links = board.getByRole("link", { name: /^Source: / });
+    await expect(links).toHaveCount(3);
+    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")!))) {
+      const response = await productContext.request.get(href);
+      expect(response.status(), href).toBe(200);
+    }
+    // Members: the three authors and the idea's other voters.
+    await expect(board.getByRole("group", { name: "Members" })).toContainText("5");
 
-  // Declining asks for a reason and an alternative.
-  await board.getByLabel("Status").selectOption("declined");
-  await board.getByLabel(/Public answer/).fill("Not now: Sheets export needs a partnership we do not have yet.");
-  await board.getByRole("button", { name: "Save status and answer" }).click();
-  await expect(board.getByRole("alert")).toContainText("Offer an alternative");
-  await board.getByLabel("Status").selectOption("declined");
-  await board.getByLabel(/Public answer/).fill("Not now: Sheets export needs a partnership we do not have yet.");
-  await board.getByLabel("What can contributors do instead?").fill("Use the CSV export with Sheets' import; it keeps currencies.");
-  await board.getByRole("button", { name: "Save status and answer" }).click();
-  await expect(board.getByRole("status")).toContainText("contributors told in the app and by email");
+    // Declining asks for a reason and an alternative.
+    await board.getByLabel("Status").selectOption("declined");
+    await board.getByLabel(/Public answer/).fill("Not now: Sheets export needs a partnership we do not have yet.");
+    await board.getByRole("button", { name: "Save status and answer" }).click();
+    await expect(board.getByRole("alert")).toContainText("Offer an alternative");
+    await board.getByLabel("Status").selectOption("declined");
+    await board.getByLabel(/Public answer/).fill("Not now: Sheets export needs a partnership we do not have yet.");
+    await board.getByLabel("What can contributors do instead?").fill("Use the CSV export with Sheets' import; it keeps currencies.");
+    await board.getByRole("button", { name: "Save status and answer" }).click();
+    await expect(board.getByRole("status")).toContainText("contributors told in the app and by email");
+    await productContext.close();
+  });
 
-  // The idea's author sees the answer on the idea and in the notifications; so does a voter.
-  for (const person of [ivy!, val!]) {
-    const context = await browser.newContext();
-    await signInAs(context, person.userId);
-    const mine = await context.newPage();
-    await mine.goto(`/c/${slug}/t/${ideaId}`);
-    await expect(mine.getByText("The product team:")).toBeVisible();
-    await expect(mine.getByText("Declined", { exact: true })).toBeVisible();
-    await expect(mine.getByText("Not now: Sheets export needs a partnership")).toBeVisible();
-    await mine.goto("/notifications");
-    await expect(mine.getByText(`The product team answered feedback you gave: Declined: "${title}"`)).toBeVisible();
-    await context.close();
-  }
-  // And by email, through the outbox.
-  const mail = await withDatabase((db) => db.selectFrom("outbox").select(["to_address", "subject"]).where("subject", "=", `Your feedback was answered: ${title}`).execute());
-  expect(mail.map((m) => m.to_address).sort()).toEqual([ivy!, theo!, rhea!, val!, wes!].map((p) => p.email).sort());
-  await moderatorContext.close();
-  await productContext.close();
+  test("the contributors see the answer in the app and by email", async ({ browser }) => {
+    const [ivy, theo, rhea, , val, wes] = people;
+    // The idea's author sees the answer on the idea and in the notifications; so does a voter.
+    for (const person of [ivy!, val!]) {
+      const context = await browser.newContext();
+      await signInAs(context, person.userId);
+      const mine = await context.newPage();
+      await mine.goto(`/c/${slug}/t/${ideaId}`);
+      await expect(mine.getByText("The product team:")).toBeVisible();
+      await expect(mine.getByText("Declined", { exact: true })).toBeVisible();
+      await expect(mine.getByText("Not now: Sheets export needs a partnership")).toBeVisible();
+      await mine.goto("/notifications");
+      await expect(mine.getByText(`The product team answered feedback you gave: Declined: "${title}"`)).toBeVisible();
+      await context.close();
+    }
+    // And by email, through the outbox.
+    const mail = await withDatabase((db) => db.selectFrom("outbox").select(["to_address", "subject"]).where("subject", "=", `Your feedback was answered: ${title}`).execute());
+    expect(mail.map((m) => m.to_address).sort()).toEqual([ivy!, theo!, rhea!, val!, wes!].map((p) => p.email).sort());
+  });
 });
 
 test("participants cannot reach triage, suggestions, staff notes or the audit log; product reviewers cannot post or triage", async ({ browser }) => {

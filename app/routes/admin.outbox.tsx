@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { deliverQueued, listOutbox } from "#app/features/email/outbox.server.ts";
 import { env } from "#app/lib/env.server.ts";
+import { LinkedText } from "#app/ui/linked-text.tsx";
 import { getDb } from "#app/lib/db.server.ts";
 import { Button } from "#app/ui/button.tsx";
 
@@ -39,24 +40,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export const meta: MetaFunction = () => [{ title: "Outbox · Cohort" }];
 
-// Links in plain-text bodies become clickable, so an admin can follow an invitation.
-function Linkified({ text }: { text: string }) {
-  const parts = text.split(/(https?:\/\/[^\s]+)/g);
-  return (
-    <>
-      {parts.map((part, index) =>
-        /^https?:\/\//.test(part) ? (
-          <a key={index} href={part} rel="noopener">
-            {part}
-          </a>
-        ) : (
-          part
-        ),
-      )}
-    </>
-  );
-}
-
 export default function OutboxPage() {
   const page = useLoaderData<typeof loader>();
   return (
@@ -92,7 +75,7 @@ export default function OutboxPage() {
                 )}
               </p>
               <pre className="mt-3 whitespace-pre-wrap break-words rounded bg-slate-50 p-3 font-sans text-sm text-slate-800">
-                <Linkified text={message.text} />
+                <LinkedText text={message.text} />
               </pre>
             </article>
           </li>

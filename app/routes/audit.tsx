@@ -43,7 +43,7 @@ export default function AuditPage() {
         {entries.map((entry) => (
           <li key={entry.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm">
             <span>
-              <span className={entry.undone ? "text-slate-400 line-through" : ""}>{entry.summary}</span>
+              <span className={entry.undone ? "text-slate-600 line-through" : ""}>{entry.summary}</span>
               <span className="block text-xs text-slate-500">
                 {entry.actor} · {entry.when}
                 {entry.undone ? " · undone" : ""}

@@ -122,8 +122,17 @@ export default function CommunityPage() {
         ) : null}
       </div>
       {data.confirmLeave ? <LeaveConfirmation slug={data.slug} /> : null}
-      <PhaseBanner box={data.box} closedOn={data.closedOn} />
-      {data.canReadout ? (
+      {data.box.phase === "draft" && data.canManage ? (
+        // A draft's next step is publishing it: offered here, where its staff look first.
+        <Form method="post" action={`/c/${data.slug}/edit`} className="flex flex-wrap items-center gap-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-3">
+          <input type="hidden" name="intent" value="publish" />
+          <p className="flex-1 text-sm text-amber-900">This is a draft. Only staff can see it until it is published; publishing shows it to its members, with its brief and dates.</p>
+          <Button>Publish</Button>
+        </Form>
+      ) : (
+        <PhaseBanner box={data.box} closedOn={data.closedOn} />
+      )}
+      {data.canReadout && data.box.phase !== "draft" ? (
         <Link to={`/c/${data.slug}/readout`} className="block rounded-lg bg-brand-600 px-5 py-4 font-semibold text-white no-underline hover:bg-brand-700 hover:no-underline">
           {data.box.phase === "closed" || data.box.phase === "archived" ? "See what your feedback became →" : "Readout: what this community's feedback fed so far →"}
         </Link>

@@ -100,7 +100,7 @@ function perform(user: Actor, slug: string, threadId: string, action: ThreadActi
     case "remove":
       return removeOwnPost(db, user, slug, threadId, action).then(() => `#${postAnchor(action)}`);
     case "flag":
-      return flagPost(db, user, slug, threadId, action, action).then(() => `?flagged=1#${postAnchor(action)}`);
+      return flagPost(db, user, slug, threadId, action, action).then(() => `#${postAnchor(action)}`);
     case "hide":
     case "restore":
     case "keep":
@@ -139,7 +139,6 @@ export default function ThreadPage() {
   const location = useLocation();
   const replyBox = useRef<HTMLTextAreaElement>(null);
   const pendingReply = navigation.state === "submitting" && navigation.formData?.get("intent") === "reply" ? String(navigation.formData.get("body") ?? "") : null;
-  const flagged = new URLSearchParams(location.search).has("flagged");
 
   // Open at the first unread reply (the page already starts there; this brings it into view).
   useEffect(() => {
@@ -170,11 +169,6 @@ export default function ThreadPage() {
       <CommunityHeader header={page.header} back={page.idea ? { to: `/c/${page.slug}/ideas`, label: `Ideas in ${page.communityName}` } : undefined} />
       <PhaseBanner box={page.box} closedOn={page.closedOn} />
       <ActionError data={actionData} />
-      {flagged ? (
-        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
-          Thank you. The moderators will look at that post; you will hear what they decide.
-        </p>
-      ) : null}
       <article className={page.thread.kind === "prompt" ? "rounded-xl bg-brand-50 p-1 ring-2 ring-brand-300" : ""}>
         <PostCard
           post={page.opening}

@@ -1,11 +1,12 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "#app/lib/zod.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { moderatePost, postLink } from "#app/features/discussions/discussions.server.ts";
 import { FLAG_REASONS } from "#app/features/discussions/flag-reasons.ts";
 import { assertModerator, listModerationQueue } from "#app/features/discussions/moderation.server.ts";
-import { ModerationButtons } from "#app/features/discussions/post-card.tsx";
+import { ModerationButtons, PostFields } from "#app/features/discussions/post-card.tsx";
+import { Button } from "#app/ui/button.tsx";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatRelative } from "#app/lib/dates.ts";
@@ -14,13 +15,31 @@ import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { PersonLink } from "#app/ui/person-link.tsx";
 
+/** The post the last action touched, named in the address the action sends back to, so the page can say what happened and offer to undo it. */
+const DoneSchema = z.object({
+  done: z.enum(["hide", "restore", "keep"]),
+  slug: z.string().min(1).max(100),
+  threadId: z.string().min(1).max(64),
+  kind: z.enum(["thread", "reply"]),
+  id: z.string().min(1).max(64),
+});
+
+const DONE_TEXT = {
+  hide: "Post hidden. Its author and whoever flagged it were told.",
+  restore: "Post restored: members see it again, and its author was told.",
+  keep: "Post kept visible. Its author and whoever flagged it were told it was reviewed.",
+} as const;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const community = new URL(request.url).searchParams.get("community") ?? undefined;
+  const url = new URL(request.url);
+  const community = url.searchParams.get("community") ?? undefined;
+  const done = DoneSchema.safeParse(Object.fromEntries(url.searchParams));
   const items = await orRespond(listModerationQueue(getDb(), user, { communitySlug: community }));
   const at = now();
   return {
     community,
+    done: done.success ? done.data : null,
     items: items.map((item) => ({
       ...item,
       link: postLink(item.community.slug, item.thread.id, { kind: item.post.kind, id: item.post.id, created_at: item.post.createdAt }),
@@ -44,14 +63,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = ModerationSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return invalidForm(parsed.error.issues);
   const { intent, slug, threadId, kind, id } = parsed.data;
-  const back = new URL(request.url);
-  return formAction(moderatePost(getDb(), user, slug, threadId, { kind, id }, intent), () => redirect(`/moderation${back.search}`));
+  const community = new URL(request.url).searchParams.get("community");
+  const back = new URLSearchParams({ ...(community ? { community } : {}), done: intent, slug, threadId, kind, id });
+  return formAction(moderatePost(getDb(), user, slug, threadId, { kind, id }, intent), () => redirect(`/moderation?${back}`));
 }
 
 export const meta: MetaFunction = () => [{ title: "Moderation · Cohort" }];
 
 export default function ModerationPage() {
-  const { items, community } = useLoaderData<typeof loader>();
+  const { items, community, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <main id="main" className="mx-auto max-w-4xl space-y-6 px-4 py-10">
@@ -69,6 +89,23 @@ export default function ModerationPage() {
         </p>
       </div>
       <ActionError data={actionData} />
+      {done ? (
+        <div role="status" className="flex flex-wrap items-center gap-x-3 gap-y-2 rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
+          <span>{DONE_TEXT[done.done]}</span>
+          <Link to={`/c/${done.slug}/t/${done.threadId}`}>Open the thread</Link>
+          {done.done === "hide" ? (
+            // Undo restores the post; the flags stay resolved, so it does not come back to the queue.
+            <Form method="post" replace className="ml-auto">
+              <input type="hidden" name="slug" value={done.slug} />
+              <input type="hidden" name="threadId" value={done.threadId} />
+              <PostFields post={done} intent="restore" />
+              <Button variant="secondary" className="px-3 py-1">
+                Undo
+              </Button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
       {items.length === 0 ? (
         <p role="status" className="rounded-lg bg-white p-6 text-slate-600 shadow-sm ring-1 ring-slate-200">
           Nothing waiting. Flagged posts appear here.

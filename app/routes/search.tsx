@@ -39,7 +39,7 @@ export default function SearchPage() {
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold tracking-tight">Search</h1>
-      <Form method="get" role="search" className="flex gap-2">
+      <Form method="get" role="search" aria-label="Search what you can see" className="flex gap-2">
         <label htmlFor="search-q" className="sr-only">
           Search threads, replies, ideas and suggestions
         </label>

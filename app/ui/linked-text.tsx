@@ -13,7 +13,7 @@ export function LinkedText({ text }: { text: string }) {
         // split() with a capture group puts the matches at odd positions.
         if (i % 2 === 1 && isHttpUrl(piece)) {
           return (
-            <a key={i} href={piece} rel="nofollow ugc noopener noreferrer" target="_blank" className="break-all">
+            <a key={i} href={piece} rel="nofollow ugc noopener noreferrer" target="_blank" className="break-all underline">
               {piece}
             </a>
           );

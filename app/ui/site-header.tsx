@@ -110,7 +110,7 @@ function LinkList({ links, className, linkClassName }: { links: HeaderLink[]; cl
 
 function SearchForm({ id, className }: { id: string; className: string }) {
   return (
-    <Form method="get" action="/search" role="search">
+    <Form method="get" action="/search" role="search" aria-label="Site search">
       <label htmlFor={id} className="sr-only">
         Search
       </label>
@@ -152,11 +152,14 @@ function SignedOutLinks() {
   );
 }
 
+/** The initial is drawn by CSS, not written as text: a toggle's visible text is then exactly its label's words (WCAG 2.5.3). */
 function Avatar({ name }: { name: string }) {
   return (
-    <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center rounded-full bg-brand-100 font-semibold text-brand-700">
-      {name.slice(0, 1).toUpperCase()}
-    </span>
+    <span
+      aria-hidden="true"
+      data-initial={name.slice(0, 1).toUpperCase()}
+      className="flex h-8 w-8 items-center justify-center rounded-full bg-brand-100 font-semibold text-brand-700 before:content-[attr(data-initial)]"
+    />
   );
 }
 
@@ -185,13 +188,16 @@ function UserMenu({ user }: { user: HeaderUser }) {
     <Disclosure
       className="group relative hidden lg:block"
       summaryClassName="flex list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-100"
-      label={`Account menu for ${user.displayName}`}
+      // The name holds what the toggle shows (the name and role), so a speech user can say it.
+      label={`Account menu for ${user.displayName}${role ? ` (${role})` : ""}`}
       summary={
         <>
           <Avatar name={user.displayName} />
           <span>{user.displayName}</span>
           {role ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{role}</span> : null}
-          <span aria-hidden="true" className="text-slate-400 group-open:rotate-180">▾</span>
+          <svg aria-hidden="true" viewBox="0 0 12 12" className="h-3 w-3 fill-slate-500 group-open:rotate-180">
+            <path d="M2 4h8l-4 5z" />
+          </svg>
         </>
       }
     >

@@ -44,19 +44,22 @@ export function timeBoxSummary(box: TimeBoxText): string {
 
 export function TimeBox({ box }: { box: TimeBoxText }) {
   return (
-    <dl className="grid gap-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2">
-      <div>
-        <dt className="text-sm font-medium text-slate-600">Opens</dt>
-        <dd className="mt-1 font-semibold">{box.opens}</dd>
-        <dd className="text-sm text-slate-600">{box.opensRelative}</dd>
-      </div>
-      <div>
-        <dt className="text-sm font-medium text-slate-600">Closes</dt>
-        <dd className="mt-1 font-semibold">{box.closes}</dd>
-        <dd className="text-sm text-slate-600">{box.closesRelative}</dd>
-      </div>
-      <p className="text-xs text-slate-500 sm:col-span-2">Times are in {box.timeZone.replaceAll("_", " ")}.</p>
-    </dl>
+    <div className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+      <dl className="grid gap-4 sm:grid-cols-2">
+        <div>
+          <dt className="text-sm font-medium text-slate-600">Opens</dt>
+          <dd className="mt-1 font-semibold">{box.opens}</dd>
+          <dd className="text-sm text-slate-600">{box.opensRelative}</dd>
+        </div>
+        <div>
+          <dt className="text-sm font-medium text-slate-600">Closes</dt>
+          <dd className="mt-1 font-semibold">{box.closes}</dd>
+          <dd className="text-sm text-slate-600">{box.closesRelative}</dd>
+        </div>
+      </dl>
+      {/* After the list, not in it: a <dl> holds only its terms and descriptions. */}
+      <p className="mt-4 text-xs text-slate-600">Times are in {box.timeZone.replaceAll("_", " ")}.</p>
+    </div>
   );
 }
 

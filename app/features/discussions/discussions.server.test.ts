@@ -250,6 +250,9 @@ describe.each(testEngines())("discussions on %s", (engine) => {
     expect((await refusalOf(flagPost(t.db, reader, slug, threadId, reply, { reason: "spam" }))).message).toBe("You cannot flag your own post.");
     expect((await refusalOf(flagPost(t.db, other, slug, threadId, reply, { reason: "spam" }))).status).toBe(404);
     await flagPost(t.db, member, slug, threadId, reply, { reason: "personal-data", note: "phone number" });
+    // The page tells the member they flagged it and offers no second flag.
+    const afterFlag = (await readThread(t.db, member, slug, threadId)).replies.find((r) => r.id === reply.id)!;
+    expect(afterFlag).toMatchObject({ flaggedByReader: true, canFlag: false });
     await flagPost(t.db, leader, slug, threadId, reply, { reason: "spam" });
     expect((await refusalOf(flagPost(t.db, member, slug, threadId, reply, { reason: "spam" }))).status).toBe(409);
     expect((await refusalOf(moderatePost(t.db, leader, slug, threadId, reply, "hide"))).status).toBe(403);

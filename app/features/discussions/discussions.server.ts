@@ -451,6 +451,8 @@ export interface ShownPost {
   openFlags: number;
   canChange: boolean;
   canFlag: boolean;
+  /** This reader has flagged the post (once is all a member may). */
+  flaggedByReader: boolean;
   unread: boolean;
 }
 
@@ -465,7 +467,7 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
   const thread = await findThread(db, actor, view, threadId);
   const seeAll = can(actor, "discussion.see-all", view);
   const moderate = can(actor, "discussion.moderate", view);
-  const [readState, answered, flagCounts] = await Promise.all([
+  const [readState, answered, flagCounts, ownFlags] = await Promise.all([
     db.selectFrom("thread_reads").select(["last_read_at", "last_read_id"]).where("user_id", "=", actor.id).where("thread_id", "=", thread.id).executeTakeFirst(),
     thread.masked && !seeAll
       ? db.selectFrom("replies").select("id").where("author_id", "=", actor.id).where("thread_id", "=", thread.id).where("removed", "is", null).limit(1).executeTakeFirst()
@@ -479,6 +481,7 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
           .groupBy("post_id")
           .execute()
       : Promise.resolve([]),
+    db.selectFrom("flags").select(["post_kind", "post_id"]).where("thread_id", "=", thread.id).where("reporter_id", "=", actor.id).execute(),
   ]);
   const masked = !maskedRepliesVisible(thread, seeAll, answered !== undefined);
   const lastRead: Cursor | null = readState ? { at: readState.last_read_at, id: readState.last_read_id } : null;
@@ -504,9 +507,11 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
   if (!masked && (!lastRead || isAfter({ created_at: readUpTo.at, id: readUpTo.id }, lastRead))) await markRead(db, actor.id, thread.id, readUpTo);
 
   const flagsOn = new Map(flagCounts.map((f) => [f.post_id, Number(f.n)]));
+  const flaggedByReader = new Set(ownFlags.map((f) => `${f.post_kind}:${f.post_id}`));
   const locked = thread.locked_at !== null;
   const show = (kind: PostKind, row: ThreadRow | ReplyRow, author: string): ShownPost => {
     const context = { ...view, post: postFacts(thread, row) };
+    const flagged = flaggedByReader.has(`${kind}:${row.id}`);
     return {
       kind,
       id: row.id,
@@ -518,7 +523,8 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
       removed: row.removed,
       openFlags: flagsOn.get(row.id) ?? 0,
       canChange: can(actor, "post.change", context),
-      canFlag: can(actor, "post.flag", context),
+      canFlag: !flagged && can(actor, "post.flag", context),
+      flaggedByReader: flagged,
       unread: kind === "reply" && lastRead !== null && isAfter(row, lastRead),
     };
   };

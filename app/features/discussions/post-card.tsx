@@ -18,7 +18,7 @@ export const postAnchor = (post: Pick<PostView, "kind" | "id">) => (post.kind ==
 const fieldClass = "block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
 
 /** Hidden inputs naming the post a form acts on. */
-function PostFields({ post, intent }: { post: Pick<PostView, "kind" | "id">; intent: string }) {
+export function PostFields({ post, intent }: { post: Pick<PostView, "kind" | "id">; intent: string }) {
   return (
     <>
       <input type="hidden" name="intent" value={intent} />
@@ -82,6 +82,11 @@ export function PostCard({
         <div className={`prose-cohort mt-2 ${post.removed ? "opacity-60" : ""}`} data-post-body dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
       ) : null}
       {mode === "flag" ? <FlagForm post={post} /> : null}
+      {post.flaggedByReader ? (
+        <p role="status" className="mt-3 rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+          You flagged this post. Thank you: the moderators will look at it, and you will hear what they decide.
+        </p>
+      ) : null}
       {mode === "read" ? <PostActions post={post} canQuote={canQuote} canModerate={canModerate} onQuote={onQuote} /> : null}
     </div>
   );
@@ -194,9 +199,9 @@ function FlagForm({ post }: { post: PostView }) {
       <PostFields post={post} intent="flag" />
       <fieldset className="space-y-1">
         <legend className="text-sm font-semibold">Why should a moderator look at this post?</legend>
-        {Object.entries(FLAG_REASONS).map(([value, label], index) => (
+        {Object.entries(FLAG_REASONS).map(([value, label]) => (
           <label key={value} className="flex items-center gap-2 text-sm">
-            <input type="radio" name="reason" value={value} required defaultChecked={index === 0} />
+            <input type="radio" name="reason" value={value} required />
             {label}
           </label>
         ))}

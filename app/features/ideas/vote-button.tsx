@@ -1,5 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { count } from "#app/lib/plural.ts";
 import type { VoteResult } from "./ideas.server.ts";
 
 /** What the ideas action answers a vote made with JavaScript. */
@@ -33,7 +34,13 @@ export function VoteButton({
   const wanted = fetcher.state !== "idle" && fetcher.formData ? fetcher.formData.get("intent") === "vote" : voted;
   const shown = votes === null ? null : votes + (wanted === voted ? 0 : wanted ? 1 : -1);
   const error = fetcher.state === "idle" && fetcher.data && "error" in fetcher.data ? fetcher.data.error : null;
-  const label = wanted ? `Take back your vote for ${title}` : `Vote for ${title}`;
+  // The name holds what the button shows (the count, or "Vote"/"Voted"), so a speech user can say it (WCAG 2.5.3).
+  const label =
+    shown !== null
+      ? `${wanted ? "Take back your vote for" : "Vote for"} ${title} (${count(shown, "vote")})`
+      : wanted
+        ? `Voted for ${title}: take back your vote`
+        : `Vote for ${title}`;
   return (
     <div className="flex flex-col items-center gap-1">
       <fetcher.Form method="post" action={`/c/${slug}/ideas`} preventScrollReset>
@@ -52,7 +59,10 @@ export function VoteButton({
             wanted ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"
           }`}
         >
-          <span aria-hidden="true">▲</span>
+          {/* Drawn, not a character, so the button's visible text is only its count. */}
+          <svg aria-hidden="true" viewBox="0 0 12 12" className="h-3 w-3 fill-current">
+            <path d="M6 2l5 8H1z" />
+          </svg>
           <span data-votes>{shown === null ? (wanted ? "Voted" : "Vote") : shown}</span>
         </button>
       </fetcher.Form>
