@@ -230,6 +230,7 @@ export async function communityPollResults(db: Db, view: CommunityView) {
       threadId: poll.thread_id,
       threadTitle: poll.thread_title,
       question: poll.question,
+      ranked: poll.ranked === 1,
       results: tallyPoll(own, pollChoices, people.length, people.filter((p) => p.other).length, poll.ranked === 1),
       bySegment: tallyBySegment(own, pollChoices, people, poll.ranked === 1),
     };
@@ -271,4 +272,14 @@ export async function pollsAnsweredByMember(db: Db, communityId: string): Promis
     answered.get(row.user_id)!.add(row.id);
   }
   return { polls: [...polls.values()], answered };
+}
+
+/** The poll page of a thread: its poll as this reader sees it, or (for those who may add one) the form to add it. */
+export async function pollPage(db: Db, actor: Actor, slug: string, threadId: string) {
+  const view = await getCommunityForActor(db, actor, slug);
+  const thread = await findThread(db, actor, view, threadId);
+  const poll = await pollForThread(db, actor, view, thread);
+  const canCreate = poll === null && thread.kind !== "idea" && thread.removed === null && can(actor, "poll.create", view);
+  if (!poll && !canCreate) throw new Refusal(404, "This thread has no poll.");
+  return { view, thread: { id: thread.id, title: thread.title, kind: thread.kind }, poll, canCreate };
 }

@@ -74,3 +74,15 @@ export function tallyBySegment(
     };
   });
 }
+
+/** The rows of the polls CSV: per poll, option and segment (first "all members"), who answered, who chose it, the share and the average place. */
+export function pollCsvRows(polls: { question: string; threadTitle: string; results: PollResultsView; bySegment: { segment: string; results: PollResultsView }[] }[]): (string | number)[][] {
+  const header = ["Poll", "Thread", "Option", "Segment", "Answered", "Chose it", "Percent", "Average place"];
+  const rows = polls.flatMap((poll) =>
+    [{ segment: "all members", results: poll.results }, ...poll.bySegment].flatMap(({ segment, results }) => [
+      ...results.options.map((o) => [poll.question, poll.threadTitle, o.label, segment, results.answers, o.count, o.percent, o.averageRank ?? ""]),
+      ...(results.other > 0 ? [[poll.question, poll.threadTitle, "Other (own words)", segment, results.answers, results.other, results.answers ? Math.round((results.other / results.answers) * 100) : 0, ""]] : []),
+    ]),
+  );
+  return [header, ...rows];
+}
