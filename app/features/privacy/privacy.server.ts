@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { verifyPassword } from "#app/features/auth/password.server.ts";
@@ -7,7 +7,7 @@ import { recordSecurityEvent } from "#app/features/auth/security-events.server.t
 import { stopAllEmail } from "#app/features/notifications/email.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
-import { newToken } from "#app/lib/ids.ts";
+import { newId, newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { ERASED_NAME } from "./erased.ts";
 
@@ -164,4 +164,58 @@ const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "
 /** LIKE treats % and _ as wildcards; a name may contain them. Both engines take backslash escapes with ESCAPE, but plain LIKE does not, so wildcards are simply removed from the filter (the replace itself is exact). */
 function escapeLike(text: string): string {
   return text.replace(/[%_]/g, "%");
+}
+
+/**
+ * Anonymise what one person wrote and chose in one community, at once, when they withdraw
+ * from it (the erasure rules, for this community only). Their account elsewhere keeps their
+ * name, so the community's posts, replies, votes, poll answers, flags and highlights move to a
+ * stand-in account that is erased from the start ("Former member", no email, no password):
+ * every page, export and search that names an author shows the erased name, and counts stay
+ * right (the stand-in is one distinct person, as they were). Their segment data there goes;
+ * notifications and suggestion texts about this community stop naming them. The record of
+ * what they agreed to (consent) stays theirs: it is the study's evidence of consent.
+ */
+export async function anonymiseInCommunity(db: Db, userId: string, community: { id: string; name: string; slug?: string }): Promise<void> {
+  const person = await db.selectFrom("users").select(["display_name", "email"]).where("id", "=", userId).executeTakeFirstOrThrow();
+  const slug = community.slug ?? (await db.selectFrom("communities").select("slug").where("id", "=", community.id).executeTakeFirstOrThrow()).slug;
+  const at = now();
+  const standIn = newId();
+  const threadsHere = (eb: ExpressionBuilder<Database, "replies" | "thread_reads">) => eb.selectFrom("threads").select("threads.id").where("threads.community_id", "=", community.id);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("users")
+      .values({ id: standIn, email: `erased-${standIn}@erased.invalid`, display_name: ERASED_NAME, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, created_at: at, updated_at: at })
+      .execute();
+    await trx.updateTable("threads").set({ author_id: standIn }).where("community_id", "=", community.id).where("author_id", "=", userId).execute();
+    await trx.updateTable("replies").set({ author_id: standIn }).where("author_id", "=", userId).where("thread_id", "in", (eb) => threadsHere(eb)).execute();
+    await trx.updateTable("thread_reads").set({ user_id: standIn }).where("user_id", "=", userId).where("thread_id", "in", (eb) => threadsHere(eb)).execute();
+    await trx.updateTable("votes").set({ user_id: standIn }).where("community_id", "=", community.id).where("user_id", "=", userId).execute();
+    await trx.updateTable("poll_answers").set({ user_id: standIn }).where("community_id", "=", community.id).where("user_id", "=", userId).execute();
+    await trx
+      .updateTable("poll_answer_choices")
+      .set({ user_id: standIn })
+      .where("user_id", "=", userId)
+      .where("poll_id", "in", (eb) => eb.selectFrom("polls").select("polls.id").where("polls.community_id", "=", community.id))
+      .execute();
+    await trx.updateTable("flags").set({ post_author_id: standIn }).where("community_id", "=", community.id).where("post_author_id", "=", userId).execute();
+    await trx.updateTable("flags").set({ reporter_id: standIn }).where("community_id", "=", community.id).where("reporter_id", "=", userId).execute();
+    await trx.updateTable("highlights").set({ post_author_id: standIn }).where("community_id", "=", community.id).where("post_author_id", "=", userId).execute();
+    await trx.updateTable("former_memberships").set({ source: null, attributes: "{}" }).where("community_id", "=", community.id).where("user_id", "=", userId).execute();
+    await trx.updateTable("invitations").set({ note: null, source: null, attributes: "{}" }).where("community_id", "=", community.id).where("accepted_by", "=", userId).execute();
+    // Texts written for others about this community that name them.
+    const swap = (column: string, from: string, to: string) => sql<string>`replace(${sql.ref(column)}, ${from}, ${to})`;
+    for (const from of [person.display_name, person.email]) {
+      await trx
+        .updateTable("notifications")
+        .set({ title: swap("title", from, ERASED_NAME) })
+        .where("link", "like", `/c/${escapeLike(slug)}/%`)
+        .where("title", "like", `%${escapeLike(from)}%`)
+        .execute();
+    }
+    const wrote = `${person.display_name} wrote, in ${community.name}`;
+    await trx.updateTable("suggestions").set({ problem_markdown: swap("problem_markdown", wrote, `${ERASED_NAME} wrote, in ${community.name}`) }).where("problem_markdown", "like", `%${escapeLike(wrote)}%`).execute();
+    const wroteHtml = `${escapeHtml(person.display_name)} wrote, in ${escapeHtml(community.name)}`;
+    await trx.updateTable("suggestions").set({ problem_html: swap("problem_html", wroteHtml, `${ERASED_NAME} wrote, in ${escapeHtml(community.name)}`) }).where("problem_html", "like", `%${escapeLike(wroteHtml)}%`).execute();
+  });
 }
