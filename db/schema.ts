@@ -68,6 +68,8 @@ export interface CommunitiesTable {
   hide_vote_counts: 0 | 1;
   /** Bias control: each participant sees ideas in their own stable random order. */
   random_idea_order: 0 | 1;
+  /** The consent text members agree to now: its version number in consent_versions, 0 while there is none. */
+  consent_version: Generated<number>;
   published_at: number | null;
   archived_at: number | null;
   created_by: string;
@@ -88,6 +90,8 @@ export interface MembershipsTable {
   attributes: string;
   /** Votes this member has out in the community (kept with the votes, checked against the budget). */
   votes_used: number;
+  /** The consent version this member last agreed to (0: none); behind the community's, they must agree again before writing. */
+  consent_version: Generated<number>;
 }
 
 /** A member who left: no longer a member anywhere, but still let into the readout once it closes. */
@@ -429,7 +433,79 @@ export interface NominationsTable {
   joined_at: number | null;
 }
 
+/** A poll on a thread (a research prompt or a discussion), one per thread. */
+export interface PollsTable {
+  id: string;
+  community_id: string;
+  thread_id: string;
+  question: string;
+  /** Several options may be chosen. */
+  multiple: 0 | 1;
+  /** The chosen options are put in order (1 = first). */
+  ranked: 0 | 1;
+  /** An "Other" answer with the member's own words. */
+  allow_other: 0 | 1;
+  /** Bias control: a participant sees the results only after answering (while the community is open). */
+  masked: 0 | 1;
+  /** Bias control: participants see no results until the community closes. */
+  hidden_until_close: 0 | 1;
+  created_by: string;
+  created_at: number;
+}
+
+export interface PollOptionsTable {
+  id: string;
+  poll_id: string;
+  label: string;
+  position: number;
+}
+
+/** One answer per member and poll: the primary key (poll_id, user_id) guarantees it. */
+export interface PollAnswersTable {
+  poll_id: string;
+  user_id: string;
+  community_id: string;
+  other_text: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PollAnswerChoicesTable {
+  poll_id: string;
+  user_id: string;
+  option_id: string;
+  /** Its place in the member's order when the poll is ranked (1 = first), else null. */
+  rank: number | null;
+}
+
+/** A consent text as published: what is collected, who reads it, how quotes are used, how long it is kept, any incentive. */
+export interface ConsentVersionsTable {
+  community_id: string;
+  version: number;
+  collected: string;
+  readers: string;
+  quotes: string;
+  retention: string;
+  incentive: string;
+  published_by: string;
+  published_at: number;
+}
+
+/** Who agreed to which consent version, and when. */
+export interface ConsentAgreementsTable {
+  community_id: string;
+  user_id: string;
+  version: number;
+  agreed_at: number;
+}
+
 export interface Database {
+  polls: PollsTable;
+  poll_options: PollOptionsTable;
+  poll_answers: PollAnswersTable;
+  poll_answer_choices: PollAnswerChoicesTable;
+  consent_versions: ConsentVersionsTable;
+  consent_agreements: ConsentAgreementsTable;
   nominations: NominationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -14,6 +14,8 @@ import { suspendPerson } from "#app/features/people/people.server.ts";
 import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
+import { publishConsent, recordAgreement } from "#app/features/consent/consent.server.ts";
+import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
 import { DAY, HOUR, MINUTE, atTime, now } from "#app/lib/clock.ts";
 import { hashToken, newId, newToken } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
@@ -210,6 +212,7 @@ export async function seedDemo(db: Kysely<Database>, password: string, options: 
   await atTime(at - 50 * DAY, () => addMember(db, { communityId: council.id, userId: lena, role: "participant", datesConfirmedAt: at - 50 * DAY, attributes: { segment: "smb", region: "EU" } }));
   await atTime(at - 25 * DAY, () => leaveCommunity(db, { id: lena, role: "member" }, "integrations-council"));
   await seedSuspendedMember(db, ids, password, at);
+  await seedStudyTools(db, ids, at);
   // An issue tracker listening for suggestions (its deliveries below are a made-up history).
   await createWebhook(db, { id: ids.get("ada@cohort.example")!, role: "admin" }, { url: "https://tracker.example.com/cohort-hooks", events: ["suggestion.created", "suggestion.status_changed"] });
   // What a visitor without an invitation is told on the landing and sign-up pages.
@@ -410,6 +413,48 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
       prompt: { masked: false, appearsAt: `${tomorrow}T09:00` },
     }),
   );
+}
+
+/**
+ * Study tools in the reporting beta: two consent versions (members agreed to the first on
+ * joining and to the second when it came; Tom, suspended, only to the first), and a poll with
+ * masked results on the Day 1 prompt that Sam and Diego answered and Lena has not, so she
+ * sees no results until she answers.
+ */
+async function seedStudyTools(db: Kysely<Database>, ids: Map<string, string>, at: number): Promise<void> {
+  const maya: Actor = { id: ids.get("maya@cohort.example")!, role: "moderator" };
+  const sam: Actor = { id: ids.get("sam@customer.example")!, role: "member" };
+  const diego: Actor = { id: ids.get("diego@customer.example")!, role: "member" };
+  const beta = await db.selectFrom("communities").select(["id", "starts_at"]).where("slug", "=", "reporting-beta").executeTakeFirstOrThrow();
+  const consent = {
+    collected: "What you post, reply, vote and answer in this community, and the segment and region your invitation named.",
+    readers: "Cohort's research and product teams. Nobody outside the company.",
+    quotes: "We may quote your words in internal product documents with your display name removed.",
+    retention: "Until the end of 2027, then deleted or anonymised.",
+    incentive: "A 50 EUR voucher once the beta closes, whatever you post.",
+  };
+  await atTime(beta.starts_at - 10 * DAY, () => publishConsent(db, maya, "reporting-beta", consent));
+  const members = await db.selectFrom("memberships").select(["user_id", "joined_at"]).where("community_id", "=", beta.id).where("role", "!=", "moderator").execute();
+  for (const member of members) await atTime(Math.max(member.joined_at, beta.starts_at - 9 * DAY), () => recordAgreement(db, beta.id, member.user_id, 1));
+  await atTime(at - 2 * DAY, () => publishConsent(db, maya, "reporting-beta", { ...consent, retention: "Until the end of 2027. Quotes used in a published case study are kept as long as the case study." }));
+  for (const [i, email] of ["sam@customer.example", "lena@customer.example", "diego@customer.example"].entries()) {
+    await atTime(at - 2 * DAY + (i + 1) * 3 * HOUR, () => recordAgreement(db, beta.id, ids.get(email)!, 2));
+  }
+
+  const routine = await db.selectFrom("threads").select("id").where("community_id", "=", beta.id).where("title", "like", "Day 1:%").executeTakeFirstOrThrow();
+  await atTime(at - 4 * DAY, () =>
+    createPoll(db, sam, "reporting-beta", routine.id, {
+      question: "Which report do you open first on a Monday?",
+      options: ["Weekly revenue", "Pipeline dashboard", "Regional reports"],
+      choice: "single",
+      allowOther: true,
+      results: "after-answering",
+    }),
+  );
+  const options = await db.selectFrom("poll_options").innerJoin("polls", "polls.id", "poll_options.poll_id").select(["poll_options.id", "poll_options.label"]).where("polls.thread_id", "=", routine.id).execute();
+  const option = (label: string) => options.find((o) => o.label === label)!.id;
+  await atTime(at - 4 * DAY + HOUR, () => answerPoll(db, sam, "reporting-beta", routine.id, { choices: [{ optionId: option("Weekly revenue"), rank: null }], other: null }));
+  await atTime(at - 3 * DAY, () => answerPoll(db, diego, "reporting-beta", routine.id, { choices: [], other: "The pipeline, but on my phone" }));
 }
 
 /** Tom wrote in the reporting beta, then Ada suspended him: his posts stay on the page, he cannot sign in. */

@@ -74,6 +74,8 @@ test("a product reviewer nominates a customer; a moderator invites from the nomi
   await guest.getByLabel("Display name").fill(name);
   await guest.getByLabel("Password").fill("nominated and happy");
   await guest.getByRole("checkbox", { name: /I have seen that this community opens/ }).check();
+  // The reporting beta has a consent text (issue 17): joining records the version agreed to.
+  await guest.getByRole("checkbox", { name: /I have read the consent above/ }).check();
   await guest.getByRole("button", { name: "Create account and join" }).click();
   await expect(guest).toHaveURL("/c/reporting-beta");
 

@@ -6,7 +6,7 @@ import { withDatabase } from "./support.ts";
  * one row here, and both check it; phones.spec.ts fails while a page route has no row.
  *
  * PAGES: every page route with the paths that show it. A route file without a row fails
- * the first test; a new page is one more row. `:thread`, `:idea`, `:closedThread`,
+ * the first test; a new page is one more row. `:thread`, `:pollThread`, `:idea`, `:closedThread`,
  * `:suggestion` and `:invitation` become real ids from the demo database. Each reader opens
  * the paths it may (a 200 that is not the sign-in page) and skips the rest: the access
  * matrix (reliability/access-matrix.spec.ts) checks who may open what.
@@ -24,6 +24,8 @@ export const PAGES: [route: string, ...paths: string[]][] = [
   ["communities.new.tsx", "/communities/new"],
   ["c.$slug._index.tsx", "/c/reporting-beta", "/c/integrations-council", "/c/workspace-pilot"],
   ["c.$slug.t.$threadId.tsx", "/c/reporting-beta/t/:thread", "/c/reporting-beta/t/:idea", "/c/integrations-council/t/:closedThread"],
+  ["c.$slug.t.$threadId_.poll.tsx", "/c/reporting-beta/t/:pollThread/poll", "/c/reporting-beta/t/:thread/poll"],
+  ["c.$slug.consent.tsx", "/c/reporting-beta/consent", "/c/reporting-beta/consent?confirm=withdraw"],
   ["c.$slug.ideas.tsx", "/c/reporting-beta/ideas", "/c/integrations-council/ideas"],
   ["c.$slug.readout.tsx", "/c/reporting-beta/readout", "/c/integrations-council/readout"],
   ["c.$slug.edit.tsx", "/c/reporting-beta/edit"],
@@ -82,7 +84,9 @@ export async function demoIds(): Promise<Record<string, string>> {
     const invitation = /\/invitations\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
     // Lena's profile: a bio, posts, and communities shared with most demo readers.
     const person = await db.selectFrom("users").select("id").where("email", "=", "lena@customer.example").executeTakeFirstOrThrow();
-    return { thread: thread.id, idea: idea.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, invitation, person: person.id };
+    // The demo's poll (on the Day 1 prompt).
+    const pollThread = await db.selectFrom("polls").innerJoin("communities", "communities.id", "polls.community_id").select("polls.thread_id").where("communities.slug", "=", "reporting-beta").executeTakeFirstOrThrow();
+    return { thread: thread.id, idea: idea.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, invitation, person: person.id, pollThread: pollThread.thread_id };
   });
 }
 

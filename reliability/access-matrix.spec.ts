@@ -41,6 +41,8 @@ interface Expectation {
 interface Ids {
   idea: string;
   thread: string;
+  /** The reporting beta's thread with the demo's poll. */
+  pollThread: string;
   closedThread: string;
   suggestion: string;
   /** A participant of the reporting beta only, for profiles; and one of Lena's notifications. */
@@ -72,6 +74,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "c.$slug.edit.tsx": { path: () => ({ active: "/c/reporting-beta/edit", closed: "/c/integrations-council/edit" }), get: [302, 403, 404, 403, 200, 403, 200, 403] },
   "c.$slug.members.tsx": { path: () => ({ active: "/c/reporting-beta/members", closed: "/c/integrations-council/members" }), get: [302, 403, 404, 403, 200, 403, 200, 403] },
   "c.$slug.dashboard.tsx": { path: () => ({ active: "/c/reporting-beta/dashboard", closed: "/c/integrations-council/dashboard" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
+  // The poll page: a thread's poll, or the form to add one; the closed council's thread has none (404), and nobody may add one after close.
+  "c.$slug.t.$threadId_.poll.tsx": { path: (ids) => ({ active: `/c/reporting-beta/t/${ids.pollThread}/poll`, closed: `/c/integrations-council/t/${ids.closedThread}/poll` }), get: [302, 200, 404, 200, 200, 200, 200, 404] },
+  "c.$slug.consent.tsx": { path: () => ({ active: "/c/reporting-beta/consent", closed: "/c/integrations-council/consent" }), get: COMMUNITY },
+  "c.$slug.consent[.]csv.ts": { path: () => ({ active: "/c/reporting-beta/consent.csv", closed: "/c/integrations-council/consent.csv" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
   "c.$slug.dashboard[.]csv.ts": { path: () => ({ active: "/c/reporting-beta/dashboard.csv?table=days", closed: "/c/integrations-council/dashboard.csv?table=days" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
   "moderation.tsx": { path: () => ({ active: "/moderation" }), get: [302, 403, 403, 403, 200, 403, 200, 403] },
   "triage.tsx": { path: () => ({ active: "/triage" }), get: MODERATORS },
@@ -114,10 +120,30 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "nominate", path: () => ({ active: "/nominations" }), form: () => ({ intent: "nominate", email: "not an address" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "decline a nomination", path: () => ({ active: "/nominations" }), form: () => ({ intent: "decline", nominationId: "none", reason: "" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
   { what: "add a webhook", path: () => ({ active: "/admin/webhooks" }), form: () => ({ intent: "create", url: "not a url" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
+  // An empty answer gets past the policy to "Choose an answer." (400); staff run polls, they do not answer them.
+  { what: "answer a poll", path: (ids) => ({ active: `/c/reporting-beta/t/${ids.pollThread}/poll`, closed: `/c/integrations-council/t/${ids.closedThread}/poll` }), form: () => ({ intent: "answer" }), row: [302, 400, 404, 400, 403, 403, 403, 403] },
+  // The thread already has its poll: those allowed get past the policy to 409, nothing is added.
+  {
+    what: "add a poll",
+    path: (ids) => ({ active: `/c/reporting-beta/t/${ids.pollThread}/poll`, closed: `/c/integrations-council/t/${ids.closedThread}/poll` }),
+    form: () => ({ intent: "create", question: "Matrix poll?", options: "Yes\nNo", choice: "single", results: "always" }),
+    row: [302, 403, 404, 409, 409, 403, 409, 403],
+  },
+  // Members agree again to the version they already agreed to (302); staff are not members.
+  { what: "agree to the consent", path: () => ({ active: "/c/reporting-beta/consent" }), form: () => ({ intent: "agree", version: "2" }), row: [302, 302, 404, 302, 403, 403, 403, 404] },
+  // Tried on the closed council so the open beta's members are not asked to agree again: Lena left it (404), its members are not its moderators (403).
+  {
+    what: "publish a consent version",
+    path: () => ({ active: "/c/integrations-council/consent" }),
+    form: () => ({ intent: "publish", collected: "Posts.", readers: "The team.", quotes: "Without names.", retention: "A year." }),
+    row: [302, 404, 403, 403, 302, 403, 302, 403],
+  },
   // Closing now is tried on the closed council, so the matrix does not close the open beta: moderators get past the policy to "already closed" (409).
   { what: "close now", path: () => ({ active: "/c/integrations-council/edit" }), form: () => ({ intent: "close-now" }), row: [302, 404, 403, 403, 409, 403, 409, 403] },
   // Last, as it changes who is a member; the memberships are put back afterwards. Staff who are not members have nothing to leave (409).
   { what: "leave", path: () => ({ active: "/c/reporting-beta?index", closed: "/c/integrations-council?index" }), form: () => ({ intent: "leave" }), row: [302, 302, 404, 302, 409, 409, 409, 302] },
+  // After "leave": members have already left (404); staff who are not members have nothing to withdraw from (409).
+  { what: "withdraw", path: () => ({ active: "/c/reporting-beta/consent", closed: "/c/integrations-council/consent" }), form: () => ({ intent: "withdraw" }), row: [302, 404, 404, 404, 409, 409, 409, 404] },
   { what: "ask for a password reset link", path: () => ({ active: "/forgot-password" }), form: () => ({ email: "not an email" }), row: [400, 400, 400, 400, 400, 400, 400, 400] },
   { what: "set a password with a reset link", path: () => ({ active: "/reset-password/not-a-real-token" }), form: () => ({ password: "a long enough password" }), row: [404, 404, 404, 404, 404, 404, 404, 404] },
   { what: "change the instance settings", path: () => ({ active: "/admin/settings" }), form: () => ({ invitationContact: "x".repeat(600) }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
@@ -142,7 +168,8 @@ test("every reader gets exactly what the policy allows on every route", async ({
     const lena = await db.selectFrom("users").select("id").where("email", "=", EMAIL.participant).executeTakeFirstOrThrow();
     const notification = await db.selectFrom("notifications").select("id").where("user_id", "=", lena.id).where("created_at", "<=", Date.now()).executeTakeFirstOrThrow();
     const suspendedPerson = await db.selectFrom("users").select("id").where("email", "=", "tom@customer.example").executeTakeFirstOrThrow();
-    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id };
+    const pollThread = await db.selectFrom("polls").innerJoin("communities", "communities.id", "polls.community_id").select("polls.thread_id").where("communities.slug", "=", "reporting-beta").executeTakeFirstOrThrow();
+    return { thread: thread.id, pollThread: pollThread.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id };
   }).then(async (found) => {
     const person = await createUser({ displayName: "Matrix Member" });
     await addParticipant("reporting-beta", person.userId);
@@ -176,7 +203,9 @@ test("every reader gets exactly what the policy allows on every route", async ({
   await withDatabase(async (db) => {
     const left = await db.selectFrom("former_memberships").selectAll().where("left_at", ">=", startedAt).execute();
     for (const { left_at: _, ...membership } of left) {
-      await db.insertInto("memberships").values({ ...membership, dates_confirmed_at: membership.joined_at }).execute();
+      // Back as they were, with the consent they had agreed to (the community's current version, in the demo).
+      const { consent_version } = await db.selectFrom("communities").select("consent_version").where("id", "=", membership.community_id).executeTakeFirstOrThrow();
+      await db.insertInto("memberships").values({ ...membership, dates_confirmed_at: membership.joined_at, consent_version }).execute();
       await db.deleteFrom("former_memberships").where("community_id", "=", membership.community_id).where("user_id", "=", membership.user_id).execute();
     }
   });

@@ -31,6 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
     former,
     left: new URL(request.url).searchParams.get("left"),
+    anonymised: new URL(request.url).searchParams.has("anonymised"),
     // Someone signed in with nowhere to go is told whom to ask, as a visitor is.
     invitationContact: communities.length || staff ? null : ((await getInvitationContact(db))?.html ?? null),
   };
@@ -61,7 +62,7 @@ const GROUPS: { phase: Phase; title: string }[] = [
   { phase: "closed", title: "Closed" },
 ];
 
-function SignedInHome({ displayName, staff, canCreate, communities, former, left, invitationContact }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[]; former: FormerCommunity[]; left: string | null; invitationContact: string | null }) {
+function SignedInHome({ displayName, staff, canCreate, communities, former, left, anonymised, invitationContact }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[]; former: FormerCommunity[]; left: string | null; anonymised: boolean; invitationContact: string | null }) {
   return (
     <main id="main" className="mx-auto max-w-5xl px-4 py-10">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -75,7 +76,7 @@ function SignedInHome({ displayName, staff, canCreate, communities, former, left
           </Link>
         ) : null}
       </div>
-      <LeftNotice communities={former} left={left} />
+      <LeftNotice communities={former} left={left} anonymised={anonymised} />
       {communities.length ? (
         GROUPS.map((group) => {
           const items = communities.filter((c) => c.box.phase === group.phase);

@@ -56,6 +56,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     name: community.name,
     purposeHtml: community.purpose_html,
     voteBudget: community.vote_budget,
+    consentVersion: community.consent_version,
     box: describeTimeBox(community),
     header: communityHeader(community),
     closedOn: formatDayInZone(community.ends_at, community.time_zone),
@@ -159,6 +160,9 @@ export default function CommunityPage() {
         {/* Rendered from Markdown with raw HTML disabled when it was written (app/lib/markdown.server.ts). */}
         <div className="prose-cohort mt-3" dangerouslySetInnerHTML={{ __html: data.purposeHtml }} />
         {data.voteBudget ? <p className="mt-4 text-sm text-slate-600">Each member has {data.voteBudget} votes to spread across ideas.</p> : null}
+        <p className="mt-4 text-sm">
+          <Link to={`/c/${data.slug}/consent`}>{data.consentVersion > 0 ? `Consent (version ${data.consentVersion}) and withdrawal` : "Consent"}</Link>
+        </p>
       </section>
       <CommunityTabs slug={data.slug} current="discussions" />
       <Discussions />
@@ -182,7 +186,7 @@ function LeaveConfirmation({ slug }: { slug: string }) {
       </h2>
       <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800">
         <li>You lose access to its discussions and ideas, and you will no longer be told about new posts, prompts or date changes.</li>
-        <li>What you wrote stays, under your name. To remove it, erase your account from Your account.</li>
+        <li>What you wrote stays, under your name. To have it anonymised in this community only, withdraw from the study on its Consent page instead; to remove it everywhere, erase your account from Your account.</li>
         <li>You will still be told what became of your feedback, and once the community closes you can read its readout from your home page.</li>
       </ul>
       <Form method="post" className="flex flex-wrap items-center gap-3">

@@ -12,13 +12,17 @@ import { orRespond } from "#app/lib/refusal.ts";
 import { BarChart } from "#app/ui/bar-chart.tsx";
 import { Figure, Section } from "#app/features/dashboard/panels.tsx";
 import { PersonLink } from "#app/ui/person-link.tsx";
+import { communityPollResults } from "#app/features/polls/polls.server.ts";
+import { DashboardPolls } from "#app/features/polls/poll-panel.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const page = await orRespond(communityDashboard(getDb(), user, params.slug ?? ""));
   const { community } = page.view;
   const { view: _view, ...figures } = page;
+  const polls = await communityPollResults(getDb(), page.view);
   return {
+    polls,
     slug: community.slug,
     name: community.name,
     header: communityHeader(community),
@@ -91,6 +95,9 @@ export default function DashboardPage() {
           )}
         </Section>
       </div>
+      <Section title="Polls" csvHref={`/c/${d.slug}/dashboard.csv?table=polls`}>
+        <DashboardPolls slug={d.slug} polls={d.polls} />
+      </Section>
       <Section title="Top contributors" csvHref={`/c/${d.slug}/dashboard.csv?table=contributors`}>
         <table className="w-full text-left text-sm">
           <thead className="text-slate-500">

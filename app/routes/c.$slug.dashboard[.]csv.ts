@@ -4,8 +4,10 @@ import { communityDashboard } from "#app/features/dashboard/dashboard.server.ts"
 import { csvResponse } from "#app/lib/csv.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
+import { communityPollResults } from "#app/features/polls/polls.server.ts";
+import { pollCsvRows } from "#app/features/polls/tally.ts";
 
-/** Each table of the dashboard as CSV: ?table=days|funnel|tags|contributors. */
+/** Each table of the dashboard as CSV: ?table=days|funnel|tags|contributors|polls. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const d = await orRespond(communityDashboard(getDb(), user, params.slug ?? ""));
@@ -26,7 +28,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       return csvResponse([["Tag", "Suggestions"], ...d.tags.map((t) => [t.name, t.n])], `${slug}-tags`);
     case "contributors":
       return csvResponse([["Member", "Threads", "Replies", "Votes"], ...d.contributors.map((c) => [c.name, c.threads, c.replies, c.votes])], `${slug}-contributors`);
+    case "polls":
+      return csvResponse(pollCsvRows(await communityPollResults(getDb(), d.view)), `${slug}-polls`);
     default:
-      throw new Response("Choose a table: days, funnel, tags or contributors.", { status: 404 });
+      throw new Response("Choose a table: days, funnel, tags, contributors or polls.", { status: 404 });
   }
 }

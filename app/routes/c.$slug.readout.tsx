@@ -9,6 +9,8 @@ import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { count } from "#app/lib/plural.ts";
+import { readoutPollResults } from "#app/features/polls/polls.server.ts";
+import { ReadoutPolls } from "#app/features/polls/poll-panel.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -22,6 +24,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     member: page.view.membership !== null || !page.view.formerMember,
     closedOn: formatDayInZone(community.ends_at, community.time_zone),
     totals: page.totals,
+    polls: await readoutPollResults(getDb(), page.view),
     suggestions: page.suggestions.map((s) => ({ ...s, answeredOn: s.answered_at ? formatDayInZone(s.answered_at, community.time_zone) : null })),
   };
 }
@@ -85,6 +88,7 @@ export default function ReadoutPage() {
           ))}
         </ul>
       )}
+      <ReadoutPolls polls={page.polls} />
     </main>
   );
 }

@@ -12,6 +12,8 @@ import { PostCard, postAnchor, postParam, type PostView } from "#app/features/di
 import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
 import { ideaDetails, mergeIdea } from "#app/features/ideas/ideas.server.ts";
 import { IdeaPanel } from "#app/features/ideas/idea-panel.tsx";
+import { pollForThread } from "#app/features/polls/polls.server.ts";
+import { PollPanel, pollPath } from "#app/features/polls/poll-panel.tsx";
 import { PhaseBanner } from "#app/features/communities/time-box.tsx";
 import { communityHeader, describeTimeBox } from "#app/features/communities/communities.server.ts";
 import { CommunityHeader } from "#app/features/communities/community-header.tsx";
@@ -20,7 +22,7 @@ import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
-import { Button } from "#app/ui/button.tsx";
+import { Button, buttonClass } from "#app/ui/button.tsx";
 import { count } from "#app/lib/plural.ts";
 
 function windowFrom(url: URL): ReplyWindow {
@@ -51,10 +53,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const editing = parsePostParam(url.searchParams.get("edit"));
   const editable = editing && [opening, ...replies].find((p) => p.kind === editing.kind && p.id === editing.id && p.canChange);
   const quoting = parsePostParam(url.searchParams.get("quote"));
-  const [editSource, quoteSource, idea] = await Promise.all([
+  const [editSource, quoteSource, idea, poll] = await Promise.all([
     editable ? postSource(getDb(), user, slug, threadId, editing) : undefined,
     quoting ? postSource(getDb(), user, slug, threadId, quoting) : undefined,
     thread.kind === "idea" ? ideaDetails(getDb(), user, view, thread.id) : null,
+    thread.kind === "idea" ? null : pollForThread(getDb(), user, view, thread),
   ]);
   return {
     slug: view.community.slug,
@@ -79,6 +82,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     later: page.later ? `?after=${formatCursor({ at: page.later.created_at, id: page.later.id })}` : null,
     firstUnread: replies.find((reply) => reply.unread)?.id ?? null,
     can: page.can,
+    poll,
+    canAddPoll: poll === null && thread.kind !== "idea" && thread.removed === null && page.can.lead,
     replyRefusal: page.replyRefusal,
     editing: editable && editSource ? { kind: editable.kind, id: editable.id, markdown: editSource.markdown, title: editable.kind === "thread" ? thread.title : undefined } : null,
     flagging: parsePostParam(url.searchParams.get("flag")) ?? null,
@@ -186,6 +191,7 @@ export default function ThreadPage() {
         />
       </article>
       {page.idea ? <IdeaPanel slug={page.slug} ideaId={page.thread.id} title={page.thread.title} idea={page.idea} /> : null}
+      {page.poll ? <PollPanel poll={page.poll} slug={page.slug} threadId={page.thread.id} /> : null}
       {page.can.lead ? <LeadTools /> : null}
       <section aria-labelledby="replies-heading" className="space-y-3">
         <h2 id="replies-heading" className="text-lg font-semibold">
@@ -266,10 +272,15 @@ export default function ThreadPage() {
 
 /** Pin and lock: for moderators and the community's discussion leaders. */
 function LeadTools() {
-  const { thread } = useLoaderData<typeof loader>();
+  const { thread, slug, canAddPoll } = useLoaderData<typeof loader>();
   return (
     <Form method="post" replace className="flex flex-wrap items-center gap-2 rounded-lg bg-slate-100 px-4 py-2 text-sm">
       <span className="mr-auto font-medium text-slate-700">Lead this thread</span>
+      {canAddPoll ? (
+        <Link to={pollPath(slug, thread.id)} className={buttonClass("secondary", "px-3 py-1")}>
+          Add a poll
+        </Link>
+      ) : null}
       <Button variant="secondary" name="intent" value={thread.pinned ? "unpin" : "pin"} className="px-3 py-1">
         {thread.pinned ? "Unpin" : "Pin to top"}
       </Button>

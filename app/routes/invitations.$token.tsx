@@ -15,6 +15,7 @@ import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { Button } from "#app/ui/button.tsx";
+import { ConsentTextView } from "#app/features/consent/consent-text.tsx";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const db = getDb();
@@ -28,16 +29,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     note: invitation.note,
     inviterName: invitation.inviterName,
     community: { name: community.name, purposeHtml: community.purpose_html, closed: community.closed, closedOn: formatDayInZone(community.ends_at, community.time_zone) },
+    consent: community.consent ? { ...community.consent, publishedOn: formatDayInZone(community.consent.publishedAt, community.time_zone) } : null,
     box: describeTimeBox({ ...community, phase: phaseOf({ ...community, published_at: 0, archived_at: null }, now()) }),
     signedInAs: user ? { email: user.email, displayName: user.displayName } : null,
     hasAccount: user ? true : Boolean(await findUserByEmail(db, invitation.email)),
   };
 }
 
+// The consent version the person ticked "I agree" for; absent when unticked or when the community has none.
+const ConsentVersionField = z.coerce.number().int().min(1).max(100000).optional();
+
 const JoinSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("join"), confirmDates: z.literal("on").optional() }),
-  z.object({ intent: z.literal("signin-and-join"), password: z.string().min(1, "Enter your password").max(256), confirmDates: z.literal("on").optional() }),
-  z.object({ intent: z.literal("signup-and-join"), displayName: DisplayNameSchema, password: NewPasswordSchema, confirmDates: z.literal("on").optional() }),
+  z.object({ intent: z.literal("join"), confirmDates: z.literal("on").optional(), consentVersion: ConsentVersionField }),
+  z.object({ intent: z.literal("signin-and-join"), password: z.string().min(1, "Enter your password").max(256), confirmDates: z.literal("on").optional(), consentVersion: ConsentVersionField }),
+  z.object({ intent: z.literal("signup-and-join"), displayName: DisplayNameSchema, password: NewPasswordSchema, confirmDates: z.literal("on").optional(), consentVersion: ConsentVersionField }),
 ]);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -47,6 +52,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!parsed.success) return data({ error: parsed.error.issues.map((i) => i.message).join(" ") }, { status: 400 });
   const input = parsed.data;
   const datesConfirmed = input.confirmDates === "on";
+  const confirmations = { datesConfirmed, consentVersion: input.consentVersion ?? null };
   try {
     const invitation = await openInvitation(db, token);
     if (!invitation) throw new Refusal(404, INVALID_INVITATION);
@@ -56,7 +62,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const client = { clientAddress: context.clientAddress };
     if (input.intent === "signup-and-join") {
       // The account is created only if the join succeeds (one transaction).
-      const joined = await joinWithNewAccount(db, token, { displayName: input.displayName, password: input.password }, { datesConfirmed }, client);
+      const joined = await joinWithNewAccount(db, token, { displayName: input.displayName, password: input.password }, confirmations, client);
       return redirect(`/c/${joined.slug}`, { headers: { "Set-Cookie": sessionCookie(db, joined.sessionToken, request) } });
     } else if (input.intent === "signin-and-join") {
       const signedIn = await signIn(db, { email: invitation.email, password: input.password }, client);
@@ -64,7 +70,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       user = { id: signedIn.userId, email: invitation.email, displayName: "", role: "member" };
     }
     if (!user) throw new Refusal(400, "Sign in or create your account to join.");
-    const { slug } = await acceptInvitation(db, token, user, { datesConfirmed });
+    const { slug } = await acceptInvitation(db, token, user, confirmations);
     // A fresh session on accepting, as on any sign-in.
     const headers: HeadersInit = newToken ? { "Set-Cookie": sessionCookie(db, newToken, request) } : {};
     return redirect(`/c/${slug}`, { headers });
@@ -104,6 +110,7 @@ export default function InvitationPage() {
         <div className="prose-cohort mt-3" dangerouslySetInnerHTML={{ __html: page.community.purposeHtml }} />
       </section>
 
+      {page.consent && !page.community.closed ? <ConsentTextView consent={page.consent} /> : null}
       {page.community.closed ? (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-amber-900">
           This community closed on {page.community.closedOn}; it can no longer be joined. Thank you for your interest.
@@ -145,6 +152,14 @@ export default function InvitationPage() {
               I have seen that this community opens <strong>{page.box.opens}</strong> and closes <strong>{page.box.closes}</strong>.
             </span>
           </label>
+          {page.consent ? (
+            <label className="flex items-start gap-3 text-sm">
+              <input type="checkbox" name="consentVersion" value={page.consent.version} required className="mt-1 h-4 w-4" />
+              <span>
+                I have read the consent above (version {page.consent.version}, {page.consent.publishedOn}) and agree to take part on those terms.
+              </span>
+            </label>
+          ) : null}
           <Button disabled={busy}>{page.signedInAs ? "Join the community" : page.hasAccount ? "Sign in and join" : "Create account and join"}</Button>
           {!page.signedInAs && !page.hasAccount ? (
             <p className="text-sm text-slate-600">

@@ -19,6 +19,7 @@ import * as passwordReset from "./20261202100000-password-reset.ts";
 import * as people from "./20261202120000-people.ts";
 import * as namedPeople from "./20261203090000-named-people.ts";
 import * as outboxClaims from "./20261203190000-outbox-claims.ts";
+import * as pollsConsent from "./20261203120000-polls-consent.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   "20261202120000-people": people,
   "20261203090000-named-people": namedPeople,
   "20261203190000-outbox-claims": outboxClaims,
+  "20261203120000-polls-consent": pollsConsent,
 };

@@ -21,8 +21,9 @@ export function isStaff(actor: Actor | null): boolean {
 
 /** What the policy needs to know about a community and the actor's place in it. */
 export interface CommunityContext {
-  community: { phase: Phase; starts_at: number; ends_at: number; time_zone: string; hide_vote_counts?: 0 | 1 };
-  membership: { role: CommunityRole } | null;
+  community: { phase: Phase; starts_at: number; ends_at: number; time_zone: string; hide_vote_counts?: 0 | 1; consent_version?: number };
+  /** consentVersion: the consent version the member last agreed to (0 or absent: none). */
+  membership: { role: CommunityRole; consentVersion?: number } | null;
   /** The actor was a member and left: not a member (nothing to see or do), but the readout still opens for them at close. */
   formerMember?: boolean;
 }
@@ -71,6 +72,16 @@ interface Resources {
   "community.readout": CommunityContext;
   /** A community's dashboard: its staff (all staff roles) and the community's own moderators. */
   "dashboard.view": CommunityContext;
+  /** Add a poll to a thread: moderators and the community's discussion leaders, while they may lead. */
+  "poll.create": CommunityContext;
+  /** Answer a poll (or change the answer): members taking part, while the community is open. */
+  "poll.answer": CommunityContext;
+  /** See a poll's results: staff and the community's moderators always; a participant once they answered (masked) and, if hidden until close, once it closed. */
+  "poll.see-results": CommunityContext & { poll: { masked: boolean; hiddenUntilClose: boolean }; answered: boolean };
+  /** Publish a new version of the community's consent text: its moderators. */
+  "consent.publish": CommunityContext;
+  /** See who agreed to which consent version, and when: the community's staff (as its dashboard). */
+  "consent.agreements": CommunityContext;
   /** Read the audit log of staff actions. */
   "audit.view": undefined;
   /** Nominate a customer as an evangelist: any staff account. */
@@ -163,7 +174,8 @@ const rules: { [A in Action]: Rule<A> } = {
     if (!context.membership && !runsCommunity(actor, context)) return forbid("Join this community to take part.");
     switch (community.phase) {
       case "active":
-        return ALLOW;
+        // A member who has not agreed to the community's current consent reads but does not write until they do.
+        return when(!consentPending(actor, context), forbid(`The consent for this community has changed. Read version ${community.consent_version} and agree to it (Consent, on the community page) before you take part again.`));
       case "draft":
       case "upcoming":
         // Moderators prepare a community before it opens; participants wait for it.
@@ -233,6 +245,23 @@ const rules: { [A in Action]: Rule<A> } = {
     if (!view.allowed) return view;
     return when(isStaff(actor) || runsCommunity(actor, context), context.membership ? forbid("Only staff see the dashboard.") : hide);
   },
+  "poll.create": (actor, context) => rules["discussion.lead"](actor, context),
+  "poll.answer": (actor, context) => {
+    const participate = rules["community.participate"](actor, context);
+    if (!participate.allowed) return participate;
+    return when(context.membership !== null, forbid("Only the community's members answer its polls."));
+  },
+  "poll.see-results": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    if (isStaff(actor) || runsCommunity(actor, context)) return ALLOW;
+    // Leaders answer polls like any participant, so the same bias controls hold for them.
+    const open = context.community.phase === "active" || context.community.phase === "upcoming";
+    if (open && context.poll.hiddenUntilClose) return forbid("The results stay hidden until the community closes.");
+    return when(!open || !context.poll.masked || context.answered, forbid("You will see the results once you have answered."));
+  },
+  "consent.publish": (actor, context) => rules["community.manage"](actor, context),
+  "consent.agreements": (actor, context) => rules["dashboard.view"](actor, context),
   "audit.view": (actor) => staffOnly(actor, actor.role === "moderator" || actor.role === "admin", "Only moderators and admins read the audit log."),
   "nomination.create": (actor) => staffOnly(actor, true, ""),
   "nomination.review": (actor) => staffOnly(actor, actor.role === "moderator" || actor.role === "admin", "Only moderators and admins invite from nominations."),
@@ -284,6 +313,12 @@ function outsideTimeBox({ community }: CommunityContext): Decision | null {
     case "archived":
       return forbid("This community is archived; it is read only.");
   }
+}
+
+/** A member (not one who runs the community) who has not agreed to the community's current consent version. */
+export function consentPending(actor: Actor, context: CommunityContext): boolean {
+  if (!context.membership || runsCommunity(actor, context)) return false;
+  return (context.community.consent_version ?? 0) > (context.membership.consentVersion ?? 0);
 }
 
 /** Leads a community's discussions: whoever runs it, or a member made discussion leader there. */

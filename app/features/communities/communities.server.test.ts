@@ -76,7 +76,7 @@ describe.each(testEngines())("communities on %s", (engine) => {
     await publishCommunity(t.db, moderator, "draft-then-live");
     const view = await getCommunityForActor(t.db, participant, "draft-then-live");
     expect(view.community.phase).toBe("upcoming");
-    expect(view.membership).toEqual({ role: "participant" });
+    expect(view.membership).toEqual({ role: "participant", consentVersion: 0 });
     const home = await listHomeCommunities(t.db, participant);
     expect(home.find((c) => c.slug === "draft-then-live")).toMatchObject({ phase: "upcoming", members: 1 });
 

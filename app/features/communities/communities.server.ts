@@ -1,7 +1,7 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { named } from "#app/lib/named-text.ts";
 import type { CommunitiesTable, CommunityRole, Database } from "#db/schema.ts";
-import { can, decide, isStaff, type Action, type Actor, type CommunityContext, type ResourceArgs } from "#app/features/auth/policy.ts";
+import { can, consentPending, decide, isStaff, type Action, type Actor, type CommunityContext, type ResourceArgs } from "#app/features/auth/policy.ts";
 import { now } from "#app/lib/clock.ts";
 import { formatCountdown, formatDayInZone, formatInZone, fromLocalInput } from "#app/lib/dates.ts";
 import { newId } from "#app/lib/ids.ts";
@@ -15,10 +15,11 @@ import { count } from "#app/lib/plural.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
 import type { TimeBoxText } from "./time-box.tsx";
 
-export type CommunityRow = CommunitiesTable;
+export type CommunityRow = Selectable<CommunitiesTable>;
 
 export interface CommunityView extends CommunityContext {
-  community: CommunityRow & { phase: Phase };
+  /** consentPending: this reader is a member who must agree to the current consent before writing (the header asks them). */
+  community: CommunityRow & { phase: Phase; consentPending: boolean };
 }
 
 /** Throw the policy's refusal (a 404 or a 403 with its reason) unless the action is allowed. */
@@ -46,14 +47,18 @@ export async function getCommunityForActor(
       join.onRef("former_memberships.community_id", "=", "communities.id").on("former_memberships.user_id", "=", actor?.id ?? ""),
     )
     .selectAll("communities")
-    .select(["memberships.role as membership_role", "former_memberships.left_at as left_at"])
+    .select(["memberships.role as membership_role", "memberships.consent_version as membership_consent_version", "former_memberships.left_at as left_at"])
     .where("communities.slug", "=", slug)
     .executeTakeFirst();
   if (!row) throw new Refusal(404, "We could not find that community.");
-  const { membership_role, left_at, ...community } = row;
-  const view: CommunityView = {
+  const { membership_role, membership_consent_version, left_at, ...community } = row;
+  const context: CommunityContext = {
     community: { ...community, phase: phaseOf(community, now()) },
-    membership: membership_role ? { role: membership_role } : null,
+    membership: membership_role ? { role: membership_role, consentVersion: membership_consent_version ?? 0 } : null,
+  };
+  const view: CommunityView = {
+    community: { ...community, phase: phaseOf(community, now()), consentPending: actor !== null && consentPending(actor, context) },
+    membership: context.membership,
     formerMember: left_at !== null && left_at !== undefined,
   };
   assertAllowed(actor, action, view);
@@ -243,8 +248,14 @@ export function describeTimeBox(community: { phase: Phase; starts_at: number; en
 }
 
 /** What the shared community header shows on every page of a community (app/features/communities/community-header.tsx). */
-export function communityHeader(community: { slug: string; name: string; phase: Phase; starts_at: number; ends_at: number; time_zone: string }) {
-  return { slug: community.slug, name: community.name, box: describeTimeBox(community) };
+export function communityHeader(community: { slug: string; name: string; phase: Phase; starts_at: number; ends_at: number; time_zone: string; consentPending?: boolean; consent_version?: number }) {
+  return {
+    slug: community.slug,
+    name: community.name,
+    box: describeTimeBox(community),
+    // The member's next visit after a new consent version asks them to agree before they write.
+    consentToAgree: community.consentPending ? (community.consent_version ?? null) : null,
+  };
 }
 
 /** The member list for staff: names, emails, roles, where they came from, segments. */

@@ -5,6 +5,8 @@ export interface CommunityHeaderData {
   slug: string;
   name: string;
   box: TimeBoxText;
+  /** The consent version this member must agree to before writing, or null. */
+  consentToAgree?: number | null;
 }
 
 /**
@@ -28,6 +30,12 @@ export function CommunityHeader({ header, title = false, back }: { header: Commu
         {/* The discussions page shows the full dates in its time box card just below. */}
         {line.at && !title ? <span className="text-slate-500"> ({line.at})</span> : null}
       </p>
+      {header.consentToAgree ? (
+        <p role="status" data-testid="consent-pending" className="mt-2 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          The consent for this community has changed. <Link to={`/c/${header.slug}/consent`} className="font-semibold">Read version {header.consentToAgree} and agree</Link> before you take part
+          again; until then you can read but not write.
+        </p>
+      ) : null}
     </header>
   );
 }

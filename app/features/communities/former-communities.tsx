@@ -9,12 +9,12 @@ export interface FormerCommunity {
 }
 
 /** The word after leaving, at the top of the home page. */
-export function LeftNotice({ communities, left }: { communities: FormerCommunity[]; left: string | null }) {
+export function LeftNotice({ communities, left, anonymised = false }: { communities: FormerCommunity[]; left: string | null; anonymised?: boolean }) {
   const justLeft = communities.find((c) => c.slug === left);
   if (!justLeft) return null;
   return (
     <p role="status" className="mt-6 rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
-      You left {justLeft.name}. What you wrote stays; you will still hear what became of your feedback, and its readout opens below when it closes.
+      You left {justLeft.name}. {anonymised ? "What you wrote, voted and answered there now shows as “Former member”" : "What you wrote stays"}; you will still hear what became of your feedback, and its readout opens below when it closes.
     </p>
   );
 }

@@ -24,6 +24,8 @@ import { phaseOf } from "./phase.ts";
 import { describeRoleOffered } from "./role-offered.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
 import { nominationJoined } from "#app/features/nominations/outcome.server.ts";
+import { consentText, recordAgreement } from "#app/features/consent/consent.server.ts";
+import type { ConsentText } from "#app/features/consent/schemas.ts";
 
 export const INVITATION_LIFETIME_MS = 14 * DAY;
 export const MAX_INVITES_AT_ONCE = 500;
@@ -251,12 +253,18 @@ export function invitationState(invitation: Pick<InvitationsTable, "accepted_at"
   return "pending";
 }
 
+/** What the person joining confirmed: that they saw the dates, and which consent version they agreed to (when the community has one). */
+export interface JoinConfirmations {
+  datesConfirmed: boolean;
+  consentVersion?: number | null;
+}
+
 export interface OpenedInvitation {
   email: string;
   role: "participant" | "leader";
   note: string | null;
   inviterName: string;
-  community: { slug: string; name: string; purpose_html: string; starts_at: number; ends_at: number; time_zone: string; closed: boolean };
+  community: { slug: string; name: string; purpose_html: string; starts_at: number; ends_at: number; time_zone: string; closed: boolean; consent: ConsentText | null };
 }
 
 /**
@@ -279,6 +287,8 @@ export async function openInvitation(db: Kysely<Database>, token: string): Promi
       "invitations.expires_at",
       "invitations.opened_at",
       "users.display_name as inviter_name",
+      "communities.id as community_id",
+      "communities.consent_version",
       "communities.slug",
       "communities.name",
       "communities.purpose_html",
@@ -298,12 +308,14 @@ export async function openInvitation(db: Kysely<Database>, token: string): Promi
   if (!closed && invitationState(row, at) !== "pending") return null;
   if (row.accepted_at !== null || row.revoked_at !== null) return null;
   if (row.opened_at === null) await db.updateTable("invitations").set({ opened_at: at }).where("id", "=", row.id).execute();
+  // The consent text is shown before joining, and joining records the version agreed to.
+  const consent = closed ? null : await consentText(db, row.community_id, row.consent_version);
   return {
     email: row.email,
     role: row.role,
     note: row.note,
     inviterName: row.inviter_name,
-    community: { slug: row.slug, name: row.name, purpose_html: row.purpose_html, starts_at: row.starts_at, ends_at: row.ends_at, time_zone: row.time_zone, closed },
+    community: { slug: row.slug, name: row.name, purpose_html: row.purpose_html, starts_at: row.starts_at, ends_at: row.ends_at, time_zone: row.time_zone, closed, consent },
   };
 }
 
@@ -315,7 +327,7 @@ export async function acceptInvitation(
   db: Kysely<Database>,
   token: string,
   user: { id: string; email: string },
-  options: { datesConfirmed: boolean },
+  options: JoinConfirmations,
 ): Promise<{ slug: string }> {
   const opened = await acceptableInvitation(db, token, user.email, options);
   return db.transaction().execute((trx) => claimInvitation(trx, token, user, opened));
@@ -331,7 +343,7 @@ export async function joinWithNewAccount(
   db: Kysely<Database>,
   token: string,
   input: { displayName: string; password: string },
-  options: { datesConfirmed: boolean },
+  options: JoinConfirmations,
   client: ClientInfo,
 ): Promise<{ slug: string; userId: string; sessionToken: string }> {
   const first = await openInvitation(db, token);
@@ -350,7 +362,7 @@ export async function joinWithNewAccount(
 }
 
 /** An invitation this address may accept now, or the refusal that says why not. */
-async function acceptableInvitation(db: Kysely<Database>, token: string, email: string, options: { datesConfirmed: boolean }) {
+async function acceptableInvitation(db: Kysely<Database>, token: string, email: string, options: JoinConfirmations) {
   const opened = await openInvitation(db, token);
   if (!opened) throw new Refusal(404, INVALID_INVITATION);
   if (opened.community.closed) {
@@ -358,6 +370,13 @@ async function acceptableInvitation(db: Kysely<Database>, token: string, email: 
   }
   if (opened.email !== email) throw new Refusal(403, `This invitation is for ${opened.email}. Sign in with that address to accept it.`);
   if (!options.datesConfirmed) throw new Refusal(400, "Confirm that you have seen when the community opens and closes.");
+  const consent = opened.community.consent;
+  if (consent && options.consentVersion !== consent.version) {
+    throw new Refusal(
+      400,
+      options.consentVersion ? `The consent changed while you were reading; read version ${consent.version} and agree to it to join.` : "Read the consent and agree to it to join.",
+    );
+  }
   return opened;
 }
 
@@ -387,6 +406,7 @@ async function claimInvitation(
     source: claimed.source,
     attributes: JSON.parse(claimed.attributes) as Record<string, string>,
   });
+  if (opened.community.consent) await recordAgreement(trx, claimed.community_id, user.id, opened.community.consent.version);
   await notify(trx, claimed.invited_by, {
     kind: "invitation.accepted",
     title: named`${{ user: user.id }} accepted your invitation to ${opened.community.name}`,

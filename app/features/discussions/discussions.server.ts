@@ -144,7 +144,7 @@ function scheduledTime({ community }: CommunityView, wallTime: string | null, at
 type ThreadRow = Database["threads"];
 
 /** A thread of this community that this actor may see: scheduled prompts stay hidden from participants until they appear. */
-async function findThread(db: Db, actor: Actor, view: CommunityView, threadId: string): Promise<ThreadRow & { author: string }> {
+export async function findThread(db: Db, actor: Actor, view: CommunityView, threadId: string): Promise<ThreadRow & { author: string }> {
   const thread = await db
     .selectFrom("threads")
     .innerJoin("users", "users.id", "threads.author_id")

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { verifyPassword } from "#app/features/auth/password.server.ts";
@@ -7,7 +7,7 @@ import { recordSecurityEvent } from "#app/features/auth/security-events.server.t
 import { stopAllEmail } from "#app/features/notifications/email.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
-import { newToken } from "#app/lib/ids.ts";
+import { newId, newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { profileLinkMarkdown, profileLinksTo } from "#app/features/discussions/quote.ts";
@@ -170,16 +170,73 @@ async function forgetPerson(trx: Db, person: { id: string; email: string }): Pro
 
 const REDACTED_EMAIL = "This email named a member who has since erased their account, so its text was removed.";
 
-/** Other members' posts that link to the person's profile (quotes of them) show ERASED_NAME in the link. */
-async function rewriteQuotesOf(trx: Db, userId: string): Promise<void> {
+/**
+ * Other members' posts that link to the person's profile (quotes of them) show ERASED_NAME in
+ * the link; within one community, when given, pointing at the stand-in they became there.
+ */
+async function rewriteQuotesOf(trx: Db, userId: string, only?: { communityId: string; as: string }): Promise<void> {
   const pattern = `%](/people/${userId})%`;
   const links = profileLinksTo(userId);
-  const rewrite = (markdown: string) => markdown.replace(links, profileLinkMarkdown({ id: userId, name: ERASED_NAME }));
-  for (const table of ["threads", "replies"] as const) {
-    const posts = await trx.selectFrom(table).select(["id", "body_markdown"]).where("body_markdown", "like", pattern).execute();
+  const rewrite = (markdown: string) => markdown.replace(links, profileLinkMarkdown({ id: only?.as ?? userId, name: ERASED_NAME }));
+  const inCommunity = only ? trx.selectFrom("threads").select("id").where("community_id", "=", only.communityId) : null;
+  const quoting = [
+    await trx.selectFrom("threads").select(["id", "body_markdown"]).where("body_markdown", "like", pattern).$if(inCommunity !== null, (q) => q.where("id", "in", inCommunity!)).execute(),
+    await trx.selectFrom("replies").select(["id", "body_markdown"]).where("body_markdown", "like", pattern).$if(inCommunity !== null, (q) => q.where("thread_id", "in", inCommunity!)).execute(),
+  ] as const;
+  for (const [k, table] of (["threads", "replies"] as const).entries()) {
+    const posts = quoting[k]!;
     for (const post of posts) {
       const body = rewrite(post.body_markdown);
       if (body !== post.body_markdown) await trx.updateTable(table).set({ body_markdown: body, body_html: renderMarkdown(body) }).where("id", "=", post.id).execute();
     }
   }
+}
+
+/**
+ * Anonymise what one person wrote and chose in one community, at once, when they withdraw
+ * from it (the erasure rules, for this community only). Their account elsewhere keeps their
+ * name, so the community's posts, replies, votes, poll answers, flags and highlights move to a
+ * stand-in account that is erased from the start ("Former member", no email, no password):
+ * every page, export and search that names an author shows the erased name, and counts stay
+ * right (the stand-in is one distinct person, as they were). Their segment data there goes;
+ * notifications and suggestion texts about this community stop naming them. The record of
+ * what they agreed to (consent) stays theirs: it is the study's evidence of consent.
+ */
+export async function anonymiseInCommunity(db: Db, userId: string, community: { id: string; name: string; slug?: string }): Promise<void> {
+  const slug = community.slug ?? (await db.selectFrom("communities").select("slug").where("id", "=", community.id).executeTakeFirstOrThrow()).slug;
+  const at = now();
+  const standIn = newId();
+  const threadsHere = (eb: ExpressionBuilder<Database, "replies" | "thread_reads">) => eb.selectFrom("threads").select("threads.id").where("threads.community_id", "=", community.id);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("users")
+      .values({ id: standIn, email: erasedAddress(standIn), display_name: ERASED_NAME, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, created_at: at, updated_at: at })
+      .execute();
+    await trx.updateTable("threads").set({ author_id: standIn }).where("community_id", "=", community.id).where("author_id", "=", userId).execute();
+    await trx.updateTable("replies").set({ author_id: standIn }).where("author_id", "=", userId).where("thread_id", "in", (eb) => threadsHere(eb)).execute();
+    await trx.updateTable("thread_reads").set({ user_id: standIn }).where("user_id", "=", userId).where("thread_id", "in", (eb) => threadsHere(eb)).execute();
+    await trx.updateTable("votes").set({ user_id: standIn }).where("community_id", "=", community.id).where("user_id", "=", userId).execute();
+    await trx.updateTable("poll_answers").set({ user_id: standIn }).where("community_id", "=", community.id).where("user_id", "=", userId).execute();
+    await trx
+      .updateTable("poll_answer_choices")
+      .set({ user_id: standIn })
+      .where("user_id", "=", userId)
+      .where("poll_id", "in", (eb) => eb.selectFrom("polls").select("polls.id").where("polls.community_id", "=", community.id))
+      .execute();
+    await trx.updateTable("flags").set({ post_author_id: standIn }).where("community_id", "=", community.id).where("post_author_id", "=", userId).execute();
+    await trx.updateTable("flags").set({ reporter_id: standIn }).where("community_id", "=", community.id).where("reporter_id", "=", userId).execute();
+    await trx.updateTable("highlights").set({ post_author_id: standIn }).where("community_id", "=", community.id).where("post_author_id", "=", userId).execute();
+    await trx.updateTable("former_memberships").set({ source: null, attributes: "{}" }).where("community_id", "=", community.id).where("user_id", "=", userId).execute();
+    await trx.updateTable("invitations").set({ note: null, source: null, attributes: "{}" }).where("community_id", "=", community.id).where("accepted_by", "=", userId).execute();
+    // Texts Cohort wrote for others about this community name them by reference (app/lib/named-text.ts):
+    // those now name the stand-in, exactly, by id. Quotes of them in this community's posts too.
+    const token = (id: string) => `{user:${id}}`;
+    await trx
+      .updateTable("notifications")
+      .set({ title: sql<string>`replace(title, ${token(userId)}, ${token(standIn)})` })
+      .where("link", "like", `/c/${slug.replace(/[%_]/g, "")}/%`)
+      .where("title", "like", `%${token(userId)}%`)
+      .execute();
+    await rewriteQuotesOf(trx, userId, { communityId: community.id, as: standIn });
+  });
 }
