@@ -15,7 +15,7 @@ import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { count } from "#app/lib/plural.ts";
-import { cellState, dayInZone, segmentPattern, type CellState } from "./completion.ts";
+import { CELL_LABEL, cellState, dayInZone, segmentPattern, type CellState } from "./completion.ts";
 
 type Db = Kysely<Database>;
 
@@ -150,16 +150,36 @@ export async function completionTable(db: Db, actor: Actor, slug: string, filter
     }),
     rows: page.map((person) => {
       const cells: CellState[] = prompts.map((p) => cellState(answered.has(`${p.id}:${person.id}`), waiting.has(`${p.id}:${person.id}`)));
+      const answeredCount = cells.filter((c) => c !== "not-yet").length;
       return {
         id: person.id,
         name: person.display_name,
         segment: segmentOf(person.attributes),
         cells,
-        answeredCount: cells.filter((c) => c !== "not-yet").length,
+        answeredCount,
+        /** One value per SUMMARY_COLUMNS entry, by key: the page and the CSV show them after the prompts. */
+        summary: { answered: `${answeredCount} of ${prompts.length}` } as Record<SummaryKey, string | number>,
       };
     }),
     next: people.length > pageSize && last ? { at: last.joined_at, id: last.id } : null,
   };
+}
+
+/**
+ * Columns after the prompts, per participant, in the page and the CSV alike. Another measure
+ * of completion (polls voted, say) is one more entry here and one more value in each row's summary.
+ */
+export const SUMMARY_COLUMNS = [{ key: "answered", label: "Prompts answered" }] as const;
+export type SummaryKey = (typeof SUMMARY_COLUMNS)[number]["key"];
+
+/** The table as CSV rows: a participant per row with each prompt's state, then the totals per prompt. */
+export function completionCsvRows(table: CompletionTable): (string | number)[][] {
+  const promptHeaders = table.prompts.map((p) => `Prompt ${p.number}: ${p.title}`);
+  return [
+    ["Participant", "Segment", ...promptHeaders, ...SUMMARY_COLUMNS.map((c) => c.label)],
+    ...table.rows.map((row) => [row.name, row.segment ?? "", ...row.cells.map((c) => CELL_LABEL[c]), ...SUMMARY_COLUMNS.map((c) => row.summary[c.key])]),
+    ["Answered (of " + table.participantCount + ")", "", ...table.prompts.map((p) => p.answered), ...SUMMARY_COLUMNS.map(() => "")],
+  ];
 }
 
 export type CompletionTable = Awaited<ReturnType<typeof completionTable>>;

@@ -207,6 +207,23 @@ export async function followUpsInThread(db: Db, actor: Actor, view: CommunityVie
     }));
 }
 
+/** Which of the posts shown on a thread page this reader may ask a follow-up about ("kind:id"); one query, none for those who do not lead. */
+export async function askablePosts(db: Db, actor: Actor, view: CommunityView, posts: { kind: "thread" | "reply"; id: string; authorId: string; removed: string | null }[]): Promise<Set<string>> {
+  if (!can(actor, "discussion.lead", view) || posts.length === 0) return new Set();
+  const authors = await db
+    .selectFrom("memberships")
+    .select(["user_id", "role"])
+    .where("community_id", "=", view.community.id)
+    .where("user_id", "in", [...new Set(posts.map((p) => p.authorId))])
+    .execute();
+  const roleOf = new Map(authors.map((a) => [a.user_id, a.role]));
+  return new Set(
+    posts
+      .filter((p) => can(actor, "follow-up.ask", { ...view, author: { id: p.authorId, role: roleOf.get(p.authorId) ?? null }, postRemoved: p.removed !== null }))
+      .map((p) => `${p.kind}:${p.id}`),
+  );
+}
+
 /** The follow-ups waiting for this member's reply, oldest first, in communities still open to them: the home page's "needs your reply". */
 export async function needingMyReply(db: Db, actor: Actor) {
   const at = now();
