@@ -47,6 +47,9 @@ const PAGES: [route: string, ...paths: string[]][] = [
   ["reset-password.$token.tsx", "/reset-password/not-a-real-token"],
   ["nominations.tsx", "/nominations"],
   ["people.$userId.tsx", "/people/:person"],
+  ["follow-ups._index.tsx", "/follow-ups"],
+  ["follow-ups.$id.tsx", "/follow-ups/:followUp", "/follow-ups/:answeredFollowUp"],
+  ["c.$slug.completion.tsx", "/c/reporting-beta/completion"],
 ];
 
 /** Routes with no page of their own: downloads, redirects, health. */
@@ -94,7 +97,11 @@ async function demoIds(): Promise<Record<string, string>> {
     const invitation = /\/invitations\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
     // Lena's profile: a bio, posts, and communities shared with most demo readers.
     const person = await db.selectFrom("users").select("id").where("email", "=", "lena@customer.example").executeTakeFirstOrThrow();
-    return { thread: thread.id, idea: idea.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, invitation, person: person.id };
+    // Lena's open follow-up (its answer form) and Diego's answered one.
+    const followUps = await db.selectFrom("follow_ups").select(["id", "answered_at"]).orderBy("created_at").execute();
+    const followUp = followUps.find((f) => f.answered_at === null)!.id;
+    const answeredFollowUp = followUps.find((f) => f.answered_at !== null)!.id;
+    return { thread: thread.id, idea: idea.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, invitation, person: person.id, followUp, answeredFollowUp };
   });
 }
 

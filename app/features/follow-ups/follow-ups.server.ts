@@ -18,6 +18,7 @@ import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
+import { AnswerFollowUpSchema } from "./schemas.ts";
 
 type Db = Kysely<Database>;
 
@@ -124,9 +125,12 @@ export async function readFollowUp(db: Db, actor: Actor, id: string) {
 }
 
 /** The participant answers, once: a private reply in the thread, and the one who asked is told. */
-export async function answerFollowUp(db: Db, actor: Actor, id: string, input: { body: string }): Promise<{ replyId: string }> {
+export async function answerFollowUp(db: Db, actor: Actor, id: string, input: { body?: unknown }): Promise<{ replyId: string }> {
   const { followUp, view } = await findFollowUp(db, actor, id);
   assertAllowed(actor, "follow-up.answer", { ...view, participantId: followUp.participant_id, answered: followUp.answered_at !== null });
+  const parsed = AnswerFollowUpSchema.safeParse(input);
+  if (!parsed.success) throw new Refusal(400, parsed.error.issues[0]?.message ?? "Write your answer");
+  const body = parsed.data.body;
   await enforcePostingLimits(db, "reply", actor.id);
   const at = now();
   const replyId = newId();
@@ -141,8 +145,8 @@ export async function answerFollowUp(db: Db, actor: Actor, id: string, input: { 
         id: replyId,
         thread_id: followUp.thread_id,
         author_id: actor.id,
-        body_markdown: input.body,
-        body_html: renderMarkdown(input.body),
+        body_markdown: body,
+        body_html: renderMarkdown(body),
         created_at: at,
         edited_at: null,
         removed: null,
