@@ -15,7 +15,7 @@ import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { count } from "#app/lib/plural.ts";
-import { CELL_LABEL, cellState, dayInZone, segmentPattern, type CellState } from "./completion.ts";
+import { CELL_LABEL, cellState, dayInZone, segmentPattern, SUMMARY_COLUMNS, type CellState, type SummaryKey } from "./completion.ts";
 
 type Db = Kysely<Database>;
 
@@ -164,13 +164,6 @@ export async function completionTable(db: Db, actor: Actor, slug: string, filter
     next: people.length > pageSize && last ? { at: last.joined_at, id: last.id } : null,
   };
 }
-
-/**
- * Columns after the prompts, per participant, in the page and the CSV alike. Another measure
- * of completion (polls voted, say) is one more entry here and one more value in each row's summary.
- */
-export const SUMMARY_COLUMNS = [{ key: "answered", label: "Prompts answered" }] as const;
-export type SummaryKey = (typeof SUMMARY_COLUMNS)[number]["key"];
 
 /** The table as CSV rows: a participant per row with each prompt's state, then the totals per prompt. */
 export function completionCsvRows(table: CompletionTable): (string | number)[][] {

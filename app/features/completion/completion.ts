@@ -29,3 +29,11 @@ export function segmentPattern(segment: string): string {
   const json = `"segment":${JSON.stringify(segment)}`;
   return `%${json.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * Columns after the prompts, per participant, in the page and the CSV alike. Another measure
+ * of completion (polls voted, say) is one more entry here and one more value in each row's
+ * summary (completionTable).
+ */
+export const SUMMARY_COLUMNS = [{ key: "answered", label: "Prompts answered" }] as const;
+export type SummaryKey = (typeof SUMMARY_COLUMNS)[number]["key"];
