@@ -48,7 +48,7 @@ interface Ids {
   notification: string;
   /** The demo's suspended participant (Tom). */
   suspendedPerson: string;
-  /** Lena's open private follow-up in the reporting beta, and the reply of hers it is about. */
+  /** Lena's open private follow-up in the reporting beta; the thread and reply of Diego's that the matrix asks about. */
   followUp: string;
   followUpThread: string;
   followUpPost: string;
@@ -124,6 +124,12 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "nominate", path: () => ({ active: "/nominations" }), form: () => ({ intent: "nominate", email: "not an address" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "decline a nomination", path: () => ({ active: "/nominations" }), form: () => ({ intent: "decline", nominationId: "none", reason: "" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
   { what: "add a webhook", path: () => ({ active: "/admin/webhooks" }), form: () => ({ intent: "create", url: "not a url" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
+  // Asking Diego about his reply: moderators and the beta's leader (302 to the thread); after close, nobody.
+  { what: "ask a private follow-up", path: (ids) => ({ active: `/c/reporting-beta/t/${ids.followUpThread}`, closed: `/c/integrations-council/t/${ids.closedThread}` }), form: (ids) => ({ intent: "ask", kind: "reply", id: ids.followUpPost, question: "Asked by the access matrix?" }), row: [302, 403, 404, 302, 302, 403, 302, 404] },
+  // Only Lena answers her follow-up: an empty answer gets her past the policy to validation (400); staff and the leader read it but may not answer (403).
+  { what: "answer a private follow-up", path: (ids) => ({ active: `/follow-ups/${ids.followUp}` }), form: () => ({ body: "" }), row: [302, 400, 404, 403, 403, 403, 403, 404] },
+  // Nudging an unknown prompt: the community's moderators get past the policy to "no such prompt" (404); the closed council takes no nudges.
+  { what: "nudge non-answerers", path: () => ({ active: "/c/reporting-beta/completion", closed: "/c/integrations-council/completion" }), form: () => ({ intent: "nudge", prompt: "no-such-prompt" }), row: [302, 403, 404, 403, 404, 403, 404, 403] },
   // Closing now is tried on the closed council, so the matrix does not close the open beta: moderators get past the policy to "already closed" (409).
   { what: "close now", path: () => ({ active: "/c/integrations-council/edit" }), form: () => ({ intent: "close-now" }), row: [302, 404, 403, 403, 409, 403, 409, 403] },
   // Last, as it changes who is a member; the memberships are put back afterwards. Staff who are not members have nothing to leave (409).
@@ -132,12 +138,6 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "set a password with a reset link", path: () => ({ active: "/reset-password/not-a-real-token" }), form: () => ({ password: "a long enough password" }), row: [404, 404, 404, 404, 404, 404, 404, 404] },
   { what: "change the instance settings", path: () => ({ active: "/admin/settings" }), form: () => ({ invitationContact: "x".repeat(600) }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
   { what: "create an account", path: () => ({ active: "/admin/people?index" }), form: () => ({ email: "not an email", displayName: "Matrix", role: "admin" }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
-  // Asking Lena about her reply: moderators and the beta's leader (302 to the thread); after close, nobody.
-  { what: "ask a private follow-up", path: (ids) => ({ active: `/c/reporting-beta/t/${ids.followUpThread}`, closed: `/c/integrations-council/t/${ids.closedThread}` }), form: (ids) => ({ intent: "ask", kind: "reply", id: ids.followUpPost, question: "Asked by the access matrix?" }), row: [302, 403, 404, 302, 302, 403, 302, 404] },
-  // Only Lena answers her follow-up: an empty answer gets her past the policy to validation (400); staff and the leader read it but may not answer (403).
-  { what: "answer a private follow-up", path: (ids) => ({ active: `/follow-ups/${ids.followUp}` }), form: () => ({ body: "" }), row: [302, 400, 404, 403, 403, 403, 403, 404] },
-  // Nudging an unknown prompt: the community's moderators get past the policy to "no such prompt" (404); the closed council takes no nudges.
-  { what: "nudge non-answerers", path: () => ({ active: "/c/reporting-beta/completion", closed: "/c/integrations-council/completion" }), form: () => ({ intent: "nudge", prompt: "no-such-prompt" }), row: [302, 403, 404, 403, 404, 403, 404, 403] },
   // Tom is already suspended: the admin gets past the policy to "already suspended" (409), and nothing changes.
   { what: "suspend an account", path: (ids) => ({ active: `/admin/people/${ids.suspendedPerson}` }), form: () => ({ intent: "suspend" }), row: [302, 403, 403, 403, 403, 403, 409, 403] },
 ];
@@ -158,8 +158,11 @@ test("every reader gets exactly what the policy allows on every route", async ({
     const lena = await db.selectFrom("users").select("id").where("email", "=", EMAIL.participant).executeTakeFirstOrThrow();
     const notification = await db.selectFrom("notifications").select("id").where("user_id", "=", lena.id).where("created_at", "<=", Date.now()).executeTakeFirstOrThrow();
     const suspendedPerson = await db.selectFrom("users").select("id").where("email", "=", "tom@customer.example").executeTakeFirstOrThrow();
-    const followUp = await db.selectFrom("follow_ups").select(["id", "thread_id", "post_id"]).where("participant_id", "=", lena.id).where("answered_at", "is", null).orderBy("created_at").executeTakeFirstOrThrow();
-    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id, followUp: followUp.id, followUpThread: followUp.thread_id, followUpPost: followUp.post_id };
+    const followUp = await db.selectFrom("follow_ups").select("id").where("participant_id", "=", lena.id).where("answered_at", "is", null).orderBy("created_at").executeTakeFirstOrThrow();
+    // Asked about Diego's reply: he is no reader here, so he never leaves during the matrix.
+    const diego = await db.selectFrom("users").select("id").where("email", "=", "diego@customer.example").executeTakeFirstOrThrow();
+    const askAbout = await db.selectFrom("follow_ups").select(["thread_id", "post_id"]).where("participant_id", "=", diego.id).executeTakeFirstOrThrow();
+    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id, followUp: followUp.id, followUpThread: askAbout.thread_id, followUpPost: askAbout.post_id };
   }).then(async (found) => {
     const person = await createUser({ displayName: "Matrix Member" });
     await addParticipant("reporting-beta", person.userId);

@@ -141,7 +141,8 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
 async function scrubNamesInText(trx: Db, person: { id: string; name: string; email: string }): Promise<void> {
   const swap = (column: string, from: string, to: string) => sql<string>`replace(${sql.ref(column)}, ${from}, ${to})`;
   const phrases = (make: (who: string) => string) => [make(person.name), make(ERASED_NAME)] as const;
-  for (const [from, to] of [phrases((who) => `${who} replied to "`), phrases((who) => `${who} in `)]) {
+  const followUpPhrases = [phrases((who) => `${who} answered your follow-up in "`), phrases((who) => `${who} asked you a private follow-up in "`)];
+  for (const [from, to] of [phrases((who) => `${who} replied to "`), phrases((who) => `${who} in `), ...followUpPhrases]) {
     await trx.updateTable("notifications").set({ title: swap("title", from, to) }).where("title", "like", `%${escapeLike(from)}%`).execute();
   }
   await trx.updateTable("notifications").set({ title: swap("title", person.email, ERASED_NAME) }).where("title", "like", `%${escapeLike(person.email)}%`).execute();
