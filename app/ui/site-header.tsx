@@ -53,7 +53,7 @@ function accountLinks(user: HeaderUser): HeaderLink[] {
   return links;
 }
 
-const barLink = "rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline";
+const barLink = "whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline";
 const menuLink = "block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline";
 const menuPanel = "rounded-md border border-slate-200 bg-white p-2 shadow-lg";
 
