@@ -40,6 +40,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       canTriage: can(user, "triage.work"),
       canSeeSuggestions: can(user, "suggestion.view"),
       canNominate: can(user, "nomination.create"),
+      // Leaders of a community reach their list from the thread page; this link needs no query.
+      canFollowUp: can(user, "follow-up.list", { leadsSomeCommunity: false }),
     },
   };
 }

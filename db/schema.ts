@@ -155,7 +155,7 @@ export interface AnnouncementsTable {
   created_at: number;
 }
 
-export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer" | "community.reminder" | "nomination.outcome";
+export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer" | "community.reminder" | "nomination.outcome" | "follow-up.asked" | "follow-up.answered" | "prompt.nudge";
 
 export interface NotificationsTable {
   id: string;
@@ -207,6 +207,35 @@ export interface RepliesTable {
   edited_at: number | null;
   removed: Removal | null;
   removed_at: number | null;
+  /** Set on the answer to a private follow-up: only the participant, staff and the community's leaders read it. */
+  follow_up_id?: string | null;
+}
+
+/** A private question a moderator or leader asks one participant about one of their posts. */
+export interface FollowUpsTable {
+  id: string;
+  community_id: string;
+  thread_id: string;
+  post_kind: PostKind;
+  post_id: string;
+  participant_id: string;
+  asked_by: string;
+  question_markdown: string;
+  question_html: string;
+  created_at: number;
+  answered_at: number | null;
+  /** The reply that answers it (a reply row with follow_up_id set). */
+  answer_id: string | null;
+}
+
+/** One nudge to answer a prompt, per member and calendar day (in the community's zone); the key makes it once. */
+export interface NudgesTable {
+  thread_id: string;
+  user_id: string;
+  day: string;
+  community_id: string;
+  sent_by: string;
+  sent_at: number;
 }
 
 export interface ThreadReadsTable {
@@ -506,6 +535,8 @@ export interface Database {
   poll_answer_choices: PollAnswerChoicesTable;
   consent_versions: ConsentVersionsTable;
   consent_agreements: ConsentAgreementsTable;
+  follow_ups: FollowUpsTable;
+  nudges: NudgesTable;
   nominations: NominationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

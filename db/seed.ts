@@ -4,6 +4,7 @@ import type { Database, GlobalRole, SuggestionStatus } from "./schema.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { updateProfile } from "#app/features/profiles/profiles.server.ts";
 import { addMember, leaveCommunity } from "#app/features/communities/communities.server.ts";
+import { answerFollowUp, askFollowUp } from "#app/features/follow-ups/follow-ups.server.ts";
 import { editPost, flagPost, readThread, removeOwnPost, replyToThread, setThreadState, startThread } from "#app/features/discussions/discussions.server.ts";
 import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { answerSuggestion } from "#app/features/suggestions/suggestions.server.ts";
@@ -367,8 +368,8 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
     "Welcome, everyone! To start, tell us **step by step** what you do with reports on a Monday morning: which ones you open, what you copy where, and what you wish happened on its own.",
     { masked: false, appearsAt: null },
   );
-  await reply(4 * DAY + 18 * HOUR, lena, beta, routine, "1. Open the weekly revenue report.\n2. Export it, and the two regional ones.\n3. Merge them in a spreadsheet.\n\nStep 3 takes most of the hour.");
-  await reply(4 * DAY + 12 * HOUR, diego, beta, routine, "I only look at the pipeline dashboard, but I check it on my phone on the train, where the charts do not fit the screen.");
+  const lenaRoutine = await reply(4 * DAY + 18 * HOUR, lena, beta, routine, "1. Open the weekly revenue report.\n2. Export it, and the two regional ones.\n3. Merge them in a spreadsheet.\n\nStep 3 takes most of the hour.");
+  const diegoRoutine = await reply(4 * DAY + 12 * HOUR, diego, beta, routine, "I only look at the pipeline dashboard, but I check it on my phone on the train, where the charts do not fit the screen.");
   await reply(4 * DAY + 10 * HOUR, sam, beta, routine, "Same routine as Lena, plus I forward a PDF to our CFO, who never logs in.");
   await when(4 * DAY, () => setThreadState(db, maya, beta, routine, { pinned: true }));
 
@@ -403,6 +404,18 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
   const pdf = await thread(20 * HOUR, maya, beta, "Known issue: PDF exports cut off wide tables", "Thanks to everyone who reported it. A fix ships on Thursday; we will post in this thread when it is live.");
   await reply(19 * HOUR, sam, beta, pdf, "Thank you! That is the one our CFO kept asking about.");
   await when(18 * HOUR, () => setThreadState(db, maya, beta, pdf, { locked: true }));
+
+  // Private follow-ups: Sam (the leader) asked Diego, who answered; Maya's question to Lena
+  // still needs her reply (her home page says so, and it waits in /follow-ups).
+  const mobile = await when(4 * DAY, () =>
+    askFollowUp(db, sam, beta, routine, { kind: "reply", id: diegoRoutine }, { question: "Which chart is the worst on the phone, and what do you need to read from it on the train?" }),
+  );
+  await when(3 * DAY + 20 * HOUR, () =>
+    answerFollowUp(db, diego, mobile.followUpId, { body: "The pipeline funnel. I only need the total and the change since Friday; a single number would do." }),
+  );
+  await when(16 * HOUR, () =>
+    askFollowUp(db, maya, beta, routine, { kind: "reply", id: lenaRoutine }, { question: "You said merging takes most of the hour. Which part of the merge is slowest, and which tool do you merge in?" }),
+  );
 
   // Appears tomorrow morning: moderators and the leader see it now, participants from then.
   const tomorrow = new Date(at + DAY).toISOString().slice(0, 10);

@@ -26,6 +26,9 @@ export const PAGES: [route: string, ...paths: string[]][] = [
   ["c.$slug.t.$threadId.tsx", "/c/reporting-beta/t/:thread", "/c/reporting-beta/t/:idea", "/c/integrations-council/t/:closedThread"],
   ["c.$slug.t.$threadId_.poll.tsx", "/c/reporting-beta/t/:pollThread/poll", "/c/reporting-beta/t/:thread/poll"],
   ["c.$slug.consent.tsx", "/c/reporting-beta/consent", "/c/reporting-beta/consent?confirm=withdraw"],
+  ["follow-ups._index.tsx", "/follow-ups"],
+  ["follow-ups.$id.tsx", "/follow-ups/:followUp", "/follow-ups/:answeredFollowUp"],
+  ["c.$slug.completion.tsx", "/c/reporting-beta/completion"],
   ["c.$slug.ideas.tsx", "/c/reporting-beta/ideas", "/c/integrations-council/ideas"],
   ["c.$slug.readout.tsx", "/c/reporting-beta/readout", "/c/integrations-council/readout"],
   ["c.$slug.edit.tsx", "/c/reporting-beta/edit"],
@@ -86,7 +89,11 @@ export async function demoIds(): Promise<Record<string, string>> {
     const person = await db.selectFrom("users").select("id").where("email", "=", "lena@customer.example").executeTakeFirstOrThrow();
     // The demo's poll (on the Day 1 prompt).
     const pollThread = await db.selectFrom("polls").innerJoin("communities", "communities.id", "polls.community_id").select("polls.thread_id").where("communities.slug", "=", "reporting-beta").executeTakeFirstOrThrow();
-    return { thread: thread.id, idea: idea.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, invitation, person: person.id, pollThread: pollThread.thread_id };
+    // Lena's open follow-up (its answer form) and Diego's answered one.
+    const followUps = await db.selectFrom("follow_ups").select(["id", "answered_at"]).orderBy("created_at").execute();
+    const followUp = followUps.find((f) => f.answered_at === null)!.id;
+    const answeredFollowUp = followUps.find((f) => f.answered_at !== null)!.id;
+    return { thread: thread.id, idea: idea.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, invitation, person: person.id, pollThread: pollThread.thread_id, followUp, answeredFollowUp };
   });
 }
 

@@ -50,6 +50,10 @@ interface Ids {
   notification: string;
   /** The demo's suspended participant (Tom). */
   suspendedPerson: string;
+  /** Lena's open private follow-up in the reporting beta; the thread and reply of Diego's that the matrix asks about. */
+  followUp: string;
+  followUpThread: string;
+  followUpPost: string;
 }
 
 const EXPECTATIONS: Record<string, Expectation> = {
@@ -99,6 +103,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "admin.settings.tsx": { path: () => ({ active: "/admin/settings" }), get: ADMINS },
   "admin.people._index.tsx": { path: () => ({ active: "/admin/people?q=customer" }), get: ADMINS },
   "admin.people.$userId.tsx": { path: (ids) => ({ active: `/admin/people/${ids.suspendedPerson}` }), get: ADMINS },
+  // Lena's private follow-up: Lena, staff and the beta's leader; anyone else, the 404 of no such follow-up.
+  "follow-ups.$id.tsx": { path: (ids) => ({ active: `/follow-ups/${ids.followUp}` }), get: [302, 200, 404, 200, 200, 200, 200, 404] },
+  // Open follow-ups: moderators, admins and whoever leads a community; product reviewers are refused, participants find nothing.
+  "follow-ups._index.tsx": { path: () => ({ active: "/follow-ups" }), get: [302, 404, 404, 200, 200, 403, 200, 404] },
+  "c.$slug.completion.tsx": { path: () => ({ active: "/c/reporting-beta/completion", closed: "/c/integrations-council/completion" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
+  "c.$slug.completion[.]csv.ts": { path: () => ({ active: "/c/reporting-beta/completion.csv", closed: "/c/integrations-council/completion.csv" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
 };
 
 /**
@@ -138,6 +148,12 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
     form: () => ({ intent: "publish", collected: "Posts.", readers: "The team.", quotes: "Without names.", retention: "A year." }),
     row: [302, 404, 403, 403, 302, 403, 302, 403],
   },
+  // Asking Diego about his reply: moderators and the beta's leader (302 to the thread); after close, nobody.
+  { what: "ask a private follow-up", path: (ids) => ({ active: `/c/reporting-beta/t/${ids.followUpThread}`, closed: `/c/integrations-council/t/${ids.closedThread}` }), form: (ids) => ({ intent: "ask", kind: "reply", id: ids.followUpPost, question: "Asked by the access matrix?" }), row: [302, 403, 404, 302, 302, 403, 302, 404] },
+  // Only Lena answers her follow-up: an empty answer gets her past the policy to validation (400); staff and the leader read it but may not answer (403).
+  { what: "answer a private follow-up", path: (ids) => ({ active: `/follow-ups/${ids.followUp}` }), form: () => ({ body: "" }), row: [302, 400, 404, 403, 403, 403, 403, 404] },
+  // Nudging an unknown prompt: the community's moderators get past the policy to "no such prompt" (404); the closed council takes no nudges.
+  { what: "nudge non-answerers", path: () => ({ active: "/c/reporting-beta/completion", closed: "/c/integrations-council/completion" }), form: () => ({ intent: "nudge", prompt: "no-such-prompt" }), row: [302, 403, 404, 403, 404, 403, 404, 403] },
   // Closing now is tried on the closed council, so the matrix does not close the open beta: moderators get past the policy to "already closed" (409).
   { what: "close now", path: () => ({ active: "/c/integrations-council/edit" }), form: () => ({ intent: "close-now" }), row: [302, 404, 403, 403, 409, 403, 409, 403] },
   // Last, as it changes who is a member; the memberships are put back afterwards. Staff who are not members have nothing to leave (409).
@@ -169,7 +185,11 @@ test("every reader gets exactly what the policy allows on every route", async ({
     const notification = await db.selectFrom("notifications").select("id").where("user_id", "=", lena.id).where("created_at", "<=", Date.now()).executeTakeFirstOrThrow();
     const suspendedPerson = await db.selectFrom("users").select("id").where("email", "=", "tom@customer.example").executeTakeFirstOrThrow();
     const pollThread = await db.selectFrom("polls").innerJoin("communities", "communities.id", "polls.community_id").select("polls.thread_id").where("communities.slug", "=", "reporting-beta").executeTakeFirstOrThrow();
-    return { thread: thread.id, pollThread: pollThread.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id };
+    const followUp = await db.selectFrom("follow_ups").select("id").where("participant_id", "=", lena.id).where("answered_at", "is", null).orderBy("created_at").executeTakeFirstOrThrow();
+    // Asked about Diego's reply: he is no reader here, so he never leaves during the matrix.
+    const diego = await db.selectFrom("users").select("id").where("email", "=", "diego@customer.example").executeTakeFirstOrThrow();
+    const askAbout = await db.selectFrom("follow_ups").select(["thread_id", "post_id"]).where("participant_id", "=", diego.id).executeTakeFirstOrThrow();
+    return { thread: thread.id, pollThread: pollThread.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id, followUp: followUp.id, followUpThread: askAbout.thread_id, followUpPost: askAbout.post_id };
   }).then(async (found) => {
     const person = await createUser({ displayName: "Matrix Member" });
     await addParticipant("reporting-beta", person.userId);

@@ -9,6 +9,9 @@ import { PhaseBadge, timeBoxSummary, type TimeBoxText } from "#app/features/comm
 import { InvitationContact } from "#app/features/settings/invitation-contact.tsx";
 import { getInvitationContact } from "#app/features/settings/settings.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
+import { needingMyReply } from "#app/features/follow-ups/follow-ups.server.ts";
+import { formatRelative } from "#app/lib/dates.ts";
+import { now } from "#app/lib/clock.ts";
 import { buttonClass } from "#app/ui/button.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -16,7 +19,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = getDb();
   if (!user) return { signedIn: false as const, invitationContact: (await getInvitationContact(db))?.html ?? null };
   // Both lists at once: the home page is the most visited page.
-  const [communities, former] = await Promise.all([listHomeCommunities(db, user), listFormerCommunities(db, user)]);
+  const [communities, former, waiting] = await Promise.all([listHomeCommunities(db, user), listFormerCommunities(db, user), needingMyReply(db, user)]);
+  const at = now();
   const staff = isStaff(user);
   return {
     signedIn: true as const,
@@ -30,6 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       box: describeTimeBox(c),
     })),
     former,
+    needsReply: waiting.map((f) => ({ id: f.id, thread: f.thread, community: f.community, asked: formatRelative(f.created_at, at) })),
     left: new URL(request.url).searchParams.get("left"),
     anonymised: new URL(request.url).searchParams.has("anonymised"),
     // Someone signed in with nowhere to go is told whom to ask, as a visitor is.
@@ -62,7 +67,7 @@ const GROUPS: { phase: Phase; title: string }[] = [
   { phase: "closed", title: "Closed" },
 ];
 
-function SignedInHome({ displayName, staff, canCreate, communities, former, left, anonymised, invitationContact }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[]; former: FormerCommunity[]; left: string | null; anonymised: boolean; invitationContact: string | null }) {
+function SignedInHome({ displayName, staff, canCreate, communities, former, needsReply, left, anonymised, invitationContact }: { displayName: string; staff: boolean; canCreate: boolean; communities: HomeCommunity[]; former: FormerCommunity[]; needsReply: NeedsReply[]; left: string | null; anonymised: boolean; invitationContact: string | null }) {
   return (
     <main id="main" className="mx-auto max-w-5xl px-4 py-10">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -77,6 +82,7 @@ function SignedInHome({ displayName, staff, canCreate, communities, former, left
         ) : null}
       </div>
       <LeftNotice communities={former} left={left} anonymised={anonymised} />
+      <NeedsYourReply items={needsReply} />
       {communities.length ? (
         GROUPS.map((group) => {
           const items = communities.filter((c) => c.box.phase === group.phase);
@@ -118,6 +124,37 @@ function SignedInHome({ displayName, staff, canCreate, communities, former, left
       )}
       <FormerCommunities communities={former} />
     </main>
+  );
+}
+
+interface NeedsReply {
+  id: string;
+  thread: string;
+  community: string;
+  asked: string;
+}
+
+/** Private follow-ups waiting for this member's answer: the first thing to do today. */
+function NeedsYourReply({ items }: { items: NeedsReply[] }) {
+  if (!items.length) return null;
+  return (
+    <section aria-labelledby="needs-reply-heading" className="mt-6 rounded-lg border border-amber-300 bg-amber-50 p-5">
+      <h2 id="needs-reply-heading" className="text-sm font-semibold uppercase tracking-wide text-amber-900">
+        Needs your reply
+      </h2>
+      <ul className="mt-2 space-y-2">
+        {items.map((item) => (
+          <li key={item.id} className="text-sm text-slate-800">
+            <Link to={`/follow-ups/${item.id}`} className="font-medium">
+              A private follow-up on your post in “{item.thread}”
+            </Link>{" "}
+            <span className="text-slate-600">
+              · {item.community} · asked {item.asked}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -21,12 +21,19 @@ import { ActionError } from "#app/ui/action-error.tsx";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 import { PersonLink } from "#app/ui/person-link.tsx";
 
+import { count } from "#app/lib/plural.ts";
+import { myProgress } from "#app/features/completion/completion.server.ts";
+
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const view = await orRespond(getCommunityForActor(getDb(), user, params.slug ?? ""));
   const { community } = view;
   const url = new URL(request.url);
-  const [announcements, list] = await Promise.all([listAnnouncements(getDb(), community.id), listThreads(getDb(), user, view, parseCursor(url.searchParams.get("after")))]);
+  const [announcements, list, progress] = await Promise.all([
+    listAnnouncements(getDb(), community.id),
+    listThreads(getDb(), user, view, parseCursor(url.searchParams.get("after"))),
+    myProgress(getDb(), user, view),
+  ]);
   const participate = decide(user, "community.participate", view);
   const at = now();
   const shown = (t: (typeof list.threads)[number]) => ({
@@ -66,6 +73,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     canManage: can(user, "community.manage", view),
     canReadout: can(user, "community.readout", view),
     canSeeDashboard: can(user, "dashboard.view", view),
+    canSeeCompletion: can(user, "completion.view", view),
+    progress,
   };
 }
 
@@ -98,12 +107,22 @@ export default function CommunityPage() {
         <div className="min-w-0">
           <CommunityHeader header={data.header} title />
           {data.membershipRole ? <p className="mt-1 text-sm text-slate-600">You are a {data.membershipRole === "leader" ? "discussion leader" : data.membershipRole} here.</p> : null}
+          {data.progress && data.progress.prompts > 0 ? (
+            <p className="mt-1 text-sm font-medium text-brand-800" data-progress>
+              {data.progress.answered} of {count(data.progress.prompts, "research prompt")} answered
+            </p>
+          ) : null}
         </div>
         {data.canManage || data.canSeeDashboard ? (
           <div className="flex flex-wrap gap-2">
             {data.canSeeDashboard ? (
               <Link to={`/c/${data.slug}/dashboard`} className={buttonClass("secondary")}>
                 Dashboard
+              </Link>
+            ) : null}
+            {data.canSeeCompletion ? (
+              <Link to={`/c/${data.slug}/completion`} className={buttonClass("secondary")}>
+                Completion
               </Link>
             ) : null}
             {data.canManage ? (

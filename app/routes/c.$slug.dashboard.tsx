@@ -14,10 +14,15 @@ import { Figure, Section } from "#app/features/dashboard/panels.tsx";
 import { PersonLink } from "#app/ui/person-link.tsx";
 import { communityPollResults } from "#app/features/polls/polls.server.ts";
 import { DashboardPolls } from "#app/features/polls/poll-panel.tsx";
+import { completionTable } from "#app/features/completion/completion.server.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const page = await orRespond(communityDashboard(getDb(), user, params.slug ?? ""));
+  // Completion's totals per prompt (no participant rows): the same rule lets staff see both.
+  const [page, completion] = await Promise.all([
+    orRespond(communityDashboard(getDb(), user, params.slug ?? "")),
+    orRespond(completionTable(getDb(), user, params.slug ?? "", {}, 0)),
+  ]);
   const { community } = page.view;
   const { view: _view, ...figures } = page;
   const polls = await communityPollResults(getDb(), page.view);
@@ -27,6 +32,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     name: community.name,
     header: communityHeader(community),
     ...figures,
+    completion: { participants: completion.participantCount, prompts: completion.prompts },
     days: page.days.map((d) => ({ ...d, label: formatDayInZone(d.start, community.time_zone).replace(/ \d{4}$/, "") })),
   };
 }
@@ -97,6 +103,37 @@ export default function DashboardPage() {
       </div>
       <Section title="Polls" csvHref={`/c/${d.slug}/dashboard.csv?table=polls`}>
         <DashboardPolls slug={d.slug} polls={d.polls} />
+      </Section>
+      <Section title="Completion by research prompt" csvHref={`/c/${d.slug}/completion.csv`}>
+        {d.completion.prompts.length === 0 ? (
+          <p className="text-sm text-slate-600">No research prompt has appeared yet.</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-slate-500">
+              <tr>
+                <th className="py-1 font-medium">Prompt</th>
+                <th className="py-1 text-right font-medium">Answered</th>
+                <th className="py-1 text-right font-medium">Not yet</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.completion.prompts.map((p) => (
+                <tr key={p.id} className="border-t border-slate-100">
+                  <td className="py-1 wrap-anywhere">
+                    {p.number}. {p.title}
+                  </td>
+                  <td className="py-1 text-right tabular-nums">
+                    {p.answered} of {d.completion.participants} ({percent(d.completion.participants ? p.answered / d.completion.participants : 0)})
+                  </td>
+                  <td className="py-1 text-right tabular-nums">{p.notAnswered}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Link to={`/c/${d.slug}/completion`} className="text-sm">
+          Who has answered what, and nudges →
+        </Link>
       </Section>
       <Section title="Top contributors" csvHref={`/c/${d.slug}/dashboard.csv?table=contributors`}>
         <table className="w-full text-left text-sm">

@@ -24,6 +24,8 @@ import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 import { count } from "#app/lib/plural.ts";
+import { askablePosts, askFollowUp, followUpsInThread } from "#app/features/follow-ups/follow-ups.server.ts";
+import { FollowUpBox, AskFollowUpForm, type FollowUpView } from "#app/features/follow-ups/follow-up-box.tsx";
 
 function windowFrom(url: URL): ReplyWindow {
   const after = parseCursor(url.searchParams.get("after"));
@@ -53,12 +55,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const editing = parsePostParam(url.searchParams.get("edit"));
   const editable = editing && [opening, ...replies].find((p) => p.kind === editing.kind && p.id === editing.id && p.canChange);
   const quoting = parsePostParam(url.searchParams.get("quote"));
-  const [editSource, quoteSource, idea, poll] = await Promise.all([
+  const [editSource, quoteSource, idea, poll, followUps, askable] = await Promise.all([
     editable ? postSource(getDb(), user, slug, threadId, editing) : undefined,
     quoting ? postSource(getDb(), user, slug, threadId, quoting) : undefined,
     thread.kind === "idea" ? ideaDetails(getDb(), user, view, thread.id) : null,
     thread.kind === "idea" ? null : pollForThread(getDb(), user, view, thread),
+    followUpsInThread(getDb(), user, view, thread.id),
+    askablePosts(getDb(), user, view, [page.opening, ...page.replies]),
   ]);
+  const asking = parsePostParam(url.searchParams.get("ask"));
   return {
     slug: view.community.slug,
     communityName: view.community.name,
@@ -87,6 +92,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     replyRefusal: page.replyRefusal,
     editing: editable && editSource ? { kind: editable.kind, id: editable.id, markdown: editSource.markdown, title: editable.kind === "thread" ? thread.title : undefined } : null,
     flagging: parsePostParam(url.searchParams.get("flag")) ?? null,
+    /** Private follow-ups this reader may read, by the post they are about ("kind:id"). */
+    followUps: followUps.map((f): FollowUpView & { postKey: string } => ({ ...f, postKey: `${f.post.kind}:${f.post.id}`, asked: formatInZone(f.askedAt, zone) })),
+    askable: [...askable],
+    asking: asking && askable.has(`${asking.kind}:${asking.id}`) ? `${asking.kind}:${asking.id}` : null,
     quote: quoteSource ? quoteMarkdown(quoteSource.author, quoteSource.markdown) : "",
     idea: idea && {
       ...idea,
@@ -118,6 +127,8 @@ function perform(user: Actor, slug: string, threadId: string, action: ThreadActi
       return setThreadState(db, user, slug, threadId, { locked: action.intent === "lock" }).then(() => undefined);
     case "merge":
       return mergeIdea(db, user, slug, threadId, action.into).then(() => undefined);
+    case "ask":
+      return askFollowUp(db, user, slug, threadId, action, action).then(({ followUpId }) => `?asked=1#follow-up-${followUpId}`);
   }
 }
 
@@ -144,6 +155,7 @@ export default function ThreadPage() {
   const location = useLocation();
   const replyBox = useRef<HTMLTextAreaElement>(null);
   const pendingReply = navigation.state === "submitting" && navigation.formData?.get("intent") === "reply" ? String(navigation.formData.get("body") ?? "") : null;
+  const asked = new URLSearchParams(location.search).has("asked");
 
   // Open at the first unread reply (the page already starts there; this brings it into view).
   useEffect(() => {
@@ -174,6 +186,11 @@ export default function ThreadPage() {
       <CommunityHeader header={page.header} back={page.idea ? { to: `/c/${page.slug}/ideas`, label: `Ideas in ${page.communityName}` } : undefined} />
       <PhaseBanner box={page.box} closedOn={page.closedOn} />
       <ActionError data={actionData} />
+      {asked ? (
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
+          Your follow-up is sent privately. The participant is told, and it waits in your open follow-ups until they answer.
+        </p>
+      ) : null}
       <article className={page.thread.kind === "prompt" ? "rounded-xl bg-brand-50 p-1 ring-2 ring-brand-300" : ""}>
         <PostCard
           post={page.opening}
@@ -190,6 +207,7 @@ export default function ThreadPage() {
           }
         />
       </article>
+      <PostFollowUps post={page.opening} />
       {page.idea ? <IdeaPanel slug={page.slug} ideaId={page.thread.id} title={page.thread.title} idea={page.idea} /> : null}
       {page.poll ? <PollPanel poll={page.poll} slug={page.slug} threadId={page.thread.id} /> : null}
       {page.can.lead ? <LeadTools /> : null}
@@ -223,6 +241,7 @@ export default function ThreadPage() {
                 canModerate={page.can.moderate}
                 onQuote={quote}
               />
+              <PostFollowUps post={reply} />
             </li>
           ))}
           {pendingReply ? (
@@ -267,6 +286,29 @@ export default function ThreadPage() {
         </p>
       ) : null}
     </main>
+  );
+}
+
+/** The private follow-ups on one post that this reader may read, and the moderator's or leader's way to ask one. */
+function PostFollowUps({ post }: { post: PostView }) {
+  const page = useLoaderData<typeof loader>();
+  const key = postParam(post);
+  const mine = page.followUps.filter((f) => f.postKey === key);
+  const askable = page.askable.includes(key);
+  if (!mine.length && !askable) return null;
+  return (
+    <div className="ml-4 mt-2 space-y-2 border-l-2 border-violet-200 pl-4">
+      {mine.map((f) => (
+        <FollowUpBox key={f.id} followUp={f} />
+      ))}
+      {page.asking === key ? (
+        <AskFollowUpForm post={post} />
+      ) : askable ? (
+        <Link to={`?ask=${key}#ask-${key.replace(":", "-")}`} preventScrollReset className="inline-block text-sm font-medium">
+          Follow up privately with {post.author}
+        </Link>
+      ) : null}
+    </div>
   );
 }
 

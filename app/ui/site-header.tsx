@@ -16,6 +16,7 @@ type HeaderUser = Pick<SessionUser, "displayName" | "email" | "role"> & {
   canTriage: boolean;
   canSeeSuggestions: boolean;
   canNominate: boolean;
+  canFollowUp: boolean;
 };
 
 /** A header link; `count` shows as a badge after the label, read as "`count` `countLabel`". */
@@ -35,6 +36,7 @@ function sectionLinks(user: HeaderUser): HeaderLink[] {
   if (user.canTriage) links.push({ to: "/triage", label: "Triage" });
   if (user.canSeeSuggestions) links.push({ to: "/suggestions", label: "Suggestions" });
   if (user.canNominate) links.push({ to: "/nominations", label: "Nominate" });
+  if (user.canFollowUp) links.push({ to: "/follow-ups", label: "Follow-ups" });
   // Moderators and admins see how many flags wait for them.
   if (user.openFlags !== null) links.push({ to: "/moderation", label: "Moderation", count: user.openFlags, countLabel: "flagged" });
   return links;
@@ -51,7 +53,7 @@ function accountLinks(user: HeaderUser): HeaderLink[] {
   return links;
 }
 
-const barLink = "rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline";
+const barLink = "whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline";
 const menuLink = "block rounded px-2 py-2 text-sm text-slate-800 no-underline hover:bg-slate-100 hover:no-underline";
 const menuPanel = "rounded-md border border-slate-200 bg-white p-2 shadow-lg";
 

@@ -249,3 +249,44 @@ describe("a former member", () => {
     expect(can(actor("member"), "community.readout", { community: community("closed"), membership: null })).toBe(false);
   });
 });
+
+describe("study rules: follow-ups and completion", () => {
+  const community = (phase: import("#app/features/communities/phase.ts").Phase) => ({ phase, starts_at: Date.UTC(2026, 2, 3, 8), ends_at: Date.UTC(2026, 2, 17, 18), time_zone: "Europe/Berlin" });
+  const member = (phase: Parameters<typeof community>[0], role: "participant" | "leader" | "moderator" = "participant") => ({ community: community(phase), membership: { role } });
+  const outsider = (phase: Parameters<typeof community>[0]) => ({ community: community(phase), membership: null });
+
+  it("lets moderators and leaders ask participants private follow-ups while open, and only the participant, staff and leaders read them", () => {
+    const participantAuthor = { author: { id: "lena", role: "participant" as const }, postRemoved: false };
+    expect(can(actor("member", "sam"), "follow-up.ask", { ...member("active", "leader"), ...participantAuthor })).toBe(true);
+    expect(can(actor("moderator"), "follow-up.ask", { ...outsider("active"), ...participantAuthor })).toBe(true);
+    expect(can(actor("member", "otto"), "follow-up.ask", { ...member("active"), ...participantAuthor })).toBe(false);
+    expect(can(actor("product"), "follow-up.ask", { ...outsider("active"), ...participantAuthor })).toBe(false);
+    expect(can(actor("moderator"), "follow-up.ask", { ...outsider("closed"), ...participantAuthor })).toBe(false);
+    expect(can(actor("moderator"), "follow-up.ask", { ...outsider("active"), author: { id: "maya", role: "moderator" }, postRemoved: false })).toBe(false);
+
+    const lenas = { participantId: "lena" };
+    expect(can(actor("member", "lena"), "follow-up.view", { ...member("active"), ...lenas })).toBe(true);
+    expect(decide(actor("member", "otto"), "follow-up.view", { ...member("active"), ...lenas })).toEqual({ allowed: false, status: 404, message: "We could not find that follow-up." });
+    expect(can(actor("member", "sam"), "follow-up.view", { ...member("active", "leader"), ...lenas })).toBe(true);
+    expect(can(actor("product"), "follow-up.view", { ...outsider("active"), ...lenas })).toBe(true);
+
+    expect(can(actor("member", "lena"), "follow-up.answer", { ...member("active"), ...lenas, answered: false })).toBe(true);
+    expect(can(actor("member", "lena"), "follow-up.answer", { ...member("active"), ...lenas, answered: true })).toBe(false);
+    expect(can(actor("member", "lena"), "follow-up.answer", { ...member("closed"), ...lenas, answered: false })).toBe(false);
+    expect(can(actor("moderator"), "follow-up.answer", { ...outsider("active"), ...lenas, answered: false })).toBe(false);
+
+    expect(can(actor("member"), "follow-up.list", { leadsSomeCommunity: true })).toBe(true);
+    expect(decide(actor("member"), "follow-up.list", { leadsSomeCommunity: false }).allowed).toBe(false);
+    expect(decide(actor("product"), "follow-up.list", { leadsSomeCommunity: false })).toMatchObject({ allowed: false, status: 403 });
+  });
+
+  it("shows completion to staff and the community's moderators, lets its moderators nudge while open, and counts a participant's own progress", () => {
+    expect(can(actor("product"), "completion.view", outsider("active"))).toBe(true);
+    expect(can(actor("member"), "completion.view", member("active", "leader"))).toBe(false);
+    expect(can(actor("member"), "completion.nudge", member("active", "moderator"))).toBe(true);
+    expect(can(actor("moderator"), "completion.nudge", outsider("closed"))).toBe(false);
+    expect(can(actor("product"), "completion.nudge", outsider("active"))).toBe(false);
+    expect(can(actor("member"), "completion.own", member("active"))).toBe(true);
+    expect(can(actor("member"), "completion.own", member("active", "leader"))).toBe(false);
+  });
+});

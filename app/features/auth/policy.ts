@@ -94,6 +94,20 @@ interface Resources {
   "post.change": CommunityContext & { post: PostFacts };
   /** Flag someone else's post for the moderators, while the community is open. */
   "post.flag": CommunityContext & { post: PostFacts };
+  /** Ask a participant a private follow-up on one of their posts: moderators and the community's leaders, while it is open. */
+  "follow-up.ask": CommunityContext & { author: { id: string; role: CommunityRole | null }; postRemoved: boolean };
+  /** Read a private follow-up and its answer: the participant asked, staff, and those who lead the community. Anyone else: not found. */
+  "follow-up.view": CommunityContext & { participantId: string };
+  /** Answer a private follow-up: only the participant asked, once, while the community is open. */
+  "follow-up.answer": CommunityContext & { participantId: string; answered: boolean };
+  /** The list of open follow-ups across communities: moderators and admins, or whoever leads some community. */
+  "follow-up.list": { leadsSomeCommunity: boolean };
+  /** A community's completion table (participants × prompts) and its CSV: as its dashboard. */
+  "completion.view": CommunityContext;
+  /** Nudge the members who have not answered a prompt: the community's moderators, while it is open. */
+  "completion.nudge": CommunityContext;
+  /** See one's own progress through the research prompts ("2 of 5 answered"): a participant of the community. */
+  "completion.own": CommunityContext;
   /** Open a person's profile: one's own, anyone's for staff, otherwise only someone one shares a community with. */
   "profile.view": ProfileFacts;
 }
@@ -128,6 +142,7 @@ const hide: Decision = { allowed: false, status: 404, message: "We could not fin
 const when = (condition: boolean, otherwise: Decision): Decision => (condition ? ALLOW : otherwise);
 // Staff pages answer 404 to participants, so they learn nothing of them.
 const notFound: Decision = { allowed: false, status: 404, message: "We could not find that page." };
+const followUpNotFound: Decision = { allowed: false, status: 404, message: "We could not find that follow-up." };
 const personNotFound: Decision = { allowed: false, status: 404, message: "We could not find that person." };
 const staffOnly = (actor: Actor, allowed: boolean, message: string): Decision => (!isStaff(actor) ? notFound : when(allowed, forbid(message)));
 
@@ -291,6 +306,43 @@ const rules: { [A in Action]: Rule<A> } = {
     if (context.membership === null && !isStaff(actor)) return forbid("Join this community to flag posts.");
     // A flag is a write: only inside the time box, like posting.
     return outsideTimeBox(context) ?? ALLOW;
+  },
+
+  "follow-up.ask": (actor, context) => {
+    const lead = rules["discussion.lead"](actor, context);
+    if (!lead.allowed) return lead;
+    if (context.author.id === actor.id) return forbid("You cannot ask yourself a follow-up.");
+    if (context.author.role !== "participant" && context.author.role !== "leader") return forbid("Follow-ups are asked of the community's participants.");
+    if (context.postRemoved) return forbid("This post was removed; ask about another one.");
+    return outsideTimeBox(context) ?? ALLOW;
+  },
+  // Private: everyone else learns nothing, not even that it exists.
+  "follow-up.view": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    return when(actor.id === context.participantId || isStaff(actor) || leadsDiscussions(actor, context), followUpNotFound);
+  },
+  "follow-up.answer": (actor, context) => {
+    const view = rules["follow-up.view"](actor, context);
+    if (!view.allowed) return view;
+    if (actor.id !== context.participantId) return forbid("Only the participant it was asked of answers a follow-up.");
+    if (context.answered) return forbid("You have already answered this follow-up.");
+    return rules["community.participate"](actor, context);
+  },
+  "follow-up.list": (actor, { leadsSomeCommunity }) => {
+    if (actor.role === "moderator" || actor.role === "admin" || leadsSomeCommunity) return ALLOW;
+    return isStaff(actor) ? forbid("Only moderators and discussion leaders follow up with participants.") : notFound;
+  },
+  "completion.view": (actor, context) => rules["dashboard.view"](actor, context),
+  "completion.nudge": (actor, context) => {
+    const moderate = rules["discussion.moderate"](actor, context);
+    if (!moderate.allowed) return moderate;
+    return outsideTimeBox(context) ?? ALLOW;
+  },
+  "completion.own": (actor, context) => {
+    const view = rules["community.view"](actor, context);
+    if (!view.allowed) return view;
+    return when(context.membership?.role === "participant", forbid());
   },
 
   // A profile nobody may see answers exactly as one that does not exist, so ids leak nothing.

@@ -34,7 +34,7 @@ export function postingLimits(kind: "thread" | "reply" | "flag", userId: string)
 
 const LIMIT_NOUN = { thread: "posting threads", reply: "posting replies", flag: "flagging posts" } as const;
 
-async function enforcePostingLimits(db: Db, kind: "thread" | "reply" | "flag", userId: string): Promise<void> {
+export async function enforcePostingLimits(db: Db, kind: "thread" | "reply" | "flag", userId: string): Promise<void> {
   const state = await reserveAttempt(db, postingLimits(kind, userId));
   if (state.blocked) {
     throw new Refusal(429, `You are ${LIMIT_NOUN[kind]} faster than we allow. Try again in ${describeWait(state.retryAfterMs)}.`, {
@@ -43,7 +43,7 @@ async function enforcePostingLimits(db: Db, kind: "thread" | "reply" | "flag", u
   }
 }
 
-const threadLink = (slug: string, threadId: string) => `/c/${slug}/t/${threadId}`;
+export const threadLink = (slug: string, threadId: string) => `/c/${slug}/t/${threadId}`;
 /** A link that opens the thread at one reply, however long the thread is. */
 export const replyLink = (slug: string, threadId: string, reply: { id: string; created_at: number }) =>
   `${threadLink(slug, threadId)}?from=${reply.created_at}.${reply.id}#reply-${reply.id}`;
@@ -204,7 +204,7 @@ interface PostRow {
   created_at: number;
 }
 
-async function findPost(db: Db, thread: ThreadRow, ref: PostRef): Promise<PostRow> {
+export async function findPost(db: Db, thread: ThreadRow, ref: PostRef): Promise<PostRow> {
   if (ref.kind === "thread") {
     if (ref.id !== thread.id) throw new Refusal(404, "We could not find that post.");
     return thread;
@@ -214,6 +214,8 @@ async function findPost(db: Db, thread: ThreadRow, ref: PostRef): Promise<PostRo
     .select(["id", "author_id", "body_markdown", "removed", "created_at"])
     .where("id", "=", ref.id)
     .where("thread_id", "=", thread.id)
+    // A private follow-up's answer lives on its own page, never as a post of the thread.
+    .where("follow_up_id", "is", null)
     .executeTakeFirst();
   if (!reply) throw new Refusal(404, "We could not find that post.");
   return reply;
@@ -401,6 +403,7 @@ export async function listThreads(db: Db, actor: Actor, view: CommunityView, aft
             .selectFrom("replies")
             .select("replies.id")
             .whereRef("replies.thread_id", "=", "threads.id")
+            .where("replies.follow_up_id", "is", null)
             .where((inner) => inner("replies.created_at", ">", inner.ref("thread_reads.last_read_at")))
             .limit(UNREAD_COUNT_CAP)
             .as("recent"),
@@ -470,7 +473,7 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
   const [readState, answered, flagCounts, ownFlags] = await Promise.all([
     db.selectFrom("thread_reads").select(["last_read_at", "last_read_id"]).where("user_id", "=", actor.id).where("thread_id", "=", thread.id).executeTakeFirst(),
     thread.masked && !seeAll
-      ? db.selectFrom("replies").select("id").where("author_id", "=", actor.id).where("thread_id", "=", thread.id).where("removed", "is", null).limit(1).executeTakeFirst()
+      ? db.selectFrom("replies").select("id").where("author_id", "=", actor.id).where("thread_id", "=", thread.id).where("removed", "is", null).where("follow_up_id", "is", null).limit(1).executeTakeFirst()
       : Promise.resolve({ id: "not masked" }),
     moderate
       ? db
@@ -562,7 +565,9 @@ function replies(db: Db, threadId: string) {
     .selectFrom("replies")
     .innerJoin("users", "users.id", "replies.author_id")
     .select(["replies.id", "replies.author_id", "replies.body_html", "replies.created_at", "replies.edited_at", "replies.removed", "users.display_name as author"])
-    .where("replies.thread_id", "=", threadId);
+    .where("replies.thread_id", "=", threadId)
+    // Answers to private follow-ups show only in their follow-up, to those who may read it.
+    .where("replies.follow_up_id", "is", null);
 }
 
 /** Replies after a key (or from it, inclusive), oldest first; one query, which also says whether any come before. */
@@ -576,6 +581,7 @@ async function forward(db: Db, threadId: string, key: Cursor | null, inclusive: 
           .selectFrom("replies as before")
           .select(sql<number>`1`.as("one"))
           .where("before.thread_id", "=", threadId)
+          .where("before.follow_up_id", "is", null)
           .where(pastCursor("before.created_at", "before.id", key, inclusive ? "<" : "<="))
           .limit(1)
           .as("has_earlier"),
@@ -605,7 +611,7 @@ export async function postSource(db: Db, actor: Actor, slug: string, threadId: s
   const post = await findPost(db, thread, ref).catch(() => undefined);
   if (!post || post.removed) return undefined;
   if (ref.kind === "reply" && thread.masked && !can(actor, "discussion.see-all", view) && post.author_id !== actor.id) {
-    const answered = await db.selectFrom("replies").select("id").where("author_id", "=", actor.id).where("thread_id", "=", thread.id).where("removed", "is", null).executeTakeFirst();
+    const answered = await db.selectFrom("replies").select("id").where("author_id", "=", actor.id).where("thread_id", "=", thread.id).where("removed", "is", null).where("follow_up_id", "is", null).executeTakeFirst();
     if (!answered) return undefined;
   }
   const author = await db.selectFrom("users").select("display_name").where("id", "=", post.author_id).executeTakeFirstOrThrow();

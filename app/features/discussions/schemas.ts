@@ -38,6 +38,12 @@ export const ThreadActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.enum(["hide", "restore", "keep"]), ...postRef }),
   z.object({ intent: z.enum(["pin", "unpin", "lock", "unlock"]) }),
+  // A private follow-up to the post's author (app/features/follow-ups).
+  z.object({
+    intent: z.literal("ask"),
+    ...postRef,
+    question: z.string({ error: "Write your question" }).trim().min(3, "Write your question (at least 3 characters)").max(5_000, "Use at most 5,000 characters"),
+  }),
   // An idea's page: merge it into another.
   z.object({ intent: z.literal("merge"), into: z.string({ error: "Choose the idea to merge into" }).min(1, "Choose the idea to merge into").max(64) }),
 ]);

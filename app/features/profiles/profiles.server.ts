@@ -137,6 +137,8 @@ async function recentPosts(
       .innerJoin("communities", "communities.id", "threads.community_id")
       .select([...columns, "replies.id", "replies.thread_id", "replies.created_at", "replies.removed", "replies.body_html"])
       .where("replies.author_id", "=", userId)
+      // Answers to private follow-ups are read on their own page only, never on a profile.
+      .where("replies.follow_up_id", "is", null)
       .$if(scope !== null, (q) => q.where("threads.community_id", "in", scope!))
       .$if(after !== undefined, (q) => q.where(pastCursor("replies.created_at", "replies.id", after!, "<")))
       .orderBy("replies.created_at", "desc")
@@ -151,7 +153,7 @@ async function recentPosts(
   const maskedThreads = [...new Set(examined.filter((r) => r.kind === "reply" && r.masked === 1).map((r) => r.thread_id))];
   const answered = new Set(
     maskedThreads.length
-      ? (await db.selectFrom("replies").select("thread_id").distinct().where("author_id", "=", actor.id).where("removed", "is", null).where("thread_id", "in", maskedThreads).execute()).map((r) => r.thread_id)
+      ? (await db.selectFrom("replies").select("thread_id").distinct().where("author_id", "=", actor.id).where("removed", "is", null).where("follow_up_id", "is", null).where("thread_id", "in", maskedThreads).execute()).map((r) => r.thread_id)
       : [],
   );
   const seesAll = new Map<string, boolean>();

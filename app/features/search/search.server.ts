@@ -1,3 +1,4 @@
+import { followUpLink } from "#app/features/follow-ups/follow-ups.server.ts";
 import { PostgresAdapter, sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { can, isStaff, type Actor } from "#app/features/auth/policy.ts";
@@ -112,7 +113,7 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
           .selectFrom("replies")
           .innerJoin("threads", "threads.id", "replies.thread_id")
           .innerJoin("communities", "communities.id", "threads.community_id")
-          .select(["replies.id", "replies.created_at", "replies.removed", "threads.id as thread_id", "threads.title", "threads.community_id", "threads.masked", "threads.removed as thread_removed", "threads.visible_from", ...communityColumns])
+          .select(["replies.id", "replies.created_at", "replies.removed", "replies.author_id", "replies.follow_up_id", "threads.id as thread_id", "threads.title", "threads.community_id", "threads.masked", "threads.removed as thread_removed", "threads.visible_from", ...communityColumns])
           .where("replies.id", "in", replyIds)
           .execute()
       : [],
@@ -124,6 +125,7 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
           .distinct()
           .where("author_id", "=", actor.id)
           .where("removed", "is", null)
+          .where("follow_up_id", "is", null)
           .where("thread_id", "in", db.selectFrom("replies").select("thread_id").where("id", "in", replyIds))
           .execute()
       : [],
@@ -156,6 +158,13 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
     const r = replyById.get(hit.ref_id);
     if (!r) continue;
     const reader = { seesAll: seesAll(r.community_id), answeredMasked: answeredThreads.has(r.thread_id) };
+    if (r.follow_up_id) {
+      // A private follow-up's answer: found only by those its page opens for (the follow-up.view rule).
+      if (!r.removed && (reader.seesAll || r.author_id === actor.id)) {
+        results.push({ kind: "reply", title: `Private follow-up answer in “${r.title}”`, snippet: hit.snippet, link: followUpLink(r.follow_up_id), community: community.get(r.community_id)!.name });
+      }
+      continue;
+    }
     if (!listedPost({ kind: "reply", removed: r.removed, thread: { removed: r.thread_removed, visible_from: r.visible_from, masked: r.masked } }, reader, at)) continue;
     const c = community.get(r.community_id)!;
     results.push({ kind: "reply", title: `Reply in “${r.title}”`, snippet: hit.snippet, link: replyLink(c.slug, r.thread_id, r), community: c.name });
