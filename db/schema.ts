@@ -147,7 +147,7 @@ export interface AnnouncementsTable {
   created_at: number;
 }
 
-export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer" | "community.reminder" | "nomination.outcome";
+export type NotificationKind = "mention" | "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer" | "community.reminder" | "nomination.outcome";
 
 export interface NotificationsTable {
   id: string;
@@ -297,6 +297,8 @@ export interface HighlightsTable {
   suggestion_id: string | null;
   created_by: string;
   created_at: number;
+  /** An image of the post kept as evidence (issue 16); the quote is then its alt text or a passage. */
+  attachment_id?: string | null;
 }
 
 export interface HighlightTagsTable {
@@ -425,7 +427,39 @@ export interface NominationsTable {
   joined_at: number | null;
 }
 
+/** A processed image: its files live in the storage module under its id (app/features/attachments). */
+export interface AttachmentsTable {
+  id: string;
+  community_id: string;
+  owner_id: string;
+  /** Null while it waits for its post (uploaded ahead with JavaScript); only its owner sees it then. */
+  post_kind: PostKind | null;
+  post_id: string | null;
+  thread_id: string | null;
+  position: number;
+  alt: string;
+  /** image/png, image/jpeg or image/webp: what the full-size file was re-encoded as. The thumbnail is always WebP. */
+  content_type: string;
+  width: number;
+  height: number;
+  thumb_width: number;
+  thumb_height: number;
+  bytes: number;
+  created_at: number;
+  attached_at: number | null;
+}
+
+/** Who a post mentioned (and was told), so an edit notifies only the newly mentioned. */
+export interface MentionsTable {
+  post_kind: PostKind;
+  post_id: string;
+  user_id: string;
+  created_at: number;
+}
+
 export interface Database {
+  attachments: AttachmentsTable;
+  mentions: MentionsTable;
   nominations: NominationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -8,19 +8,21 @@
  * body, at most the limit, is handed to Remix from memory.
  */
 import type express from "express";
+import { UPLOAD_BODY_LIMIT, UPLOAD_PATHS } from "#app/features/attachments/limits.ts";
 import { createRequestHandler as createRemixHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 
 /** Forms are small: a long post is some tens of kilobytes. */
 export const FORM_BODY_LIMIT = 1024 * 1024;
 
 /**
- * Routes that take more than a form (uploads), by path prefix, with their limit. None yet:
- * an upload route adds its prefix here rather than reading bodies itself.
+ * Routes that take more than a form (uploads), by path, with their limit; only a multipart
+ * body gets it. An upload route adds its paths here rather than reading bodies itself.
  */
-export const LARGER_BODY_LIMITS: { prefix: string; limit: number }[] = [];
+export const LARGER_BODY_LIMITS: { path: RegExp; limit: number }[] = [{ path: UPLOAD_PATHS, limit: UPLOAD_BODY_LIMIT }];
 
-export function bodyLimitFor(path: string): number {
-  return LARGER_BODY_LIMITS.find((l) => path.startsWith(l.prefix))?.limit ?? FORM_BODY_LIMIT;
+export function bodyLimitFor(path: string, contentType = ""): number {
+  const multipart = /^multipart\/form-data/i.test(contentType);
+  return (multipart && LARGER_BODY_LIMITS.find((l) => l.path.test(path))?.limit) || FORM_BODY_LIMIT;
 }
 
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
@@ -141,7 +143,7 @@ export function createGuardedRemixHandler({
       }
       let body: Buffer | null = null;
       if (req.method !== "GET" && req.method !== "HEAD") {
-        body = await readBody(req, res, bodyLimitFor(path));
+        body = await readBody(req, res, bodyLimitFor(path, req.get("content-type")));
         if (!body) return;
         if (body.length > 0 && !(await isReadableForm(req.get("content-type"), body))) {
           return refuse(res, 400, "Bad request: send a web form (application/x-www-form-urlencoded or multipart/form-data with a valid boundary).");
@@ -150,7 +152,8 @@ export function createGuardedRemixHandler({
       const response = await handle(toRemixRequest(req, res, body), getLoadContext(req, res));
       res.statusMessage = response.statusText;
       res.status(response.status);
-      for (const [key, value] of response.headers.entries()) res.append(key, value);
+      // A route's own Cache-Control (an image's private caching) replaces the page default.
+      for (const [key, value] of response.headers.entries()) key === "cache-control" ? res.set(key, value) : res.append(key, value);
       if (response.body) {
         await writeReadableStreamToWritable(response.body, res);
       } else {

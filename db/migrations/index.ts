@@ -17,6 +17,7 @@ import * as timebox from "./20261202140000-timebox.ts";
 import * as nominations from "./20261202130000-nominations.ts";
 import * as passwordReset from "./20261202100000-password-reset.ts";
 import * as people from "./20261202120000-people.ts";
+import * as attachmentsMentions from "./20261203110000-attachments-mentions.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   "20261202130000-nominations": nominations,
   "20261202100000-password-reset": passwordReset,
   "20261202120000-people": people,
+  "20261203110000-attachments-mentions": attachmentsMentions,
 };

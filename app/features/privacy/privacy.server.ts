@@ -10,6 +10,7 @@ import { phaseOf } from "#app/features/communities/phase.ts";
 import { newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { ERASED_NAME } from "./erased.ts";
+import { deleteFiles, eraseImagesOf, imagesForExport } from "#app/features/attachments/attachments.server.ts";
 
 type Db = Kysely<Database>;
 
@@ -17,7 +18,7 @@ export { ERASED_NAME };
 
 /** Everything a member wrote or chose in Cohort, as one JSON-ready object (their right of access). */
 export async function exportMyData(db: Db, actor: Actor) {
-  const [account, memberships, threads, replies, ideas, votes, flags, invitations] = await Promise.all([
+  const [account, memberships, threads, replies, ideas, votes, flags, invitations, images] = await Promise.all([
     db.selectFrom("users").select(["email", "display_name", "role", "created_at"]).where("id", "=", actor.id).executeTakeFirstOrThrow(),
     db
       .selectFrom("memberships")
@@ -73,6 +74,7 @@ export async function exportMyData(db: Db, actor: Actor) {
       .select(["communities.name as community", "invitations.note", "invitations.created_at", "invitations.accepted_at"])
       .where("invitations.accepted_by", "=", actor.id)
       .execute(),
+    imagesForExport(db, actor.id),
   ]);
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   return {
@@ -92,6 +94,8 @@ export async function exportMyData(db: Db, actor: Actor) {
     votes: votes.map((v) => ({ ...v, created_at: iso(v.created_at) })),
     flags: flags.map((f) => ({ ...f, created_at: iso(f.created_at) })),
     invitations: invitations.map((i) => ({ ...i, created_at: iso(i.created_at), accepted_at: iso(i.accepted_at) })),
+    // The images you attached, each with its description and a link that downloads it (signed in as you).
+    images,
   };
 }
 
@@ -111,7 +115,7 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
   const at = now();
   // A placeholder that can never receive mail or match a sign-in.
   const placeholder = `erased-${actor.id}@erased.invalid`;
-  await db.transaction().execute(async (trx) => {
+  const images = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("users")
       .set({ display_name: ERASED_NAME, bio: "", email: placeholder, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, updated_at: at })
@@ -125,7 +129,10 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
     await scrubNamesInText(trx, { id: actor.id, name: user.display_name, email: user.email });
     await stopAllEmail(trx, actor.id);
     await endUserSessions(trx, actor.id);
+    return eraseImagesOf(trx, actor.id);
   });
+  // Their pictures: the rows went with the erasure, the files go once it has committed.
+  await deleteFiles(images);
   // The erasure is recorded by id only: no address, no email.
   await recordSecurityEvent(db, { kind: "account.erased", userId: actor.id });
   void client;
@@ -141,7 +148,7 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
 async function scrubNamesInText(trx: Db, person: { id: string; name: string; email: string }): Promise<void> {
   const swap = (column: string, from: string, to: string) => sql<string>`replace(${sql.ref(column)}, ${from}, ${to})`;
   const phrases = (make: (who: string) => string) => [make(person.name), make(ERASED_NAME)] as const;
-  for (const [from, to] of [phrases((who) => `${who} replied to "`), phrases((who) => `${who} in `)]) {
+  for (const [from, to] of [phrases((who) => `${who} replied to "`), phrases((who) => `${who} mentioned you in "`), phrases((who) => `${who} in `)]) {
     await trx.updateTable("notifications").set({ title: swap("title", from, to) }).where("title", "like", `%${escapeLike(from)}%`).execute();
   }
   await trx.updateTable("notifications").set({ title: swap("title", person.email, ERASED_NAME) }).where("title", "like", `%${escapeLike(person.email)}%`).execute();

@@ -1,0 +1,27 @@
+import { data, type ActionFunctionArgs } from "@remix-run/node";
+import { requireUser } from "#app/features/auth/request.server.ts";
+import { storeImage } from "#app/features/attachments/attachments.server.ts";
+import { readPostForm, UPLOAD_FIELD } from "#app/features/attachments/form.server.ts";
+import { getDb } from "#app/lib/db.server.ts";
+import { formAction } from "#app/lib/form-action.server.ts";
+import { Refusal } from "#app/lib/refusal.ts";
+
+/**
+ * Upload one image ahead of its post (the JavaScript path: preview and progress while the
+ * member writes). It stays pending, seen only by its uploader, until a post takes it.
+ */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const slug = params.slug ?? "";
+  const work = readPostForm(request).then((form) => {
+    const file = form.files.find((f) => f.field === UPLOAD_FIELD);
+    if (!file) throw new Refusal(400, "Choose an image to upload.");
+    return storeImage(getDb(), user, slug, file.bytes);
+  });
+  return formAction(work, (image) => data({ image }));
+}
+
+/** Nothing to show: uploads are only ever sent. */
+export function loader() {
+  throw new Response("We could not find that page.", { status: 404 });
+}
