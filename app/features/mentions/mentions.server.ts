@@ -23,20 +23,25 @@ const WORD = /^[\p{L}\p{N}][\p{L}\p{N}'’.-]*/u;
 /** Every text after an @ that could be a name: its first one to four words, lower-cased. */
 export function mentionCandidates(markdown: string): string[] {
   const found = new Set<string>();
-  for (const match of markdown.matchAll(MENTION_START)) {
-    let rest = markdown.slice(match.index + match[0].length);
-    const words: string[] = [];
-    while (words.length < MAX_NAME_WORDS) {
-      const word = WORD.exec(rest)?.[0];
-      if (!word) break;
-      words.push(word.replace(/[.'’-]+$/, ""));
-      found.add(words.join(" ").toLowerCase());
-      rest = rest.slice(word.length);
-      if (!/^ [\p{L}\p{N}]/u.test(rest)) break;
-      rest = rest.slice(1);
-    }
-  }
+  for (const match of markdown.matchAll(MENTION_START)) for (const name of namesAfter(markdown.slice(match.index + match[0].length))) found.add(name);
   return [...found].slice(0, 200);
+}
+
+/** The names that could start here (just after an @), shortest first: "lena", "lena fischer". */
+function namesAfter(text: string): string[] {
+  const names: string[] = [];
+  const words: string[] = [];
+  let rest = text.slice(0, 200);
+  while (words.length < MAX_NAME_WORDS) {
+    const word = WORD.exec(rest)?.[0];
+    if (!word) break;
+    words.push(word.replace(/[.'’-]+$/, ""));
+    names.push(words.join(" ").toLowerCase());
+    rest = rest.slice(word.length);
+    if (!/^ [\p{L}\p{N}]/u.test(rest)) break;
+    rest = rest.slice(1);
+  }
+  return names;
 }
 
 export interface Mentioned {
@@ -68,7 +73,7 @@ export async function resolveMentions(db: Db, communityId: string, markdown: str
   for (const match of markdown.matchAll(MENTION_START)) {
     const after = markdown.slice(match.index + match[0].length);
     // The longest unambiguous name at this @.
-    const hit = mentionCandidates(`@${after.slice(0, 200)}`)
+    const hit = namesAfter(after)
       .reverse()
       .map((name) => byName.get(name))
       .find((people) => people?.length === 1)?.[0];
