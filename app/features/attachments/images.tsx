@@ -34,6 +34,16 @@ export function PostImages({ images, author }: { images: ShownImage[]; author?: 
   );
 }
 
+/** An image kept as evidence: a larger thumbnail opening the full size. */
+export function EvidenceImage({ image }: { image: ShownImage | null | undefined }) {
+  if (!image) return null;
+  return (
+    <a href={imageUrl(image.id, "full")} className="mt-2 block w-fit" target="_blank" rel="noopener" data-evidence-image>
+      <img src={imageUrl(image.id, "thumb")} alt={altOf(image)} width={image.thumbWidth} height={image.thumbHeight} loading="lazy" className="h-auto max-h-56 w-auto max-w-full rounded-md ring-1 ring-slate-200" />
+    </a>
+  );
+}
+
 interface Upload {
   key: number;
   name: string;

@@ -10,6 +10,7 @@ import { segmentOf } from "#app/features/communities/segments.ts";
 import { insertSuggestion, refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
 import { passionScore, type PassionPart } from "./passion.ts";
 import { TAG_COLORS, type TagColor } from "./tags.tsx";
+import { imagesOf, type ShownImage } from "#app/features/attachments/attachments.server.ts";
 
 type Db = Kysely<Database>;
 
@@ -40,7 +41,9 @@ export interface InboxItem {
   parts: PassionPart[];
   state: TriageState;
   reason: string | null;
-  highlights: { id: string; quote: string; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
+  highlights: { id: string; quote: string; imageId: string | null; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
+  /** The post's images: shown with it, and any one can be kept as evidence. */
+  images: ShownImage[];
 }
 
 /**
@@ -160,7 +163,8 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     .sort((a, b) => b.score - a.score || b.row.created_at - a.row.created_at)
     .slice(0, INBOX_PAGE);
 
-  const highlights = await highlightsOf(db, scored.map(({ kind, row }) => ({ kind, id: row.id })));
+  const posts = scored.map(({ kind, row }) => ({ kind, id: row.id }));
+  const [highlights, images] = await Promise.all([highlightsOf(db, posts), imagesOf(db, posts)]);
   return scored.map(({ kind, row, segment, score, parts }) => ({
     kind,
     id: row.id,
@@ -176,6 +180,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     state: (row.state ?? "untriaged") as TriageState,
     reason: row.reason,
     highlights: highlights.get(`${kind}:${row.id}`) ?? [],
+    images: images.get(`${kind}:${row.id}`) ?? [],
   }));
 }
 
@@ -186,7 +191,7 @@ async function highlightsOf(db: Db, posts: { kind: PostKind; id: string }[]) {
   const rows = await db
     .selectFrom("highlights")
     .leftJoin("suggestions", "suggestions.id", "highlights.suggestion_id")
-    .select(["highlights.id", "highlights.post_kind", "highlights.post_id", "highlights.quote", "suggestions.id as suggestion_id", "suggestions.title as suggestion_title"])
+    .select(["highlights.id", "highlights.post_kind", "highlights.post_id", "highlights.quote", "highlights.attachment_id", "suggestions.id as suggestion_id", "suggestions.title as suggestion_title"])
     .where(
       "highlights.post_id",
       "in",
@@ -213,6 +218,7 @@ async function highlightsOf(db: Db, posts: { kind: PostKind; id: string }[]) {
     list.push({
       id: row.id,
       quote: row.quote,
+      imageId: row.attachment_id ?? null,
       tags: tags.filter((t) => t.highlight_id === row.id).map(({ name, color }) => ({ name, color })),
       suggestion: row.suggestion_id ? { id: row.suggestion_id, title: row.suggestion_title ?? "" } : null,
     });
@@ -299,10 +305,15 @@ export async function triageItem(
   db: Db,
   actor: Actor,
   ref: { kind: PostKind; id: string },
-  input: { quote?: string; tags: string[]; suggestion?: string },
+  input: { quote?: string; tags: string[]; suggestion?: string; image?: string },
 ): Promise<{ auditId: string; highlightId: string }> {
   assertAllowed(actor, "triage.work");
   const item = await findItem(db, ref);
+  // An image kept as evidence must be one of this post's.
+  const image = input.image
+    ? await db.selectFrom("attachments").select("id").where("id", "=", input.image).where("post_kind", "=", ref.kind).where("post_id", "=", item.id).executeTakeFirst()
+    : undefined;
+  if (input.image && !image) throw new Refusal(400, "That image is not on this post any more.");
   const quote = (input.quote?.trim() || item.body_markdown).slice(0, 4000);
   const at = now();
   return db.transaction().execute(async (trx) => {
@@ -333,6 +344,7 @@ export async function triageItem(
         suggestion_id: suggestion?.id ?? null,
         created_by: actor.id,
         created_at: at,
+        attachment_id: image?.id ?? null,
       })
       .execute();
     if (tags.ids.length) await trx.insertInto("highlight_tags").values(tags.ids.map((tag_id) => ({ highlight_id: highlightId, tag_id }))).execute();
@@ -360,7 +372,7 @@ export async function triageItem(
       .execute();
     const what = ref.kind === "reply" ? "reply" : item.thread_kind === "idea" ? "idea" : "thread";
     const summary = [
-      `Highlighted ${item.author}'s ${what} in ${item.community_name}`,
+      `Highlighted ${item.author}'s ${what}${image ? " and an image of it" : ""} in ${item.community_name}`,
       tags.names.length ? `tagged ${tags.names.join(", ")}` : null,
       suggestion ? `${createdSuggestionId ? "created and linked" : "linked to"} "${suggestion.title}"` : null,
     ]
