@@ -7,7 +7,8 @@ import { orRespond } from "#app/lib/refusal.ts";
 /**
  * An attachment's file, for a reader of its post only (everyone else, signed in or not, gets
  * the same 404 as for an id that never existed). The type is the one the processor wrote,
- * never sniffed; cached privately by the reader's browser only.
+ * never sniffed (every response carries nosniff, app/lib/security.ts); cached privately by
+ * the reader's browser only.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const variant = params.variant;
@@ -18,7 +19,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     headers: {
       "Content-Type": contentType,
       "Content-Length": String(file.size),
-      "X-Content-Type-Options": "nosniff",
       "Content-Disposition": `inline; filename="${params.id}.${variant === "thumb" ? "webp" : contentType.split("/")[1]}"`,
       // The bytes behind an id never change; who may read them can, so only the reader's own browser keeps them.
       "Cache-Control": "private, max-age=2592000, immutable",

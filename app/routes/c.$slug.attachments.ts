@@ -1,9 +1,8 @@
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { storeImage } from "#app/features/attachments/attachments.server.ts";
 import { readPostForm, UPLOAD_FIELD } from "#app/features/attachments/form.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction } from "#app/lib/form-action.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 
 /**
@@ -18,7 +17,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (!file) throw new Refusal(400, "Choose an image to upload.");
     return storeImage(getDb(), user, slug, file.bytes);
   });
-  return formAction(work, (image) => data({ image }));
+  // Answered as JSON, the refusal's message included: the uploader shows it beside the image.
+  try {
+    return Response.json({ image: await work });
+  } catch (error) {
+    if (error instanceof Refusal) return Response.json({ error: error.message }, { status: error.status });
+    throw error;
+  }
 }
 
 /** Nothing to show: uploads are only ever sent. */
