@@ -100,7 +100,7 @@ test("participants answer a masked prompt with images (pasted and chosen with Ja
   await signInAs(productContext, await userIdByEmail("priya@cohort.example"));
   const product = await productContext.newPage();
   await product.goto(`/suggestions/${suggestionId}`);
-  await expect(product.getByText("My Monday starts here.")).toBeVisible();
+  await expect(product.getByRole("region", { name: /^Evidence/ }).getByRole("blockquote")).toHaveText("My Monday starts here.");
   const evidence = product.locator("[data-evidence-image] img");
   await expect(evidence).toHaveAttribute("alt", "My revenue dashboard");
   expect(await evidence.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);

@@ -48,6 +48,8 @@ interface Ids {
   notification: string;
   /** The demo's suspended participant (Tom). */
   suspendedPerson: string;
+  /** A screenshot Lena attached to her answer to the (unmasked) Day 1 prompt of the reporting beta. */
+  image: string;
 }
 
 const EXPECTATIONS: Record<string, Expectation> = {
@@ -93,6 +95,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "admin.settings.tsx": { path: () => ({ active: "/admin/settings" }), get: ADMINS },
   "admin.people._index.tsx": { path: () => ({ active: "/admin/people?q=customer" }), get: ADMINS },
   "admin.people.$userId.tsx": { path: (ids) => ({ active: `/admin/people/${ids.suspendedPerson}` }), get: ADMINS },
+  // An image answers exactly as its post: 404 (never a sign-in redirect) to whoever may not read it.
+  "attachments.$id.$variant.ts": { path: (ids) => ({ active: `/attachments/${ids.image}/thumb` }), get: [404, 200, 404, 200, 200, 200, 200, 404] },
+  "c.$slug.attachments.ts": { path: () => ({ active: "/c/reporting-beta/attachments", closed: "/c/integrations-council/attachments" }), get: [404, 404, 404, 404, 404, 404, 404, 404] },
+  "c.$slug.mentions.ts": { path: () => ({ active: "/c/reporting-beta/mentions?q=le", closed: "/c/integrations-council/mentions?q=le" }), get: COMMUNITY },
 };
 
 /**
@@ -118,6 +124,8 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "close now", path: () => ({ active: "/c/integrations-council/edit" }), form: () => ({ intent: "close-now" }), row: [302, 404, 403, 403, 409, 403, 409, 403] },
   // Last, as it changes who is a member; the memberships are put back afterwards. Staff who are not members have nothing to leave (409).
   { what: "leave", path: () => ({ active: "/c/reporting-beta?index", closed: "/c/integrations-council?index" }), form: () => ({ intent: "leave" }), row: [302, 302, 404, 302, 409, 409, 409, 302] },
+  // Without a file: those the policy lets upload get to "choose an image" (400).
+  { what: "upload an image", path: () => ({ active: "/c/reporting-beta/attachments", closed: "/c/integrations-council/attachments" }), form: () => ({}), row: [302, 400, 404, 400, 400, 403, 400, 403] },
   { what: "ask for a password reset link", path: () => ({ active: "/forgot-password" }), form: () => ({ email: "not an email" }), row: [400, 400, 400, 400, 400, 400, 400, 400] },
   { what: "set a password with a reset link", path: () => ({ active: "/reset-password/not-a-real-token" }), form: () => ({ password: "a long enough password" }), row: [404, 404, 404, 404, 404, 404, 404, 404] },
   { what: "change the instance settings", path: () => ({ active: "/admin/settings" }), form: () => ({ invitationContact: "x".repeat(600) }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
@@ -142,7 +150,8 @@ test("every reader gets exactly what the policy allows on every route", async ({
     const lena = await db.selectFrom("users").select("id").where("email", "=", EMAIL.participant).executeTakeFirstOrThrow();
     const notification = await db.selectFrom("notifications").select("id").where("user_id", "=", lena.id).where("created_at", "<=", Date.now()).executeTakeFirstOrThrow();
     const suspendedPerson = await db.selectFrom("users").select("id").where("email", "=", "tom@customer.example").executeTakeFirstOrThrow();
-    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id };
+    const image = await db.selectFrom("attachments").innerJoin("threads", "threads.id", "attachments.thread_id").select("attachments.id").where("attachments.owner_id", "=", lena.id).where("threads.masked", "=", 0).executeTakeFirstOrThrow();
+    return { thread: thread.id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id, image: image.id };
   }).then(async (found) => {
     const person = await createUser({ displayName: "Matrix Member" });
     await addParticipant("reporting-beta", person.userId);

@@ -3,7 +3,8 @@ import { requireUser } from "#app/features/auth/request.server.ts";
 import { storeImage } from "#app/features/attachments/attachments.server.ts";
 import { readPostForm, UPLOAD_FIELD } from "#app/features/attachments/form.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { Refusal, orRespond } from "#app/lib/refusal.ts";
+import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
 
 /**
  * Upload one image ahead of its post (the JavaScript path: preview and progress while the
@@ -12,6 +13,9 @@ import { Refusal } from "#app/lib/refusal.ts";
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
+  // Who may upload is decided before the body is read.
+  const view = await orRespond(getCommunityForActor(getDb(), user, slug));
+  await orRespond(Promise.resolve().then(() => assertAllowed(user, "community.participate", view)));
   const work = readPostForm(request).then((form) => {
     const file = form.files.find((f) => f.field === UPLOAD_FIELD);
     if (!file) throw new Refusal(400, "Choose an image to upload.");
