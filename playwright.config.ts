@@ -55,6 +55,8 @@ export default defineConfig({
       DEMO_PASSWORD: E2E_DEMO_PASSWORD,
       PORT: String(E2E_PORT),
       DATABASE_URL: E2E_DATABASE,
+      // Attachment files beside the test database, not in the developer's data/.
+      ATTACHMENTS_DIR: "e2e/.data/attachments",
       WEB_CONCURRENCY: "2",
       // Invitation-only sign-up is the default; the journeys also cover open sign-up.
       SIGNUP: "open",

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { backupSqlite, integrityCheck, restoreSqlite } from "./backup.ts";
+import { backupFiles, backupSqlite, integrityCheck, restoreFiles, restoreSqlite } from "./backup.ts";
 import { openSqlite } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
 
@@ -62,5 +62,21 @@ describe("SQLite backups", () => {
     const junk = join(dir, "junk.db");
     writeFileSync(junk, "not a database at all, just text ".repeat(200));
     expect(() => restoreSqlite(junk, join(dir, "target.db"))).toThrow();
+  });
+
+  it("copies the local attachment files beside a backup and puts them back on restore, replacing what is there", () => {
+    const files = join(dir, "attachments");
+    mkdirSync(join(files, "ab"), { recursive: true });
+    writeFileSync(join(files, "ab", "abc.full"), "image bytes");
+    writeFileSync(join(files, "ab", "abc.full.1234.tmp"), "half written");
+    expect(backupFiles(files, join(dir, "copy.db.attachments"))).toBe(true);
+    expect(readdirSync(join(dir, "copy.db.attachments", "ab"))).toEqual(["abc.full"]);
+    writeFileSync(join(files, "ab", "abc.full"), "changed");
+    writeFileSync(join(files, "ab", "later.full"), "uploaded after the backup");
+    expect(restoreFiles(join(dir, "copy.db.attachments"), files)).toBe(true);
+    expect(readFileSync(join(files, "ab", "abc.full"), "utf8")).toBe("image bytes");
+    expect(readdirSync(join(files, "ab"))).toEqual(["abc.full"]);
+    expect(backupFiles(join(dir, "no-such-dir"), join(dir, "x"))).toBe(false);
+    expect(restoreFiles(join(dir, "no-such-backup"), files)).toBe(false);
   });
 });

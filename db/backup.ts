@@ -4,7 +4,7 @@
  * pg_restore; see the README).
  */
 import SQLite from "better-sqlite3";
-import { existsSync, mkdirSync, renameSync, rmSync, copyFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, copyFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
 /** SQLite's own verdict on a database file: "ok", or what is wrong. */
@@ -47,4 +47,29 @@ export function restoreSqlite(backup: string, target: string): void {
   copyFileSync(backup, staging);
   for (const suffix of ["-wal", "-shm"]) if (existsSync(`${target}${suffix}`)) rmSync(`${target}${suffix}`);
   renameSync(staging, target);
+}
+
+/**
+ * The attachment files beside a backup: the directory copied next to the database copy
+ * ("<backup>.attachments"). Files are never changed once written (a new image gets a new
+ * id), so a copy taken after the database copy holds every file the database names.
+ * Returns whether there was anything to copy.
+ */
+export function backupFiles(directory: string, destination: string): boolean {
+  if (!existsSync(directory)) return false;
+  rmSync(destination, { recursive: true, force: true });
+  cpSync(directory, destination, { recursive: true, filter: (path) => !path.endsWith(".tmp") });
+  return true;
+}
+
+/** Put a backup's attachment files in place of the directory (the app stopped), through a staging copy and a rename. */
+export function restoreFiles(backup: string, directory: string): boolean {
+  if (!existsSync(backup)) return false;
+  const staging = `${resolve(directory)}.restoring`;
+  rmSync(staging, { recursive: true, force: true });
+  cpSync(backup, staging, { recursive: true });
+  rmSync(directory, { recursive: true, force: true });
+  mkdirSync(dirname(resolve(directory)), { recursive: true });
+  renameSync(staging, directory);
+  return true;
 }

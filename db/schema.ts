@@ -155,7 +155,19 @@ export interface AnnouncementsTable {
   created_at: number;
 }
 
-export type NotificationKind = "community.dates-changed" | "invitation.accepted" | "thread.reply" | "prompt.new" | "flag.outcome" | "suggestion.answer" | "community.reminder" | "nomination.outcome" | "follow-up.asked" | "follow-up.answered" | "prompt.nudge";
+export type NotificationKind =
+  | "community.dates-changed"
+  | "invitation.accepted"
+  | "thread.reply"
+  | "prompt.new"
+  | "flag.outcome"
+  | "suggestion.answer"
+  | "community.reminder"
+  | "nomination.outcome"
+  | "follow-up.asked"
+  | "follow-up.answered"
+  | "prompt.nudge"
+  | "mention";
 
 export interface NotificationsTable {
   id: string;
@@ -334,6 +346,8 @@ export interface HighlightsTable {
   suggestion_id: string | null;
   created_by: string;
   created_at: number;
+  /** An image of the post kept as evidence (issue 16); the quote is then its alt text or a passage. */
+  attachment_id?: string | null;
 }
 
 export interface HighlightTagsTable {
@@ -528,6 +542,36 @@ export interface ConsentAgreementsTable {
   agreed_at: number;
 }
 
+/** A processed image: its files live in the storage module under its id (app/features/attachments). */
+export interface AttachmentsTable {
+  id: string;
+  community_id: string;
+  owner_id: string;
+  /** Null while it waits for its post (uploaded ahead with JavaScript); only its owner sees it then. */
+  post_kind: PostKind | null;
+  post_id: string | null;
+  thread_id: string | null;
+  position: number;
+  alt: string;
+  /** image/png, image/jpeg or image/webp: what the full-size file was re-encoded as. The thumbnail is always WebP. */
+  content_type: string;
+  width: number;
+  height: number;
+  thumb_width: number;
+  thumb_height: number;
+  bytes: number;
+  created_at: number;
+  attached_at: number | null;
+}
+
+/** Who a post mentioned (and was told), so an edit notifies only the newly mentioned. */
+export interface MentionsTable {
+  post_kind: PostKind;
+  post_id: string;
+  user_id: string;
+  created_at: number;
+}
+
 export interface Database {
   polls: PollsTable;
   poll_options: PollOptionsTable;
@@ -537,6 +581,8 @@ export interface Database {
   consent_agreements: ConsentAgreementsTable;
   follow_ups: FollowUpsTable;
   nudges: NudgesTable;
+  attachments: AttachmentsTable;
+  mentions: MentionsTable;
   nominations: NominationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -20,6 +20,8 @@ import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
 import { DAY, HOUR, MINUTE, atTime, now } from "#app/lib/clock.ts";
 import { hashToken, newId, newToken } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import sharp from "sharp";
+import { storeImage } from "#app/features/attachments/attachments.server.ts";
 
 export interface DemoAccount {
   email: string;
@@ -328,6 +330,20 @@ async function seedNominations(db: Kysely<Database>, ids: Map<string, string>, a
   await db.updateTable("memberships").set({ source }).where("community_id", "=", community.id).where("user_id", "=", ids.get("diego@customer.example")!).execute();
 }
 
+/** A made-up screenshot (drawn, no text, so it needs no fonts): a chart, a spreadsheet or a phone dashboard. */
+function screenshot(kind: "bars" | "sheet" | "pipeline"): string {
+  const [w, h] = kind === "pipeline" ? [390, 720] : [1200, 750];
+  const shapes: string[] = [`<rect width="${w}" height="${h}" fill="#f8fafc"/>`, `<rect width="${w}" height="56" fill="#4338ca"/>`, `<rect x="24" y="18" width="160" height="20" rx="4" fill="#c7d2fe"/>`];
+  if (kind === "bars") {
+    [310, 420, 380, 520, 470, 600, 560, 640].forEach((v, i) => shapes.push(`<rect x="${80 + i * 135}" y="${700 - v}" width="90" height="${v}" rx="6" fill="${i === 7 ? "#f59e0b" : "#6366f1"}"/>`));
+  } else if (kind === "sheet") {
+    for (let r = 0; r < 16; r++) for (let c = 0; c < 9; c++) shapes.push(`<rect x="${24 + c * 128}" y="${80 + r * 40}" width="120" height="32" fill="${r === 0 ? "#cbd5e1" : c === 2 || c === 5 ? "#fde68a" : "#e2e8f0"}"/>`);
+  } else {
+    ["#22c55e", "#3b82f6", "#a855f7", "#f97316"].forEach((fill, i) => shapes.push(`<rect x="20" y="${100 + i * 150}" width="${520 - i * 60}" height="110" rx="10" fill="${fill}"/>`));
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${shapes.join("")}</svg>`;
+}
+
 /**
  * Conversations written through the same use cases members use, as they would have been over
  * the past days: prompts (one masked, one scheduled for tomorrow, one pinned), threads with
@@ -348,8 +364,13 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
   };
   const thread = (ago: number, who: Actor, slug: string, title: string, body: string, prompt?: { masked: boolean; appearsAt: string | null }) =>
     when(ago, () => startThread(db, who, slug, { title, body, prompt })).then(({ threadId }) => threadId);
-  const reply = (ago: number, who: Actor, slug: string, threadId: string, body: string) =>
-    when(ago, () => replyToThread(db, who, slug, threadId, { body })).then(({ replyId }) => replyId);
+  const reply = (ago: number, who: Actor, slug: string, threadId: string, body: string, images: { svg: string; alt: string }[] = []) =>
+    when(ago, async () => {
+      // Screenshots go through the same processing and storage as any upload.
+      const stored = [];
+      for (const image of images) stored.push({ id: (await storeImage(db, who, slug, await sharp(Buffer.from(image.svg)).png().toBuffer())).id, alt: image.alt });
+      return replyToThread(db, who, slug, threadId, { body, images: stored });
+    }).then(({ replyId }) => replyId);
 
   // The closed community: read only now.
   clock = at - 45 * DAY;
@@ -368,9 +389,12 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
     "Welcome, everyone! To start, tell us **step by step** what you do with reports on a Monday morning: which ones you open, what you copy where, and what you wish happened on its own.",
     { masked: false, appearsAt: null },
   );
-  const lenaRoutine = await reply(4 * DAY + 18 * HOUR, lena, beta, routine, "1. Open the weekly revenue report.\n2. Export it, and the two regional ones.\n3. Merge them in a spreadsheet.\n\nStep 3 takes most of the hour.");
+  const lenaRoutine = await reply(4 * DAY + 18 * HOUR, lena, beta, routine, "1. Open the weekly revenue report.\n2. Export it, and the two regional ones.\n3. Merge them in a spreadsheet.\n\nStep 3 takes most of the hour. Screenshots of both ends below.", [
+    { svg: screenshot("bars"), alt: "The weekly revenue report: a bar chart of revenue per week, numbers blurred" },
+    { svg: screenshot("sheet"), alt: "My merged spreadsheet: three reports pasted side by side, columns highlighted by hand" },
+  ]);
   const diegoRoutine = await reply(4 * DAY + 12 * HOUR, diego, beta, routine, "I only look at the pipeline dashboard, but I check it on my phone on the train, where the charts do not fit the screen.");
-  await reply(4 * DAY + 10 * HOUR, sam, beta, routine, "Same routine as Lena, plus I forward a PDF to our CFO, who never logs in.");
+  await reply(4 * DAY + 10 * HOUR, sam, beta, routine, "Same routine as @Lena Fischer, plus I forward a PDF to our CFO, who never logs in.");
   await when(4 * DAY, () => setThreadState(db, maya, beta, routine, { pinned: true }));
 
   const exports = await thread(3 * DAY, lena, beta, "We export every report to a spreadsheet", "Every Monday I export **all three** weekly reports and merge them by hand. A single combined view would save me an hour.");
@@ -393,7 +417,9 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
     "Before you read anyone else's answer: if every report but **one** disappeared tomorrow, which one would you keep, and what would you do without the others?\n\n_This prompt is masked: you will see the other answers once you have posted yours._",
     { masked: true, appearsAt: null },
   );
-  await reply(2 * DAY - 3 * HOUR, diego, beta, keep, "The pipeline dashboard. Everything else I can ask finance for.");
+  await reply(2 * DAY - 3 * HOUR, diego, beta, keep, "The pipeline dashboard. Everything else I can ask finance for. This is the view I mean:", [
+    { svg: screenshot("pipeline"), alt: "The pipeline dashboard on a phone: stages as stacked bars, cut off at the right edge" },
+  ]);
   await reply(2 * DAY - 4 * HOUR, sam, beta, keep, "The weekly revenue report, because it is what our CFO reads.");
 
   const zones = await thread(1 * DAY, diego, beta, "Scheduled reports arrive in the wrong time zone", "Our scheduled report arrives at 3am local time. It should follow the time zone of the person receiving it.");
@@ -544,12 +570,16 @@ async function seedTriage(db: Kysely<Database>, ids: Map<string, string>, at: nu
   await step(() => createTag(db, maya, { name: "Exports", color: "blue", description: "Getting data out: CSV, spreadsheets, PDFs" }));
   await step(() => createTag(db, maya, { name: "Time zones", color: "amber", description: "Dates and times across places" }));
   await step(() => createTag(db, maya, { name: "Integrations", color: "violet", description: "Calendars, connectors, other tools" }));
-  const triage = (kind: "thread" | "reply", id: string, input: { quote?: string; tags: string[]; suggestion?: string }) => step(() => triageItem(db, maya, { kind, id }, input));
+  const triage = (kind: "thread" | "reply", id: string, input: { quote?: string; tags: string[]; suggestion?: string; image?: string }) => step(() => triageItem(db, maya, { kind, id }, input));
 
   const combined = "One combined weekly report";
   await triage("thread", await thread("We export every report to a spreadsheet"), { quote: "Every Monday I export all three weekly reports and merge them by hand.", tags: ["Exports", "Reporting"], suggestion: combined });
   await triage("thread", await thread("One combined weekly report"), { tags: ["Exports"], suggestion: combined });
   await triage("reply", await reply("Account, region, monthly revenue"), { quote: "Account, region, monthly revenue and the change since last month.", tags: ["Exports"], suggestion: combined });
+  // A passage and a screenshot of the same answer, kept as evidence together.
+  const routineAnswer = await reply("1. Open the weekly revenue report.");
+  const sheet = await db.selectFrom("attachments").select("id").where("post_id", "=", routineAnswer).where("alt", "like", "My merged spreadsheet%").executeTakeFirstOrThrow();
+  await triage("reply", routineAnswer, { quote: "Step 3 takes most of the hour.", tags: ["Exports"], suggestion: combined, image: sheet.id });
   const zones = "Scheduled reports follow the recipient's time zone";
   await triage("thread", await thread("Scheduled reports arrive in the wrong time zone"), { tags: ["Time zones"], suggestion: zones });
   await triage("thread", await thread("Send scheduled reports in the reader's time zone"), { tags: ["Time zones"], suggestion: zones });

@@ -54,6 +54,8 @@ interface Ids {
   followUp: string;
   followUpThread: string;
   followUpPost: string;
+  /** A screenshot Lena attached to her answer to the (unmasked) Day 1 prompt of the reporting beta. */
+  image: string;
 }
 
 const EXPECTATIONS: Record<string, Expectation> = {
@@ -109,6 +111,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "follow-ups._index.tsx": { path: () => ({ active: "/follow-ups" }), get: [302, 404, 404, 200, 200, 403, 200, 404] },
   "c.$slug.completion.tsx": { path: () => ({ active: "/c/reporting-beta/completion", closed: "/c/integrations-council/completion" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
   "c.$slug.completion[.]csv.ts": { path: () => ({ active: "/c/reporting-beta/completion.csv", closed: "/c/integrations-council/completion.csv" }), get: [302, 403, 404, 403, 200, 200, 200, 403] },
+  // An image answers exactly as its post: 404 (never a sign-in redirect) to whoever may not read it.
+  "attachments.$id.$variant.ts": { path: (ids) => ({ active: `/attachments/${ids.image}/thumb` }), get: [404, 200, 404, 200, 200, 200, 200, 404] },
+  "c.$slug.attachments.ts": { path: () => ({ active: "/c/reporting-beta/attachments", closed: "/c/integrations-council/attachments" }), get: [404, 404, 404, 404, 404, 404, 404, 404] },
+  "c.$slug.mentions.ts": { path: () => ({ active: "/c/reporting-beta/mentions?q=le", closed: "/c/integrations-council/mentions?q=le" }), get: COMMUNITY },
 };
 
 /**
@@ -160,6 +166,8 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "leave", path: () => ({ active: "/c/reporting-beta?index", closed: "/c/integrations-council?index" }), form: () => ({ intent: "leave" }), row: [302, 302, 404, 302, 409, 409, 409, 302] },
   // After "leave": members have already left (404); staff who are not members have nothing to withdraw from (409).
   { what: "withdraw", path: () => ({ active: "/c/reporting-beta/consent", closed: "/c/integrations-council/consent" }), form: () => ({ intent: "withdraw" }), row: [302, 404, 404, 404, 409, 409, 409, 404] },
+  // Without a file: those the policy lets upload get to "choose an image" (400).
+  { what: "upload an image", path: () => ({ active: "/c/reporting-beta/attachments", closed: "/c/integrations-council/attachments" }), form: () => ({}), row: [302, 400, 404, 400, 400, 403, 400, 403] },
   { what: "ask for a password reset link", path: () => ({ active: "/forgot-password" }), form: () => ({ email: "not an email" }), row: [400, 400, 400, 400, 400, 400, 400, 400] },
   { what: "set a password with a reset link", path: () => ({ active: "/reset-password/not-a-real-token" }), form: () => ({ password: "a long enough password" }), row: [404, 404, 404, 404, 404, 404, 404, 404] },
   { what: "change the instance settings", path: () => ({ active: "/admin/settings" }), form: () => ({ invitationContact: "x".repeat(600) }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
@@ -189,7 +197,8 @@ test("every reader gets exactly what the policy allows on every route", async ({
     // Asked about Diego's reply: he is no reader here, so he never leaves during the matrix.
     const diego = await db.selectFrom("users").select("id").where("email", "=", "diego@customer.example").executeTakeFirstOrThrow();
     const askAbout = await db.selectFrom("follow_ups").select(["thread_id", "post_id"]).where("participant_id", "=", diego.id).executeTakeFirstOrThrow();
-    return { thread: thread.id, pollThread: pollThread.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id, followUp: followUp.id, followUpThread: askAbout.thread_id, followUpPost: askAbout.post_id };
+    const image = await db.selectFrom("attachments").innerJoin("threads", "threads.id", "attachments.thread_id").select("attachments.id").where("attachments.owner_id", "=", lena.id).where("threads.masked", "=", 0).executeTakeFirstOrThrow();
+    return { thread: thread.id, pollThread: pollThread.thread_id, closedThread: closedThread.id, suggestion: suggestion.id, idea: idea.thread_id, notification: notification.id, suspendedPerson: suspendedPerson.id, followUp: followUp.id, followUpThread: askAbout.thread_id, followUpPost: askAbout.post_id, image: image.id };
   }).then(async (found) => {
     const person = await createUser({ displayName: "Matrix Member" });
     await addParticipant("reporting-beta", person.userId);

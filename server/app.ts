@@ -98,8 +98,10 @@ export async function createRequestListener(options: AppOptions): Promise<Listen
     for (const [key, value] of response.headers) if (key !== "set-cookie") headers[key] = value;
     const cookies = response.headers.getSetCookie();
     if (cookies.length) headers["set-cookie"] = cookies;
-    // Pages of a signed-in person are never kept by the browser or a shared cache.
-    if (hasSessionCookie(req.headers.cookie)) headers["cache-control"] = "no-store";
+    // Pages of a signed-in person are never kept by the browser or a shared cache, unless the
+    // route chose private caching for its reader itself (an attachment it already checked).
+    const ownPrivateCaching = /\bprivate\b/i.test(response.headers.get("cache-control") ?? "");
+    if (hasSessionCookie(req.headers.cookie) && !ownPrivateCaching) headers["cache-control"] = "no-store";
     else headers["cache-control"] ??= "no-cache";
     const method = req.method ?? "GET";
     const gzipped = compress && response.body !== null && shouldCompress(method, req.headers["accept-encoding"], response.status, response.headers);

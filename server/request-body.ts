@@ -8,18 +8,20 @@
  * body, at most the limit, is handed to Remix from memory (server/app.ts).
  */
 import type { IncomingMessage } from "node:http";
+import { UPLOAD_BODY_LIMIT, UPLOAD_PATHS } from "#app/features/attachments/limits.ts";
 
 /** Forms are small: a long post is some tens of kilobytes. */
 export const FORM_BODY_LIMIT = 1024 * 1024;
 
 /**
- * Routes that take more than a form (uploads), by path prefix, with their limit. None yet:
- * an upload route adds its prefix here rather than reading bodies itself.
+ * Routes that take more than a form (uploads), by path, with their limit; only a multipart
+ * body gets it. An upload route adds its paths here rather than reading bodies itself.
  */
-export const LARGER_BODY_LIMITS: { prefix: string; limit: number }[] = [];
+export const LARGER_BODY_LIMITS: { path: RegExp; limit: number }[] = [{ path: UPLOAD_PATHS, limit: UPLOAD_BODY_LIMIT }];
 
-export function bodyLimitFor(path: string): number {
-  return LARGER_BODY_LIMITS.find((l) => path.startsWith(l.prefix))?.limit ?? FORM_BODY_LIMIT;
+export function bodyLimitFor(path: string, contentType = ""): number {
+  const multipart = /^multipart\/form-data/i.test(contentType);
+  return (multipart && LARGER_BODY_LIMITS.find((l) => l.path.test(path))?.limit) || FORM_BODY_LIMIT;
 }
 
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
@@ -67,7 +69,7 @@ export function refuseTarget(target: string): Refusal | null {
  * client hears the answer; a body still arriving after 5 s has its connection closed.
  */
 export async function readFormBody(req: IncomingMessage, path: string): Promise<Buffer | Refusal> {
-  const limit = bodyLimitFor(path);
+  const limit = bodyLimitFor(path, header(req, "content-type"));
   const body = await readBody(req, limit);
   if (body === null) {
     drop(req);

@@ -27,6 +27,10 @@ const schema = z.object({
   // Comma-separated host names or addresses that webhooks may reach although they are
   // internal (loopback, private, link-local…); unset, only public addresses are reached.
   WEBHOOK_ALLOW_HOSTS: z.string().optional(),
+  // Where attachment files go: an S3-compatible bucket (s3://KEY:SECRET@bucket/prefix?endpoint=…&region=…),
+  // else a local directory (default data/attachments).
+  STORAGE_URL: z.string().startsWith("s3://").optional(),
+  ATTACHMENTS_DIR: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -6,7 +6,7 @@ export class Refusal extends Error {
   readonly status: number;
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: 400 | 403 | 404 | 409 | 422 | 429, message: string, options: { retryAfterSeconds?: number } = {}) {
+  constructor(status: 400 | 403 | 404 | 409 | 413 | 422 | 429, message: string, options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = "Refusal";
     this.status = status;

@@ -17,6 +17,9 @@ import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
+import { imagesOfForm, readPostForm } from "#app/features/attachments/form.server.ts";
+import { ImageFields } from "#app/features/attachments/images.tsx";
+import { MentionSuggest } from "#app/features/mentions/mention-suggest.tsx";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 import { PersonLink } from "#app/ui/person-link.tsx";
@@ -81,17 +84,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
-  const formData = await request.formData();
-  if (formData.get("intent") === "leave") {
-    await orRespond(leaveCommunity(getDb(), user, slug));
-    return redirect(`/?left=${encodeURIComponent(slug)}`);
-  }
-  const parsed = ThreadSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  const { title, body, prompt, masked, appearsAt } = parsed.data;
-  return formAction(startThread(getDb(), user, slug, { title, body, prompt: prompt ? { masked, appearsAt } : undefined }), ({ threadId }) =>
-    redirect(`/c/${slug}/t/${threadId}`),
-  );
+  // A new thread may carry images: the form is read with the upload handler's limits.
+  const work = readPostForm(request).then(async (form): Promise<{ to: string } | { issues: { message: string }[] }> => {
+    if (form.fields.get("intent") === "leave") {
+      await leaveCommunity(getDb(), user, slug);
+      return { to: `/?left=${encodeURIComponent(slug)}` };
+    }
+    const parsed = ThreadSchema.safeParse(Object.fromEntries(form.fields));
+    if (!parsed.success) return { issues: parsed.error.issues };
+    const { title, body, prompt, masked, appearsAt } = parsed.data;
+    const images = await imagesOfForm(getDb(), user, slug, form);
+    const { threadId } = await startThread(getDb(), user, slug, { title, body, images, prompt: prompt ? { masked, appearsAt } : undefined });
+    return { to: `/c/${slug}/t/${threadId}` };
+  });
+  return formAction(work, (result) => ("issues" in result ? invalidForm(result.issues) : redirect(result.to)));
 }
 
 // A 429 says when to try again.
@@ -234,7 +240,7 @@ function Discussions() {
       )}
       {data.nextPage ? <Link to={data.nextPage}>Older threads</Link> : null}
       {data.canPost ? (
-        <Form method="post" className="space-y-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <Form method="post" encType="multipart/form-data" className="space-y-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <h3 className="font-semibold">Start a thread</h3>
           <ActionError data={actionData} />
           <div className="space-y-1">
@@ -244,8 +250,10 @@ function Discussions() {
           <div className="space-y-1">
             <label htmlFor="thread-body" className="block text-sm font-medium">What do you want to say?</label>
             <textarea id="thread-body" name="body" required rows={5} maxLength={20000} aria-describedby="thread-body-hint" className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />
-            <p id="thread-body-hint" className="text-sm text-slate-500">Markdown works: **bold**, _italic_, lists and links.</p>
+            <MentionSuggest slug={data.slug} textareaId="thread-body" />
+            <p id="thread-body-hint" className="text-sm text-slate-500">Markdown works: **bold**, _italic_, lists and links. Type @ and a name to mention a member.</p>
           </div>
+          <ImageFields slug={data.slug} idPrefix="thread" />
           {data.canPrompt ? <PromptOptions timeZone={data.timeZone} /> : null}
           <Button>Post thread</Button>
         </Form>

@@ -18,8 +18,12 @@ import { now } from "#app/lib/clock.ts";
 import { formatDayInZone, formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { imagesOfForm, readPostForm, type PostForm } from "#app/features/attachments/form.server.ts";
+import { Refusal } from "#app/lib/refusal.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { safeRedirect } from "#app/lib/security.ts";
+import { ImageFields } from "#app/features/attachments/images.tsx";
+import { MentionSuggest } from "#app/features/mentions/mention-suggest.tsx";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 import { count } from "#app/lib/plural.ts";
@@ -59,11 +63,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
-  const parsed = IdeasActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  // A new idea may carry images: the form is read with the upload handler's limits.
+  const form = await readPostForm(request).catch((error: unknown) => error);
+  if (form instanceof Refusal) return data({ error: form.message }, { status: form.status });
+  if (form instanceof Error) throw form;
+  const { fields } = form as PostForm;
+  const parsed = IdeasActionSchema.safeParse(Object.fromEntries(fields));
   if (!parsed.success) return invalidForm(parsed.error.issues);
   const input = parsed.data;
   if (input.intent === "submit") {
-    return formAction(submitIdea(getDb(), user, slug, input), ({ ideaId }) => redirect(`/c/${slug}/t/${ideaId}`));
+    const work = imagesOfForm(getDb(), user, slug, form as PostForm).then((images) => submitIdea(getDb(), user, slug, { ...input, images }));
+    return formAction(work, ({ ideaId }) => redirect(`/c/${slug}/t/${ideaId}`));
   }
   const vote = castVote(getDb(), user, slug, input.ideaId, input.intent === "vote");
   // With JavaScript the button asked: answer with the outcome. A plain form goes back where it was.
@@ -129,7 +139,7 @@ export default function IdeasPage() {
       )}
       {page.nextPage ? <Link to={page.nextPage}>More ideas</Link> : null}
       {page.canSubmit ? (
-        <Form method="post" className="space-y-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <Form method="post" encType="multipart/form-data" className="space-y-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <h2 className="font-semibold">Share an idea</h2>
           <input type="hidden" name="intent" value="submit" />
           <div className="space-y-1">
@@ -139,7 +149,9 @@ export default function IdeasPage() {
           <div className="space-y-1">
             <label htmlFor="idea-body" className="block text-sm font-medium">What problem would it solve for you?</label>
             <textarea id="idea-body" name="body" required rows={4} maxLength={20000} className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600" />
+            <MentionSuggest slug={page.slug} textareaId="idea-body" />
           </div>
+          <ImageFields slug={page.slug} idPrefix="idea" />
           <Button>Share idea</Button>
         </Form>
       ) : null}

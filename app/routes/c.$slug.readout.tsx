@@ -1,3 +1,4 @@
+import { EvidenceImage } from "#app/features/attachments/images.tsx";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
@@ -33,7 +34,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export default function ReadoutPage() {
   const page = useLoaderData<typeof loader>();
-  const yours = page.suggestions.filter((s) => s.yours.length);
+  const yours = page.suggestions.filter((s) => s.yours.length || s.yourImages.length);
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <CommunityHeader header={page.header} back={page.member ? undefined : { to: "/", label: "Your communities" }} />
@@ -74,7 +75,7 @@ export default function ReadoutPage() {
                 <p className="text-sm text-slate-500">Not answered yet.</p>
               )}
               {s.alternative ? <p className="text-sm">Instead, you can: {s.alternative}</p> : null}
-              {s.yours.length ? (
+              {s.yours.length || s.yourImages.length ? (
                 <div className="rounded-md bg-brand-50 p-3 text-sm">
                   <p className="font-medium text-brand-900">From you:</p>
                   <ul className="mt-1 list-disc pl-5 text-slate-800">
@@ -82,6 +83,9 @@ export default function ReadoutPage() {
                       <li key={i}>{quote}</li>
                     ))}
                   </ul>
+                  {s.yourImages.map((image) => (
+                    <EvidenceImage key={image.id} image={image} />
+                  ))}
                 </div>
               ) : null}
             </li>

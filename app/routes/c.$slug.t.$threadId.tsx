@@ -21,6 +21,9 @@ import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
+import { imagesOfForm, imagesToRemove, readPostForm, type PostForm } from "#app/features/attachments/form.server.ts";
+import { ImageFields } from "#app/features/attachments/images.tsx";
+import { MentionSuggest } from "#app/features/mentions/mention-suggest.tsx";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 import { count } from "#app/lib/plural.ts";
@@ -104,13 +107,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-function perform(user: Actor, slug: string, threadId: string, action: ThreadAction): Promise<string | undefined> {
+async function perform(user: Actor, slug: string, threadId: string, action: ThreadAction, form: PostForm): Promise<string | undefined> {
   const db = getDb();
   switch (action.intent) {
-    case "reply":
-      return replyToThread(db, user, slug, threadId, action).then(({ replyId }) => `#reply-${replyId}`);
-    case "edit":
-      return editPost(db, user, slug, threadId, action, action).then(() => `#${postAnchor(action)}`);
+    case "reply": {
+      const images = await imagesOfForm(db, user, slug, form);
+      return replyToThread(db, user, slug, threadId, { ...action, images }).then(({ replyId }) => `#reply-${replyId}`);
+    }
+    case "edit": {
+      const images = await imagesOfForm(db, user, slug, form);
+      return editPost(db, user, slug, threadId, action, { ...action, images, removeImages: imagesToRemove(form) }).then(() => `#${postAnchor(action)}`);
+    }
     case "remove":
       return removeOwnPost(db, user, slug, threadId, action).then(() => `#${postAnchor(action)}`);
     case "flag":
@@ -136,11 +143,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
   const threadId = params.threadId ?? "";
-  const parsed = ThreadActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
+  // Replies and edits may carry images: the form is read with the upload handler's limits.
+  const work = readPostForm(request).then(async (form): Promise<{ target: string | undefined } | { issues: { message: string }[] }> => {
+    const parsed = ThreadActionSchema.safeParse(Object.fromEntries(form.fields));
+    return parsed.success ? { target: await perform(user, slug, threadId, parsed.data, form) } : { issues: parsed.error.issues };
+  });
   // Post/redirect/get: without JavaScript the browser shows the page again; with it, Remix
   // follows the redirect in place and revalidates, so the page never reloads.
-  return formAction(perform(user, slug, threadId, parsed.data), (target) => redirect(`/c/${slug}/t/${threadId}${target ?? ""}`));
+  return formAction(work, (result) => ("issues" in result ? invalidForm(result.issues) : redirect(`/c/${slug}/t/${threadId}${result.target ?? ""}`)));
 }
 
 // A 429 says when to try again.
@@ -199,6 +209,7 @@ export default function ThreadPage() {
           canQuote={canQuote}
           canModerate={page.can.moderate}
           onQuote={quote}
+          slug={page.slug}
           heading={
             <div className="mb-2 space-y-2">
               <ThreadBadges thread={page.thread} />
@@ -240,6 +251,7 @@ export default function ThreadPage() {
                 canQuote={canQuote}
                 canModerate={page.can.moderate}
                 onQuote={quote}
+                slug={page.slug}
               />
               <PostFollowUps post={reply} />
             </li>
@@ -258,7 +270,7 @@ export default function ThreadPage() {
         ) : null}
       </section>
       {page.replyRefusal === null ? (
-        <Form method="post" key={page.thread.replyCount} id="reply-form" preventScrollReset className="space-y-3 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <Form method="post" encType="multipart/form-data" key={page.thread.replyCount} id="reply-form" preventScrollReset className="space-y-3 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <input type="hidden" name="intent" value="reply" />
           <label htmlFor="reply-body" className="block text-sm font-medium">
             {page.maskedUntilAnswered ? "Your answer" : "Your reply"}
@@ -274,9 +286,11 @@ export default function ThreadPage() {
             aria-describedby="reply-hint"
             className="block w-full rounded-md border-0 px-3 py-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
           />
+          <MentionSuggest slug={page.slug} textareaId="reply-body" />
           <p id="reply-hint" className="text-sm text-slate-500">
-            Markdown works. To quote part of a post, select it and press Quote.
+            Markdown works. To quote part of a post, select it and press Quote. Type @ and a name to mention a member.
           </p>
+          <ImageFields slug={page.slug} idPrefix="reply" />
           <Button disabled={pendingReply !== null}>{pendingReply !== null ? "Posting…" : page.maskedUntilAnswered ? "Post my answer" : "Post reply"}</Button>
         </Form>
       ) : page.box.phase === "active" ? (

@@ -1,3 +1,4 @@
+import { EvidenceImage } from "#app/features/attachments/images.tsx";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
@@ -149,6 +150,7 @@ export default function SuggestionPage() {
           {page.evidence.map((e) => (
             <li key={e.id} className="rounded-lg border-l-4 border-brand-400 bg-white p-4 shadow-sm ring-1 ring-slate-200">
               <blockquote className="whitespace-pre-line text-slate-800">{e.quote}</blockquote>
+              <EvidenceImage image={e.image} />
               <p className="mt-2 text-xs text-slate-500">
                 <PersonLink id={e.authorId} name={e.author} /> · {e.community} · {e.when} ·{" "}
                 <Link to={e.link} aria-label={`Source: ${e.threadTitle}, by ${e.author}`}>

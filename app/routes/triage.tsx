@@ -19,6 +19,7 @@ import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 import { FilterSelect } from "#app/ui/filter-select.tsx";
 import { PersonLink } from "#app/ui/person-link.tsx";
+import { EvidenceImage, PostImages, imageUrl } from "#app/features/attachments/images.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "triage.work");
@@ -62,7 +63,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   switch (input.intent) {
     case "triage":
       return formAction(
-        triageItem(db, user, { kind: input.kind, id: input.id }, { quote: input.quote, tags: (input.tags ?? "").split(","), suggestion: input.suggestion }),
+        triageItem(db, user, { kind: input.kind, id: input.id }, { quote: input.quote, tags: (input.tags ?? "").split(","), suggestion: input.suggestion, image: input.image }),
         ({ auditId }) => back(auditId),
       );
     case "dismiss":
@@ -243,6 +244,7 @@ export default function TriagePage() {
               </div>
               {/* Rendered from Markdown with raw HTML disabled when it was written. */}
               <div data-item-body className="prose-cohort max-h-72 overflow-y-auto rounded-md bg-slate-50 p-3" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
+              <PostImages images={item.images} author={item.author} />
               <p className="flex flex-wrap items-center gap-1.5 text-xs" aria-label={`Passion score ${item.score}`}>
                 <span className="rounded bg-slate-900 px-1.5 py-0.5 font-bold text-white">Score {item.score}</span>
                 {item.parts
@@ -258,6 +260,7 @@ export default function TriagePage() {
                   {item.highlights.map((h) => (
                     <li key={h.id} className="rounded-md border-l-4 border-brand-400 bg-brand-50 px-3 py-2">
                       <q>{h.quote}</q>
+                      {h.imageId ? <EvidenceImage image={item.images.find((i) => i.id === h.imageId)} /> : null}
                       <span className="mt-1 flex flex-wrap items-center gap-1">
                         {h.tags.map((tag) => (
                           <TagChip key={tag.name} tag={tag} />
@@ -280,6 +283,23 @@ export default function TriagePage() {
                   </label>
                   <textarea id="triage-quote" name="quote" rows={2} value={passage} onChange={(e) => setPassage(e.target.value)} className="block w-full rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300" />
                 </div>
+                {item.images.length ? (
+                  <fieldset className="space-y-1">
+                    <legend className="text-sm font-medium">Keep an image as evidence too</legend>
+                    <div className="flex flex-wrap gap-3 text-sm">
+                      <label className="flex items-center gap-1">
+                        <input type="radio" name="image" value="" defaultChecked /> No image
+                      </label>
+                      {item.images.map((image, index) => (
+                        <label key={image.id} className="flex items-center gap-2">
+                          <input type="radio" name="image" value={image.id} />
+                          <img src={imageUrl(image.id, "thumb")} alt="" width={image.thumbWidth} height={image.thumbHeight} className="h-12 w-auto rounded ring-1 ring-slate-200" />
+                          <span>{image.alt || `Image ${index + 1}`}</span>
+                        </label>
+                      ))}
+                    </div>
+                  </fieldset>
+                ) : null}
                 <div className="grid gap-3 sm:grid-cols-2">
                   <div className="space-y-1">
                     <label htmlFor="triage-tags" className="block text-sm font-medium">

@@ -21,6 +21,7 @@ import * as namedPeople from "./20261203090000-named-people.ts";
 import * as outboxClaims from "./20261203190000-outbox-claims.ts";
 import * as pollsConsent from "./20261203120000-polls-consent.ts";
 import * as followUpsCompletion from "./20261203130000-follow-ups-completion.ts";
+import * as attachmentsMentions from "./20261203110000-attachments-mentions.ts";
 
 /**
  * Every migration, by its sortable timestamped name. Listed here rather than read from the
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "20261203190000-outbox-claims": outboxClaims,
   "20261203120000-polls-consent": pollsConsent,
   "20261203130000-follow-ups-completion": followUpsCompletion,
+  "20261203110000-attachments-mentions": attachmentsMentions,
 };

@@ -14,6 +14,8 @@ import { notify, notifyEach, notifyMembers } from "#app/features/notifications/n
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 import { removalNotice } from "./removal.ts";
 import { maskedRepliesVisible, threadVisible } from "./visibility.ts";
+import { attachImages, deleteFiles, detachImages, imagesOf, type ImageChoice, type ShownImage } from "#app/features/attachments/attachments.server.ts";
+import { linkMentions, recordMentions, resolveMentions } from "#app/features/mentions/mentions.server.ts";
 
 type Db = Kysely<Database>;
 
@@ -66,7 +68,7 @@ export async function startThread(
   db: Db,
   actor: Actor,
   slug: string,
-  input: { title: string; body: string; prompt?: PromptOptions },
+  input: { title: string; body: string; prompt?: PromptOptions; images?: ImageChoice[] },
 ): Promise<{ threadId: string }> {
   const view = await getCommunityForActor(db, actor, slug);
   assertAllowed(actor, input.prompt ? "discussion.lead" : "community.participate", view);
@@ -90,12 +92,13 @@ export async function postThread(
   db: Db,
   actor: Actor,
   view: CommunityView,
-  input: { title: string; body: string; kind: ThreadKind; masked: boolean; visibleFrom: number },
+  input: { title: string; body: string; kind: ThreadKind; masked: boolean; visibleFrom: number; images?: ImageChoice[] },
   alongside?: (trx: Db, threadId: string) => Promise<void>,
 ): Promise<{ threadId: string }> {
   await enforcePostingLimits(db, "thread", actor.id);
   const at = now();
   const threadId = newId();
+  const mentioned = await resolveMentions(db, view.community.id, input.body);
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto("threads")
@@ -105,7 +108,7 @@ export async function postThread(
         author_id: actor.id,
         title: input.title,
         body_markdown: input.body,
-        body_html: renderMarkdown(input.body),
+        body_html: renderMarkdown(linkMentions(input.body, mentioned)),
         reply_count: 0,
         created_at: at,
         // A scheduled prompt takes its place in the list when it appears.
@@ -122,6 +125,14 @@ export async function postThread(
       .execute();
     // Your own thread is not news to you.
     await markRead(trx, actor.id, threadId, { at: input.visibleFrom, id: "" });
+    await attachImages(trx, actor, { communityId: view.community.id, kind: "thread", id: threadId, threadId }, input.images ?? []);
+    await recordMentions(trx, mentioned, {
+      actor,
+      post: { kind: "thread", id: threadId },
+      thread: { id: threadId, title: input.title, masked: input.masked ? 1 : 0, visibleFrom: input.visibleFrom },
+      community: view.community,
+      link: threadLink(view.community.slug, threadId),
+    });
     await alongside?.(trx, threadId);
   });
   return { threadId };
@@ -160,18 +171,27 @@ export async function findThread(db: Db, actor: Actor, view: CommunityView, thre
   return thread;
 }
 
-export async function replyToThread(db: Db, actor: Actor, slug: string, threadId: string, input: { body: string }): Promise<{ replyId: string }> {
+export async function replyToThread(db: Db, actor: Actor, slug: string, threadId: string, input: { body: string; images?: ImageChoice[] }): Promise<{ replyId: string }> {
   const view = await getCommunityForActor(db, actor, slug);
   const thread = await findThread(db, actor, view, threadId);
   assertAllowed(actor, "thread.reply", { ...view, thread: { locked: thread.locked_at !== null, hidden: thread.removed === "moderator" } });
   await enforcePostingLimits(db, "reply", actor.id);
   const at = now();
   const reply = { id: newId(), created_at: at };
+  const mentioned = await resolveMentions(db, view.community.id, input.body);
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto("replies")
-      .values({ ...reply, thread_id: thread.id, author_id: actor.id, body_markdown: input.body, body_html: renderMarkdown(input.body), edited_at: null, removed: null, removed_at: null })
+      .values({ ...reply, thread_id: thread.id, author_id: actor.id, body_markdown: input.body, body_html: renderMarkdown(linkMentions(input.body, mentioned)), edited_at: null, removed: null, removed_at: null })
       .execute();
+    await attachImages(trx, actor, { communityId: view.community.id, kind: "reply", id: reply.id, threadId: thread.id }, input.images ?? []);
+    await recordMentions(trx, mentioned, {
+      actor,
+      post: { kind: "reply", id: reply.id },
+      thread: { id: thread.id, title: thread.title, masked: thread.masked, visibleFrom: thread.visible_from },
+      community: view.community,
+      link: replyLink(slug, thread.id, reply),
+    });
     await trx
       .updateTable("threads")
       .set({ reply_count: sql`reply_count + 1`, last_activity_at: at })
@@ -233,20 +253,44 @@ async function postInContext(db: Db, actor: Actor, slug: string, threadId: strin
 
 const tableOf = (kind: PostKind) => (kind === "thread" ? "threads" : "replies");
 
-/** The author edits their post; it shows as edited. A thread's title changes with its opening post. */
-export async function editPost(db: Db, actor: Actor, slug: string, threadId: string, ref: PostRef, input: { body: string; title?: string }): Promise<void> {
-  const { post, context } = await postInContext(db, actor, slug, threadId, ref);
+/**
+ * The author edits their post; it shows as edited. A thread's title changes with its opening
+ * post. Images may be added (up to the cap) or taken off; newly mentioned people are told.
+ */
+export async function editPost(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  threadId: string,
+  ref: PostRef,
+  input: { body: string; title?: string; images?: ImageChoice[]; removeImages?: string[] },
+): Promise<void> {
+  const { view, thread, post, context } = await postInContext(db, actor, slug, threadId, ref);
   assertAllowed(actor, "post.change", context);
-  const changes = { body_markdown: input.body, body_html: renderMarkdown(input.body), edited_at: now() };
-  if (ref.kind === "thread") {
-    await db
-      .updateTable("threads")
-      .set({ ...changes, ...(input.title ? { title: input.title } : {}) })
-      .where("id", "=", post.id)
-      .execute();
-  } else {
-    await db.updateTable("replies").set(changes).where("id", "=", post.id).execute();
-  }
+  const mentioned = await resolveMentions(db, view.community.id, input.body);
+  const changes = { body_markdown: input.body, body_html: renderMarkdown(linkMentions(input.body, mentioned)), edited_at: now() };
+  const removed = await db.transaction().execute(async (trx) => {
+    if (ref.kind === "thread") {
+      await trx
+        .updateTable("threads")
+        .set({ ...changes, ...(input.title ? { title: input.title } : {}) })
+        .where("id", "=", post.id)
+        .execute();
+    } else {
+      await trx.updateTable("replies").set(changes).where("id", "=", post.id).execute();
+    }
+    const gone = await detachImages(trx, actor, { kind: ref.kind, id: post.id }, input.removeImages ?? []);
+    await attachImages(trx, actor, { communityId: view.community.id, kind: ref.kind, id: post.id, threadId: thread.id }, input.images ?? []);
+    await recordMentions(trx, mentioned, {
+      actor,
+      post: { kind: ref.kind, id: post.id },
+      thread: { id: thread.id, title: input.title ?? thread.title, masked: thread.masked, visibleFrom: thread.visible_from },
+      community: view.community,
+      link: postLink(slug, thread.id, { kind: ref.kind, id: post.id, created_at: post.created_at }),
+    });
+    return gone;
+  });
+  await deleteFiles(removed);
 }
 
 /** The author removes their post: it stays in place as "removed by its author". */
@@ -450,6 +494,8 @@ export interface ShownPost {
   editedAt: number | null;
   /** Null when removed and this reader may not see it. */
   bodyHtml: string | null;
+  /** Its images, shown with its text (none when the text is not shown). */
+  images: ShownImage[];
   removed: Removal | null;
   openFlags: number;
   canChange: boolean;
@@ -511,6 +557,8 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
 
   const flagsOn = new Map(flagCounts.map((f) => [f.post_id, Number(f.n)]));
   const flaggedByReader = new Set(ownFlags.map((f) => `${f.post_kind}:${f.post_id}`));
+  // One query for the images of every post on the page.
+  const images = await imagesOf(db, [{ kind: "thread" as const, id: thread.id }, ...page.rows.map((row) => ({ kind: "reply" as const, id: row.id }))]);
   const locked = thread.locked_at !== null;
   const show = (kind: PostKind, row: ThreadRow | ReplyRow, author: string): ShownPost => {
     const context = { ...view, post: postFacts(thread, row) };
@@ -523,6 +571,7 @@ export async function readThread(db: Db, actor: Actor, slug: string, threadId: s
       createdAt: row.created_at,
       editedAt: row.edited_at,
       bodyHtml: row.removed && !moderate ? null : row.body_html,
+      images: row.removed && !moderate ? [] : (images.get(`${kind}:${row.id}`) ?? []),
       removed: row.removed,
       openFlags: flagsOn.get(row.id) ?? 0,
       canChange: can(actor, "post.change", context),

@@ -7,6 +7,8 @@ import { removalNotice } from "./removal.ts";
 import { count } from "#app/lib/plural.ts";
 import { PersonLink } from "#app/ui/person-link.tsx";
 import { PlainLink } from "#app/ui/plain-link.tsx";
+import { ImageFields, PostImages } from "#app/features/attachments/images.tsx";
+import { MentionSuggest } from "#app/features/mentions/mention-suggest.tsx";
 
 /** A post as the thread page shows it: dates already formatted, text already decided by the server. */
 export type PostView = Omit<ShownPost, "createdAt" | "editedAt"> & { when: string; edited: string | null };
@@ -40,8 +42,11 @@ export function PostCard({
   canQuote,
   canModerate,
   onQuote,
+  slug,
 }: {
   post: PostView;
+  /** The community, for the edit form's image uploads and mentions. */
+  slug: string;
   heading?: ReactNode;
   /** The post is being edited or flagged by this reader. */
   mode: "read" | "edit" | "flag";
@@ -76,10 +81,13 @@ export function PostCard({
         </p>
       ) : null}
       {mode === "edit" && source ? (
-        <EditForm post={post} source={source} />
+        <EditForm post={post} source={source} slug={slug} />
       ) : post.bodyHtml ? (
-        // Rendered from Markdown with raw HTML disabled when it was written.
-        <div className={`prose-cohort mt-2 ${post.removed ? "opacity-60" : ""}`} data-post-body dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+        <>
+          {/* Rendered from Markdown with raw HTML disabled when it was written. */}
+          <div className={`prose-cohort mt-2 ${post.removed ? "opacity-60" : ""}`} data-post-body dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+          <PostImages images={post.images} author={post.author} />
+        </>
       ) : null}
       {mode === "flag" ? <FlagForm post={post} /> : null}
       {post.flaggedByReader ? (
@@ -167,10 +175,10 @@ export function ModerationButtons({ post, thread }: { post: Pick<PostView, "kind
   );
 }
 
-function EditForm({ post, source }: { post: PostView; source: { markdown: string; title?: string } }) {
+function EditForm({ post, source, slug }: { post: PostView; source: { markdown: string; title?: string }; slug: string }) {
   const id = postAnchor(post);
   return (
-    <Form method="post" className="mt-3 space-y-3">
+    <Form method="post" encType="multipart/form-data" className="mt-3 space-y-3">
       <PostFields post={post} intent="edit" />
       {post.kind === "thread" ? (
         <div className="space-y-1">
@@ -181,7 +189,9 @@ function EditForm({ post, source }: { post: PostView; source: { markdown: string
       <div className="space-y-1">
         <label htmlFor={`${id}-body`} className="block text-sm font-medium">Your post</label>
         <textarea id={`${id}-body`} name="body" defaultValue={source.markdown} required rows={6} maxLength={20000} className={fieldClass} />
+        <MentionSuggest slug={slug} textareaId={`${id}-body`} />
       </div>
+      <ImageFields slug={slug} idPrefix={id} existing={post.images} />
       <div className="flex gap-2">
         <Button>Save changes</Button>
         <Link to={`.#${id}`} className={buttonClass("ghost")}>

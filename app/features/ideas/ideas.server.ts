@@ -1,3 +1,4 @@
+import type { ImageChoice } from "#app/features/attachments/attachments.server.ts";
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
@@ -18,7 +19,7 @@ const TRENDING_WINDOW = 7 * DAY;
 export type IdeaSort = "top" | "new" | "trending" | "shuffled";
 
 /** Submit an idea: a thread of kind "idea", so it has its own discussion, and its row for votes. */
-export async function submitIdea(db: Db, actor: Actor, slug: string, input: { title: string; body: string }): Promise<{ ideaId: string }> {
+export async function submitIdea(db: Db, actor: Actor, slug: string, input: { title: string; body: string; images?: ImageChoice[] }): Promise<{ ideaId: string }> {
   const view = await getCommunityForActor(db, actor, slug);
   assertAllowed(actor, "community.participate", view);
   const { threadId } = await postThread(db, actor, view, { ...input, kind: "idea", masked: false, visibleFrom: now() }, async (trx, threadId) => {

@@ -2,6 +2,7 @@ import type { EmailMode, NotificationKind } from "#db/schema.ts";
 
 /** Every kind of notification, how it is described in the email settings, and its default email mode. */
 export const EMAIL_KINDS: Record<NotificationKind, { label: string; defaultMode: EmailMode }> = {
+  mention: { label: "Someone mentioning you with @", defaultMode: "immediate" },
   "thread.reply": { label: "Replies to your threads", defaultMode: "immediate" },
   "suggestion.answer": { label: "Answers from the product team to your feedback", defaultMode: "immediate" },
   "community.reminder": { label: "Reminders: a community opens tomorrow or closes soon", defaultMode: "immediate" },

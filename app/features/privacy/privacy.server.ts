@@ -12,6 +12,7 @@ import { Refusal } from "#app/lib/refusal.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { profileLinkMarkdown, profileLinksTo } from "#app/features/discussions/quote.ts";
 import { ERASED_NAME, erasedAddress } from "./erased.ts";
+import { deleteFiles, eraseImagesOf, imagesForExport } from "#app/features/attachments/attachments.server.ts";
 
 type Db = Kysely<Database>;
 
@@ -19,7 +20,7 @@ export { ERASED_NAME };
 
 /** Everything a member wrote or chose in Cohort, as one JSON-ready object (their right of access). */
 export async function exportMyData(db: Db, actor: Actor) {
-  const [account, memberships, threads, replies, ideas, votes, flags, invitations] = await Promise.all([
+  const [account, memberships, threads, replies, ideas, votes, flags, invitations, images] = await Promise.all([
     db.selectFrom("users").select(["email", "display_name", "role", "created_at"]).where("id", "=", actor.id).executeTakeFirstOrThrow(),
     db
       .selectFrom("memberships")
@@ -75,6 +76,7 @@ export async function exportMyData(db: Db, actor: Actor) {
       .select(["communities.name as community", "invitations.note", "invitations.created_at", "invitations.accepted_at"])
       .where("invitations.accepted_by", "=", actor.id)
       .execute(),
+    imagesForExport(db, actor.id),
   ]);
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   return {
@@ -94,6 +96,8 @@ export async function exportMyData(db: Db, actor: Actor) {
     votes: votes.map((v) => ({ ...v, created_at: iso(v.created_at) })),
     flags: flags.map((f) => ({ ...f, created_at: iso(f.created_at) })),
     invitations: invitations.map((i) => ({ ...i, created_at: iso(i.created_at), accepted_at: iso(i.accepted_at) })),
+    // The images you attached, each with its description and a link that downloads it (signed in as you).
+    images,
   };
 }
 
@@ -113,7 +117,7 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
   const at = now();
   // A placeholder that can never receive mail or match a sign-in.
   const placeholder = erasedAddress(actor.id);
-  await db.transaction().execute(async (trx) => {
+  const images = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("users")
       .set({ display_name: ERASED_NAME, bio: "", email: placeholder, password_hash: `erased:${newToken()}`, role: "member", erased_at: at, updated_at: at })
@@ -126,7 +130,10 @@ export async function eraseAccount(db: Db, actor: Actor, password: string, clien
     await forgetPerson(trx, { id: actor.id, email: user.email });
     await stopAllEmail(trx, actor.id);
     await endUserSessions(trx, actor.id);
+    return eraseImagesOf(trx, actor.id);
   });
+  // Their pictures: the rows went with the erasure, the files go once it has committed.
+  await deleteFiles(images);
   // The erasure is recorded by id only: no address, no email.
   await recordSecurityEvent(db, { kind: "account.erased", userId: actor.id });
   void client;

@@ -1,3 +1,4 @@
+import type { ShownImage } from "#app/features/attachments/attachments.server.ts";
 import { sql, type Kysely } from "kysely";
 import { named, plainNamedText } from "#app/lib/named-text.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
@@ -200,9 +201,16 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
       .innerJoin("threads", "threads.id", "highlights.thread_id")
       .leftJoin("replies", (join) => join.onRef("replies.id", "=", "highlights.post_id").on("highlights.post_kind", "=", "reply"))
       .leftJoin("memberships", (join) => join.onRef("memberships.community_id", "=", "highlights.community_id").onRef("memberships.user_id", "=", "highlights.post_author_id"))
+      .leftJoin("attachments", "attachments.id", "highlights.attachment_id")
       .select([
         "highlights.id",
         "highlights.quote",
+        "attachments.id as image_id",
+        "attachments.alt as image_alt",
+        "attachments.width as image_width",
+        "attachments.height as image_height",
+        "attachments.thumb_width as image_thumb_width",
+        "attachments.thumb_height as image_thumb_height",
         "highlights.post_kind",
         "highlights.post_id",
         "highlights.post_author_id",
@@ -258,6 +266,7 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
     evidence: evidence.map((e) => ({
       id: e.id,
       quote: e.quote,
+      image: evidenceImage(e),
       author: e.author,
       authorId: e.post_author_id,
       community: e.community,
@@ -268,6 +277,12 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
     })),
     ideas,
   };
+}
+
+/** The image a highlight kept, from its joined columns; served under its post's rules (a hidden post's image answers 404). */
+function evidenceImage(e: { image_id: string | null; image_alt: string | null; image_width: number | null; image_height: number | null; image_thumb_width: number | null; image_thumb_height: number | null }): ShownImage | null {
+  if (!e.image_id) return null;
+  return { id: e.image_id, alt: e.image_alt ?? "", width: e.image_width ?? 0, height: e.image_height ?? 0, thumbWidth: e.image_thumb_width ?? 0, thumbHeight: e.image_thumb_height ?? 0 };
 }
 
 /** A suggestion as webhook receivers see it. */
@@ -487,6 +502,17 @@ export async function readout(db: Db, actor: Actor, slug: string) {
       ? db.selectFrom("highlights").select(["suggestion_id", (eb) => eb.fn.countAll<number>().as("n")]).where("community_id", "=", communityId).where("suggestion_id", "in", ids).groupBy("suggestion_id").execute()
       : Promise.resolve([]),
   ]);
+  // The reader's own images kept as evidence: theirs to see, whatever became of the community.
+  const myImages = ids.length
+    ? await db
+        .selectFrom("highlights")
+        .innerJoin("attachments", "attachments.id", "highlights.attachment_id")
+        .select(["highlights.suggestion_id", "attachments.id as image_id", "attachments.alt as image_alt", "attachments.width as image_width", "attachments.height as image_height", "attachments.thumb_width as image_thumb_width", "attachments.thumb_height as image_thumb_height"])
+        .where("highlights.community_id", "=", communityId)
+        .where("attachments.owner_id", "=", actor.id)
+        .where("highlights.suggestion_id", "in", ids)
+        .execute()
+    : [];
   const [members, posts] = await Promise.all([
     db.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("community_id", "=", communityId).executeTakeFirstOrThrow(),
     db.selectFrom("threads").select((eb) => [eb.fn.countAll<number>().as("threads"), eb.fn.sum<number>("reply_count").as("replies")]).where("community_id", "=", communityId).executeTakeFirstOrThrow(),
@@ -498,6 +524,7 @@ export async function readout(db: Db, actor: Actor, slug: string) {
       ...s,
       quotesHere: Number(counts.find((c) => c.suggestion_id === s.id)?.n ?? 0),
       yours: mine.filter((m) => m.suggestion_id === s.id).map((m) => m.quote),
+      yourImages: myImages.filter((m) => m.suggestion_id === s.id).flatMap((m) => evidenceImage(m) ?? []),
     })),
   };
 }

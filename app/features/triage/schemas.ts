@@ -11,6 +11,8 @@ export const TriageActionSchema = z.discriminatedUnion("intent", [
     quote: z.string().max(4000).optional(),
     tags: z.string().max(1000).optional(),
     suggestion: z.string().trim().max(200).optional(),
+    // One of the post's images, kept as evidence with the passage.
+    image: z.string().trim().max(64).optional().transform((v) => v || undefined),
   }),
   z.object({ intent: z.literal("dismiss"), ...postRef, reason: z.string({ error: "Say why it is dismissed" }).trim().min(2, "Say why it is dismissed").max(300) }),
   z.object({ intent: z.literal("undo"), auditId: z.string().min(1).max(64) }),

@@ -11,6 +11,7 @@ import { segmentOf } from "#app/features/communities/segments.ts";
 import { insertSuggestion, refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
 import { passionScore, type PassionPart } from "./passion.ts";
 import { TAG_COLORS, type TagColor } from "./tags.tsx";
+import { imagesOf, type ShownImage } from "#app/features/attachments/attachments.server.ts";
 
 type Db = Kysely<Database>;
 
@@ -41,7 +42,9 @@ export interface InboxItem {
   parts: PassionPart[];
   state: TriageState;
   reason: string | null;
-  highlights: { id: string; quote: string; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
+  highlights: { id: string; quote: string; imageId: string | null; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
+  /** The post's images: shown with it, and any one can be kept as evidence. */
+  images: ShownImage[];
 }
 
 /**
@@ -161,7 +164,8 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     .sort((a, b) => b.score - a.score || b.row.created_at - a.row.created_at)
     .slice(0, INBOX_PAGE);
 
-  const highlights = await highlightsOf(db, scored.map(({ kind, row }) => ({ kind, id: row.id })));
+  const posts = scored.map(({ kind, row }) => ({ kind, id: row.id }));
+  const [highlights, images] = await Promise.all([highlightsOf(db, posts), imagesOf(db, posts)]);
   return scored.map(({ kind, row, segment, score, parts }) => ({
     kind,
     id: row.id,
@@ -177,6 +181,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     state: (row.state ?? "untriaged") as TriageState,
     reason: row.reason,
     highlights: highlights.get(`${kind}:${row.id}`) ?? [],
+    images: images.get(`${kind}:${row.id}`) ?? [],
   }));
 }
 
@@ -187,7 +192,7 @@ async function highlightsOf(db: Db, posts: { kind: PostKind; id: string }[]) {
   const rows = await db
     .selectFrom("highlights")
     .leftJoin("suggestions", "suggestions.id", "highlights.suggestion_id")
-    .select(["highlights.id", "highlights.post_kind", "highlights.post_id", "highlights.quote", "suggestions.id as suggestion_id", "suggestions.title as suggestion_title"])
+    .select(["highlights.id", "highlights.post_kind", "highlights.post_id", "highlights.quote", "highlights.attachment_id", "suggestions.id as suggestion_id", "suggestions.title as suggestion_title"])
     .where(
       "highlights.post_id",
       "in",
@@ -214,6 +219,7 @@ async function highlightsOf(db: Db, posts: { kind: PostKind; id: string }[]) {
     list.push({
       id: row.id,
       quote: row.quote,
+      imageId: row.attachment_id ?? null,
       tags: tags.filter((t) => t.highlight_id === row.id).map(({ name, color }) => ({ name, color })),
       suggestion: row.suggestion_id ? { id: row.suggestion_id, title: row.suggestion_title ?? "" } : null,
     });
@@ -300,10 +306,15 @@ export async function triageItem(
   db: Db,
   actor: Actor,
   ref: { kind: PostKind; id: string },
-  input: { quote?: string; tags: string[]; suggestion?: string },
+  input: { quote?: string; tags: string[]; suggestion?: string; image?: string },
 ): Promise<{ auditId: string; highlightId: string }> {
   assertAllowed(actor, "triage.work");
   const item = await findItem(db, ref);
+  // An image kept as evidence must be one of this post's.
+  const image = input.image
+    ? await db.selectFrom("attachments").select("id").where("id", "=", input.image).where("post_kind", "=", ref.kind).where("post_id", "=", item.id).executeTakeFirst()
+    : undefined;
+  if (input.image && !image) throw new Refusal(400, "That image is not on this post any more.");
   const quote = (input.quote?.trim() || item.body_markdown).slice(0, 4000);
   const at = now();
   return db.transaction().execute(async (trx) => {
@@ -335,6 +346,7 @@ export async function triageItem(
         suggestion_id: suggestion?.id ?? null,
         created_by: actor.id,
         created_at: at,
+        attachment_id: image?.id ?? null,
       })
       .execute();
     if (tags.ids.length) await trx.insertInto("highlight_tags").values(tags.ids.map((tag_id) => ({ highlight_id: highlightId, tag_id }))).execute();
@@ -361,7 +373,7 @@ export async function triageItem(
       .onConflict((c) => c.columns(["post_kind", "post_id"]).doUpdateSet({ state: "triaged", reason: null, decided_by: actor.id, decided_at: at }))
       .execute();
     const what = ref.kind === "reply" ? "reply" : item.thread_kind === "idea" ? "idea" : "thread";
-    const summary = named`Highlighted ${{ user: item.author_id }}'s ${what} in ${item.community_name}${tags.names.length ? `; tagged ${tags.names.join(", ")}` : ""}${
+    const summary = named`Highlighted ${{ user: item.author_id }}'s ${what}${image ? " and an image of it" : ""} in ${item.community_name}${tags.names.length ? `; tagged ${tags.names.join(", ")}` : ""}${
       suggestion ? `; ${createdSuggestionId ? "created and linked" : "linked to"} "${suggestion.title}"` : ""
     }`;
     const undo: HighlightUndo = { type: "highlight", highlightId, ref, createdTagIds: tags.created, createdSuggestionId, suggestionId: suggestion?.id ?? null, addedSuggestionTags, linkedIdea };
