@@ -148,7 +148,8 @@ export default function SuggestionPage() {
         <ul className="space-y-2">
           {page.evidence.map((e) => (
             <li key={e.id} className="rounded-lg border-l-4 border-brand-400 bg-white p-4 shadow-sm ring-1 ring-slate-200">
-              <blockquote className="whitespace-pre-line text-slate-800">{e.quote}</blockquote>
+              {/* Rendered from Markdown with raw HTML disabled. */}
+              <blockquote data-evidence className="prose-cohort text-slate-800" dangerouslySetInnerHTML={{ __html: e.quoteHtml }} />
               <p className="mt-2 text-xs text-slate-500">
                 <PersonLink id={e.authorId} name={e.author} /> · {e.community} · {e.when} ·{" "}
                 <Link to={e.link} aria-label={`Source: ${e.threadTitle}, by ${e.author}`}>

@@ -257,7 +257,7 @@ export default function TriagePage() {
                 <ul className="space-y-2 text-sm">
                   {item.highlights.map((h) => (
                     <li key={h.id} className="rounded-md border-l-4 border-brand-400 bg-brand-50 px-3 py-2">
-                      <q>{h.quote}</q>
+                      <q>{h.excerpt}</q>
                       <span className="mt-1 flex flex-wrap items-center gap-1">
                         {h.tags.map((tag) => (
                           <TagChip key={tag.name} tag={tag} />

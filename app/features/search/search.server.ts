@@ -5,6 +5,7 @@ import { phaseOf } from "#app/features/communities/phase.ts";
 import { replyLink } from "#app/features/discussions/discussions.server.ts";
 import { listedPost } from "#app/features/discussions/visibility.ts";
 import { now } from "#app/lib/clock.ts";
+import { stripMarkdownMarkers } from "#app/lib/markdown.server.ts";
 
 type Db = Kysely<Database>;
 
@@ -91,7 +92,12 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
     .execute();
   const at = now();
   const viewable = memberships.filter((c) => can(actor, "community.view", { community: { ...c, phase: phaseOf(c, at) }, membership: { role: c.membership_role } }));
-  const hits = await candidates(db, terms, everyCommunity ? null : viewable.map((c) => c.id));
+  // Titles and snippets come from the Markdown as written: shown without its markers.
+  const hits = (await candidates(db, terms, everyCommunity ? null : viewable.map((c) => c.id))).map((hit) => ({
+    ...hit,
+    title_marked: stripMarkdownMarkers(hit.title_marked),
+    snippet: stripMarkdownMarkers(hit.snippet),
+  }));
   if (!hits.length) return [];
 
   const ids = (kind: Hit["kind"]) => hits.filter((h) => h.kind === kind).map((h) => h.ref_id);

@@ -13,7 +13,7 @@ import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { BOARD_COLUMN, BOARD_PAGE } from "./schemas.ts";
 import { newId } from "#app/lib/ids.ts";
-import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { markdownExcerpt, markdownToText, renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 
 type Db = Kysely<Database>;
@@ -256,7 +256,8 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
     bySegment: [...segments.entries()].map(([segment, s]) => ({ segment, members: s.members.size, votes: s.votes })).sort((a, b) => b.members - a.members),
     evidence: evidence.map((e) => ({
       id: e.id,
-      quote: e.quote,
+      // Shown as written: the quote's Markdown rendered safely (raw HTML escaped, links checked).
+      quoteHtml: renderMarkdown(e.quote),
       author: e.author,
       authorId: e.post_author_id,
       community: e.community,
@@ -394,7 +395,7 @@ export async function answerSuggestion(
         "",
         `Status: ${STATUS_LABEL[input.status]}`,
         "",
-        answer,
+        markdownToText(answer),
         ...(input.status === "declined" && alternative ? ["", `What you can do instead: ${alternative}`] : []),
         "",
         `See it where you gave it: ${options.siteOrigin}${link}`,
@@ -404,7 +405,7 @@ export async function answerSuggestion(
         input: {
           kind: "suggestion.answer" as const,
           title: `The product team answered feedback you gave: ${title}`,
-          body: answer,
+          body: markdownExcerpt(answer, 300),
           link,
           email: { subject: `Your feedback was answered: ${before.title}`, text },
         },
@@ -495,8 +496,9 @@ export async function readout(db: Db, actor: Actor, slug: string) {
     totals: { members: Number(members.n), threads: Number(posts.threads), replies: Number(posts.replies ?? 0), suggestions: fed.length },
     suggestions: fed.map((s) => ({
       ...s,
+      answerHtml: s.public_answer ? renderMarkdown(s.public_answer) : null,
       quotesHere: Number(counts.find((c) => c.suggestion_id === s.id)?.n ?? 0),
-      yours: mine.filter((m) => m.suggestion_id === s.id).map((m) => m.quote),
+      yours: mine.filter((m) => m.suggestion_id === s.id).map((m) => markdownExcerpt(m.quote, 300)),
     })),
   };
 }
@@ -561,12 +563,12 @@ export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, 
       String(s.strength.votes),
       String(s.strength.communities),
       String(s.strength.quotes),
-      s.public_answer ?? "",
+      markdownToText(s.public_answer ?? ""),
       evidence
         .filter((e) => e.suggestion_id === s.id)
         .map((e) => {
           const link = `${siteOrigin}${postLink(e.slug, e.thread_id, { kind: e.post_kind, id: e.post_id, created_at: e.reply_created_at })}`;
-          return `"${e.quote.replace(/\s+/g, " ").trim()}" (${e.display_name}, ${e.name}, ${new Date(e.created_at).toISOString().slice(0, 10)}) ${link}`;
+          return `"${markdownToText(e.quote).replace(/\s+/g, " ")}" (${e.display_name}, ${e.name}, ${new Date(e.created_at).toISOString().slice(0, 10)}) ${link}`;
         })
         .join("\n"),
       `${siteOrigin}/suggestions/${s.id}`,

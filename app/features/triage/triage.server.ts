@@ -5,6 +5,7 @@ import { assertAllowed } from "#app/features/communities/communities.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
+import { markdownExcerpt } from "#app/lib/markdown.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { insertSuggestion, refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
@@ -40,7 +41,7 @@ export interface InboxItem {
   parts: PassionPart[];
   state: TriageState;
   reason: string | null;
-  highlights: { id: string; quote: string; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
+  highlights: { id: string; excerpt: string; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
 }
 
 /**
@@ -212,7 +213,7 @@ async function highlightsOf(db: Db, posts: { kind: PostKind; id: string }[]) {
     const list = byPost.get(key) ?? [];
     list.push({
       id: row.id,
-      quote: row.quote,
+      excerpt: markdownExcerpt(row.quote, 300),
       tags: tags.filter((t) => t.highlight_id === row.id).map(({ name, color }) => ({ name, color })),
       suggestion: row.suggestion_id ? { id: row.suggestion_id, title: row.suggestion_title ?? "" } : null,
     });
