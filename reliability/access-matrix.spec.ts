@@ -108,6 +108,8 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "edit the community", path: () => ({ active: "/c/reporting-beta/edit", closed: "/c/integrations-council/edit" }), form: () => ({ intent: "save" }), row: [302, 403, 404, 403, 400, 403, 400, 403] },
   { what: "invite", path: () => ({ active: "/c/reporting-beta/members", closed: "/c/integrations-council/members" }), form: () => ({ intent: "invite" }), row: [302, 403, 404, 403, 400, 403, 400, 403] },
   { what: "triage", path: () => ({ active: "/triage" }), form: () => ({ intent: "triage" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
+  { what: "merge a likely duplicate from triage", path: () => ({ active: "/triage" }), form: () => ({ intent: "merge" }), row: [302, 404, 404, 404, 400, 403, 400, 404] },
+  { what: "save a suggestion's page", path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), form: () => ({ intent: "save" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "answer a suggestion", path: (ids) => ({ active: `/suggestions/${ids.suggestion}` }), form: () => ({ intent: "answer" }), row: [302, 404, 404, 404, 400, 400, 400, 404] },
   { what: "moderate", path: () => ({ active: "/moderation" }), form: () => ({ intent: "hide" }), row: [302, 403, 403, 403, 400, 403, 400, 403] },
   { what: "change one's profile", path: () => ({ active: "/account" }), form: () => ({ intent: "profile", displayName: "Moderator" }), row: [302, 400, 400, 400, 400, 400, 400, 400] },

@@ -340,6 +340,44 @@ export async function updateSuggestion(
   });
 }
 
+/** Declining needs a reason, and an alternative or an explicit "none". */
+function checkAnswer(input: { status: SuggestionStatus; answer: string; alternative: string; withoutAlternative: boolean }) {
+  const answer = input.answer.trim();
+  const alternative = input.alternative.trim();
+  if (input.status === "declined") {
+    if (!answer) throw new Refusal(422, "Declining needs a reason: tell contributors why in the public answer.");
+    if (!alternative && !input.withoutAlternative) {
+      throw new Refusal(422, "Is there something contributors can do instead? Offer an alternative, or tick “Decline without an alternative”.");
+    }
+  }
+  return { answer, alternative };
+}
+
+/**
+ * Save the whole suggestion page at once: details (title, problem, tags, owner, notes) and
+ * status with its answer. Both are checked before either is written, so a refused answer
+ * never leaves the details half-saved, and nothing chosen on the page is dropped.
+ */
+export async function saveSuggestion(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: { details: Parameters<typeof updateSuggestion>[3]; answer: Parameters<typeof answerSuggestion>[3] },
+  options: { siteOrigin: string },
+): Promise<{ notified: number; emailIds: string[] }> {
+  assertAllowed(actor, "suggestion.edit");
+  checkAnswer(input.answer);
+  const before = await db.selectFrom("suggestions").select(["title", "problem_markdown", "owner_id", "staff_notes"]).where("id", "=", id).executeTakeFirst();
+  if (!before) throw new Refusal(404, "We could not find that suggestion.");
+  const tags = await db.selectFrom("suggestion_tags").select("tag_id").where("suggestion_id", "=", id).execute();
+  const d = input.details;
+  const sameTags = tags.length === new Set(d.tagIds).size && tags.every((t) => d.tagIds.includes(t.tag_id));
+  const unchanged = before.title === d.title && before.problem_markdown === d.problem && before.owner_id === d.ownerId && (before.staff_notes ?? "") === d.staffNotes && sameTags;
+  // Only a real change of details is written (and shows in the audit log).
+  if (!unchanged) await updateSuggestion(db, actor, id, d);
+  return answerSuggestion(db, actor, id, input.answer, options);
+}
+
 /**
  * Set a suggestion's status and public answer. Declining needs a reason, and asks for an
  * alternative (or an explicit "none"). A new answer reaches every contributor: authors of
@@ -355,14 +393,7 @@ export async function answerSuggestion(
   assertAllowed(actor, "suggestion.edit");
   const before = await db.selectFrom("suggestions").selectAll().where("id", "=", id).executeTakeFirst();
   if (!before) throw new Refusal(404, "We could not find that suggestion.");
-  const answer = input.answer.trim();
-  const alternative = input.alternative.trim();
-  if (input.status === "declined") {
-    if (!answer) throw new Refusal(422, "Declining needs a reason: tell contributors why in the public answer.");
-    if (!alternative && !input.withoutAlternative) {
-      throw new Refusal(422, "Is there something contributors can do instead? Offer an alternative, or tick “Decline without an alternative”.");
-    }
-  }
+  const { answer, alternative } = checkAnswer(input);
   const changed = answer !== (before.public_answer ?? "") || input.status !== before.status;
   const at = now();
   const shouldTell = changed && answer !== "";

@@ -7,7 +7,7 @@ import { addMember, createCommunity, getCommunityForActor, publishCommunity } fr
 import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
 import { castVote, ideaDetails, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { listNotifications } from "#app/features/notifications/notifications.server.ts";
-import { answerSuggestion, createSuggestion, getSuggestion, listBoard, readout, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { answerSuggestion, createSuggestion, getSuggestion, listBoard, readout, saveSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { BOARD_COLUMN, BOARD_PAGE } from "#app/features/suggestions/schemas.ts";
@@ -90,6 +90,19 @@ describe.each(testEngines())("triage and suggestions on %s", (engine) => {
     const after = await listInbox(t.db, moderator, { state: "untriaged", community: w.slug });
     expect(after.find((i) => i.id === w.ideaId)!.duplicates).toEqual([]);
     expect(after.map((i) => i.id)).not.toContain(copy);
+  });
+
+  it("saves a suggestion's owner and status together, and a refused answer saves neither", async () => {
+    setClock(START + 3 * DAY);
+    const { id } = await createSuggestion(t.db, product, { title: `Save all ${++n}`, problem: "" });
+    const details = { title: `Save all ${n}`, problem: "", tagIds: [], ownerId: product.id, staffNotes: "" };
+    await saveSuggestion(t.db, product, id, { details, answer: { status: "planned", answer: "", alternative: "", withoutAlternative: false } }, ORIGIN);
+    expect((await getSuggestion(t.db, product, id)).suggestion).toMatchObject({ owner_id: product.id, status: "planned" });
+    const refused = await refusalOf(
+      saveSuggestion(t.db, product, id, { details: { ...details, ownerId: null, title: "Changed" }, answer: { status: "declined", answer: "", alternative: "", withoutAlternative: false } }, ORIGIN),
+    );
+    expect(refused.status).toBe(422);
+    expect((await getSuggestion(t.db, product, id)).suggestion).toMatchObject({ owner_id: product.id, status: "planned", title: `Save all ${n}` });
   });
 
   it("triages with a highlight, inline tags and a new or existing suggestion; an idea is linked; undo puts it all back", async () => {
