@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import Sentiment from "sentiment";
-import labels from "sentiment/languages/en/labels.json";
 import { count } from "#app/lib/plural.ts";
 
 /**
@@ -55,7 +55,8 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /** Grows fast for the first few signals, then flattens towards `max`. */
 const saturate = (max: number, x: number, k: number) => max * (1 - Math.exp(-x / k));
 
-const lexicon = labels as Record<string, number>;
+// The package's own AFINN lexicon, read as the package reads it (a JSON file, not an ES module).
+const lexicon = createRequire(import.meta.url)("sentiment/languages/en/labels.json") as Record<string, number>;
 const analyzer = new Sentiment();
 const NEGATORS = new Set(["not", "no", "never", "nothing", "nobody", "hardly", "without", "cant", "can't", "dont", "don't", "doesnt", "doesn't", "isnt", "isn't", "wont", "won't", "wasnt", "wasn't", "didnt", "didn't", "aren't", "arent"]);
 
