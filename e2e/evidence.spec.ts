@@ -5,7 +5,8 @@ import { triageItem } from "#app/features/triage/triage.server.ts";
 import { answerSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 
 test("a member offered a similar idea votes for it instead; a moderator reads evidence, readout and snippets without Markdown markers; owner and status are saved together", async ({ browser }) => {
-  test.setTimeout(60_000);
+  // Three people, two browsers and a dozen pages: longer than one journey's default.
+  test.setTimeout(150_000);
   const run = Date.now().toString(36);
   const [ada, ben] = await Promise.all([createUser({ displayName: "Ada Author" }), createUser({ displayName: "Ben Writer" })]);
   const { slug } = await createActiveCommunity(`Evidence journey ${run}`, [ada!.userId, ben!.userId]);
@@ -36,7 +37,8 @@ test("a member offered a similar idea votes for it instead; a moderator reads ev
   const maya = { id: mayaId, role: "moderator" as const };
   const suggestionTitle = `Explain renewals ${run}`;
   const suggestionId = await withDatabase(async (db) => {
-    const { threadId } = await startThread(db, { id: ada!.userId, role: "member" }, slug, {
+    // Ben writes it: Ada posted her idea seconds ago, inside the posting limit.
+    const { threadId } = await startThread(db, { id: ben!.userId, role: "member" }, slug, {
       title: `Renewal shock ${run}`,
       body: `The renewal was **higher than the quote** ${run}.\n\n![screenshot](https://example.com/s.png)`,
     });
