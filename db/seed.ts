@@ -542,6 +542,18 @@ async function seedIdeas(db: Kysely<Database>, ids: Map<string, string>, at: num
   // The duplicate goes into the original; Sam's vote moves with it (he had voted for both).
   await step(() => mergeIdea(db, maya, beta, merged, combined));
   await step(() => replyToThread(db, sam, beta, combined, { body: "Yes please. Our CFO would read **one** report; she will not read three." }));
+  // For the passion score: an angry, specific complaint (Markdown and a screenshot), and two
+  // near-copies of existing ideas that triage groups under their originals, ready to merge.
+  await step(() =>
+    startThread(db, diego, beta, {
+      title: "The PDF export cuts off the last column",
+      body:
+        "This is **really frustrating**. I can't send the board pack: the PDF export cuts off column 9 (Region) on every report wider than A4. " +
+        "First I open Revenue, then I click Export → PDF, and 3 of 5 pages lose the totals.\n\n![cut-off export](https://example.com/cut-off.png)\n\nWe have to rebuild it in Excel 2019 every Monday.",
+    }),
+  );
+  await idea(lena, beta, "Region numbers in every report", "Please: a region column and a region filter in every report; today only the regional one has it.");
+  await idea(sam, beta, "A combined weekly report", "Merge the revenue, pipeline and regional reports into one view.");
 
   const pilot = "workspace-pilot";
   const sso = await idea(june, pilot, "Single sign-on with our Google accounts", "Nobody on my team will remember another password.");
@@ -589,6 +601,8 @@ async function seedTriage(db: Kysely<Database>, ids: Map<string, string>, at: nu
   await triage("reply", await reply("We see the same with the Outlook connector"), { tags: ["Integrations"], suggestion: sync });
   const offline = "Offline editing in the workspace";
   await triage("thread", await thread("Work offline on the plane"), { tags: [], suggestion: offline });
+  // Evidence written in Markdown: shown as written on the suggestion and in the readout.
+  await triage("reply", await reply("Yes please. Our CFO would read"), { tags: ["Exports"], suggestion: combined });
   const thanks = await reply("Thank you! That is the one our CFO");
   await step(() => dismissItem(db, maya, { kind: "reply", id: thanks }, "A thank-you, no new feedback"));
 

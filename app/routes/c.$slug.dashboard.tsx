@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
+import { can } from "#app/features/auth/policy.ts";
 import { communityDashboard } from "#app/features/dashboard/dashboard.server.ts";
 import { communityHeader } from "#app/features/communities/communities.server.ts";
 import { CommunityHeader } from "#app/features/communities/community-header.tsx";
@@ -31,6 +32,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     slug: community.slug,
     name: community.name,
     header: communityHeader(community),
+    canExport: can(user, "research.export"),
     ...figures,
     completion: { participants: completion.participantCount, prompts: completion.prompts },
     days: page.days.map((d) => ({ ...d, label: formatDayInZone(d.start, community.time_zone).replace(/ \d{4}$/, "") })),
@@ -44,7 +46,14 @@ export default function DashboardPage() {
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-6 px-4 py-8">
       <CommunityHeader header={d.header} />
-      <h1 className="text-2xl font-bold tracking-tight">Dashboard</h1>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h1 className="text-2xl font-bold tracking-tight">Dashboard</h1>
+        {d.canExport ? (
+          <a href={`/c/${d.slug}/export.qdpx`} download className="text-sm" title="A REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder">
+            Export coded evidence for QDA tools (.qdpx)
+          </a>
+        ) : null}
+      </div>
       <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <Figure label="Members" value={d.members} />
         <Figure label="Active participants" value={d.activeMembers} hint={`${percent(d.participationRate)} took part`} />

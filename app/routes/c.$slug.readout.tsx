@@ -66,9 +66,10 @@ export default function ReadoutPage() {
               <p className="text-xs text-slate-500">
                 {count(s.quotesHere, "piece")} of evidence from this community
               </p>
-              {s.public_answer ? (
-                <blockquote className="whitespace-pre-line border-l-4 border-slate-200 pl-3 text-sm text-slate-800">
-                  {s.public_answer}
+              {s.answerHtml ? (
+                <blockquote className="border-l-4 border-slate-200 pl-3 text-sm text-slate-800">
+                  {/* Rendered from Markdown with raw HTML disabled. */}
+                  <div className="prose-cohort" dangerouslySetInnerHTML={{ __html: s.answerHtml }} />
                   {s.answeredOn ? <span className="mt-1 block text-xs text-slate-500">Answered {s.answeredOn}</span> : null}
                 </blockquote>
               ) : (

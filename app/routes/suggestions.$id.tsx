@@ -6,7 +6,7 @@ import { requirePermission } from "#app/features/auth/request.server.ts";
 import { listStaff } from "#app/features/auth/accounts.server.ts";
 import { StatusBadge, STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
 import { SuggestionActionSchema } from "#app/features/suggestions/schemas.ts";
-import { answerSuggestion, getSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { answerSuggestion, getSuggestion, saveSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { deliverNow } from "#app/features/email/outbox.server.ts";
 import { listTags } from "#app/features/triage/tags.server.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
@@ -46,6 +46,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!parsed.success) return invalidForm(parsed.error.issues);
   const input = parsed.data;
   const db = getDb();
+  if (input.intent === "save") {
+    const details = { title: input.title, problem: input.problem, tagIds: input.tag, ownerId: input.owner, staffNotes: input.notes };
+    return formAction(saveSuggestion(db, user, id, { details, answer: input }, { siteOrigin: siteOrigin(request) }), async ({ notified, emailIds }) => {
+      if (emailIds.length) await deliverNow(db, emailIds);
+      return redirect(`/suggestions/${id}?saved=all&notified=${notified}`);
+    });
+  }
   if (input.intent === "details") {
     return formAction(updateSuggestion(db, user, id, { title: input.title, problem: input.problem, tagIds: input.tag, ownerId: input.owner, staffNotes: input.notes }), () =>
       redirect(`/suggestions/${id}?saved=details`),
@@ -85,7 +92,12 @@ export default function SuggestionPage() {
       </div>
       {notified ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-2 text-sm text-green-900">
-          Saved. {notified === "0" ? "Nobody needed telling." : `${count(Number(notified), "contributor")} told in the app and by email.`}
+          Saved{params.get("saved") === "all" ? ` status “${STATUS_LABEL[suggestion.status]}” and owner “${suggestion.owner ?? "nobody yet"}”` : ""}.{" "}
+          {notified === "0" ? "Nobody needed telling." : `${count(Number(notified), "contributor")} told in the app and by email.`}
+        </p>
+      ) : params.get("saved") === "details" ? (
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-2 text-sm text-green-900">
+          Details saved.
         </p>
       ) : null}
       <ActionError data={actionData} />
@@ -149,7 +161,8 @@ export default function SuggestionPage() {
         <ul className="space-y-2">
           {page.evidence.map((e) => (
             <li key={e.id} className="rounded-lg border-l-4 border-brand-400 bg-white p-4 shadow-sm ring-1 ring-slate-200">
-              <blockquote className="whitespace-pre-line text-slate-800">{e.quote}</blockquote>
+              {/* Rendered from Markdown with raw HTML disabled. */}
+              <blockquote data-evidence className="prose-cohort text-slate-800" dangerouslySetInnerHTML={{ __html: e.quoteHtml }} />
               <EvidenceImage image={e.image} />
               <p className="mt-2 text-xs text-slate-500">
                 <PersonLink id={e.authorId} name={e.author} /> · {e.community} · {e.when} ·{" "}
@@ -173,11 +186,13 @@ export default function SuggestionPage() {
         ) : null}
       </section>
 
+      {/* One form: status, answer, owner, tags and notes are saved together, so no choice is dropped. */}
+      <Form method="post" aria-label="Edit suggestion" className="space-y-4">
+      <input type="hidden" name="intent" value="save" />
       <div className="grid gap-6 lg:grid-cols-2">
-        <Form method="post" className="space-y-3 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <div className="space-y-3 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <h2 className="font-semibold">Status and public answer</h2>
           <p className="text-sm text-slate-600">Contributors see the answer on their ideas and hear of it in the app and by email.</p>
-          <input type="hidden" name="intent" value="answer" />
           <label className="block space-y-1 text-sm">
             <span className="font-medium">Status</span>
             <select name="status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)} className="block rounded-md border-0 py-1.5 pl-2 pr-8 ring-1 ring-inset ring-slate-300">
@@ -205,12 +220,10 @@ export default function SuggestionPage() {
             </fieldset>
           ) : null}
           {suggestion.answeredOn ? <p className="text-xs text-slate-500">Last answered {suggestion.answeredOn}</p> : null}
-          <Button disabled={navigation.state === "submitting"}>Save status and answer</Button>
-        </Form>
+        </div>
 
-        <Form method="post" className="space-y-3 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <div className="space-y-3 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <h2 className="font-semibold">Details (staff only)</h2>
-          <input type="hidden" name="intent" value="details" />
           <label className="block space-y-1 text-sm">
             <span className="font-medium">Title</span>
             <input name="title" defaultValue={suggestion.title} required minLength={3} maxLength={200} className="block w-full rounded-md border-0 px-3 py-1.5 ring-1 ring-inset ring-slate-300" />
@@ -244,9 +257,13 @@ export default function SuggestionPage() {
             <span className="font-medium">Internal notes</span>
             <textarea name="notes" rows={3} defaultValue={suggestion.staff_notes ?? ""} className="block w-full rounded-md border-0 px-3 py-1.5 ring-1 ring-inset ring-slate-300" />
           </label>
-          <Button variant="secondary">Save details</Button>
-        </Form>
+        </div>
       </div>
+      <div className="flex flex-wrap items-center gap-3">
+        <Button disabled={navigation.state === "submitting"}>Save suggestion</Button>
+        <span className="text-sm text-slate-600">Saves the status, answer, owner, tags and notes together.</span>
+      </div>
+      </Form>
     </main>
   );
 }

@@ -77,6 +77,10 @@ export default function BoardPage() {
           <a href={csv} download>
             Export CSV
           </a>
+          <span aria-hidden="true">·</span>
+          <a href={`/suggestions.qdpx${page.filters.tag ? `?tag=${encodeURIComponent(page.filters.tag)}` : ""}`} download title="A REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder: the evidence of these suggestions, coded">
+            Export for QDA tools (.qdpx){page.filters.tag ? ", this tag" : ""}
+          </a>
         </div>
       </div>
 

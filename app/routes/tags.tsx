@@ -1,9 +1,10 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "#app/lib/zod.ts";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { TagSchema } from "#app/features/triage/schemas.ts";
 import { createTag, listTags, mergeTags, updateTag } from "#app/features/triage/tags.server.ts";
+import { importCodebook } from "#app/features/research/refi-qda.server.ts";
 import { TAG_COLORS, TAG_PALETTE, TagChip } from "#app/features/triage/tags.tsx";
 import { getDb } from "#app/lib/db.server.ts";
 import { count } from "#app/lib/plural.ts";
@@ -22,12 +23,23 @@ const TagActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("merge"), id: z.string().min(1).max(64), into: z.string({ error: "Choose the tag to merge into" }).min(1, "Choose the tag to merge into").max(64) }),
 ]);
 
+/** A codebook is small: some thousand codes fit in well under this. */
+const CODEBOOK_LIMIT = 512 * 1024;
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "triage.work");
-  const parsed = TagActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = await request.formData();
+  const db = getDb();
+  if (form.get("intent") === "import") {
+    const file = form.get("codebook");
+    if (!(file instanceof File) || file.size === 0) return invalidForm([{ message: "Choose a codebook file (.qdc) to import." }]);
+    if (file.size > CODEBOOK_LIMIT) return invalidForm([{ message: "That file is too large for a codebook (at most 512 KB)." }]);
+    const xml = await file.text();
+    return formAction(importCodebook(db, user, xml), ({ created, existing }) => redirect(`/tags?imported=${created.length}&kept=${existing.length}`));
+  }
+  const parsed = TagActionSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return invalidForm(parsed.error.issues);
   const input = parsed.data;
-  const db = getDb();
   const work: Promise<unknown> = input.intent === "create" ? createTag(db, user, input) : input.intent === "update" ? updateTag(db, user, input.id, input) : mergeTags(db, user, input.id, input.into);
   return formAction(work, () => redirect("/tags"));
 }
@@ -51,6 +63,8 @@ function ColorSelect({ value }: { value?: string }) {
 export default function TagsPage() {
   const { tags } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const imported = params.get("imported");
   return (
     <main id="main" className="mx-auto max-w-4xl space-y-6 px-4 py-8">
       <Link to="/triage" className="text-sm">
@@ -58,7 +72,32 @@ export default function TagsPage() {
       </Link>
       <h1 className="text-2xl font-bold tracking-tight">Tags</h1>
       <p className="text-sm text-slate-600">One managed list for triage and suggestions. Rename a tag everywhere, or merge a duplicate into another; every change can be undone from the audit log.</p>
+      {imported !== null ? (
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-2 text-sm text-green-900">
+          Codebook imported: {count(Number(imported), "new tag")}
+          {Number(params.get("kept") ?? 0) ? `; ${count(Number(params.get("kept")), "code")} already in the list, kept as they were` : ""}.
+        </p>
+      ) : null}
       <ActionError data={actionData} />
+      <section aria-labelledby="codebook-heading" className="flex flex-wrap items-end justify-between gap-3 rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
+        <div className="space-y-1">
+          <h2 id="codebook-heading" className="font-semibold">
+            Codebook (REFI-QDA)
+          </h2>
+          <p className="text-slate-600">Take the tags to NVivo, ATLAS.ti, MAXQDA or QualCoder as a codebook, or start from one a team used before.</p>
+          <a href="/tags.qdc" download>
+            Export the tags as a codebook (.qdc)
+          </a>
+        </div>
+        <Form method="post" encType="multipart/form-data" className="flex flex-wrap items-end gap-2">
+          <input type="hidden" name="intent" value="import" />
+          <label className="space-y-1">
+            <span className="block font-medium">Import a codebook</span>
+            <input type="file" name="codebook" accept=".qdc,.qde,.xml,application/xml,text/xml" required className="block max-w-64 text-sm" />
+          </label>
+          <Button variant="secondary">Import codes as tags</Button>
+        </Form>
+      </section>
       <ul className="space-y-3">
         {tags.map((tag) => (
           <li key={tag.id} className="space-y-2 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">

@@ -5,6 +5,7 @@ import { requirePermission } from "#app/features/auth/request.server.ts";
 import { suggestionTitles } from "#app/features/suggestions/suggestions.server.ts";
 import { listTags } from "#app/features/triage/tags.server.ts";
 import { dismissItem, listInbox, triageItem } from "#app/features/triage/triage.server.ts";
+import { mergeIdea } from "#app/features/ideas/ideas.server.ts";
 import { TriageActionSchema, triageFilters } from "#app/features/triage/schemas.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { undoAction } from "#app/features/triage/undo.server.ts";
@@ -44,6 +45,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     communities,
     segments,
     done: doneEntry ?? null,
+    merged: url.searchParams.has("merged"),
   };
 }
 
@@ -55,8 +57,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = TriageActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return invalidForm(parsed.error.issues);
   const input = parsed.data;
-  const back = (auditId?: string) => {
+  const back = (auditId?: string, merged?: boolean) => {
     if (auditId) url.searchParams.set("done", auditId);
+    url.searchParams.delete("merged");
+    if (merged) url.searchParams.set("merged", "1");
     return redirect(`/triage?${url.searchParams.toString()}`);
   };
   const db = getDb();
@@ -70,6 +74,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return formAction(dismissItem(db, user, { kind: input.kind, id: input.id }, input.reason), ({ auditId }) => back(auditId));
     case "undo":
       return formAction(undoAction(db, user, input.auditId), () => back());
+    case "merge":
+      return formAction(mergeIdea(db, user, input.community, input.from, input.into), () => back(undefined, true));
   }
 }
 
@@ -197,6 +203,11 @@ export default function TriagePage() {
           </Form>
         </div>
       ) : null}
+      {page.merged ? (
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-2 text-sm text-green-900">
+          Merged: the duplicate’s votes now count for the idea it was merged into, and its discussion is locked.
+        </p>
+      ) : null}
       <ActionError data={actionData} />
 
       {page.items.length === 0 ? (
@@ -216,6 +227,11 @@ export default function TriagePage() {
                 >
                   <span className="flex items-center justify-between gap-2">
                     <span className="truncate font-medium text-slate-900">{entry.thread.title}</span>
+                    {entry.duplicates.length ? (
+                      <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs text-amber-900" title="Likely duplicates grouped under it">
+                        +{entry.duplicates.length} alike
+                      </span>
+                    ) : null}
                     <span className="shrink-0 rounded bg-slate-900 px-1.5 text-xs font-bold text-white" title="Passion score">
                       {entry.score}
                     </span>
@@ -245,21 +261,60 @@ export default function TriagePage() {
               {/* Rendered from Markdown with raw HTML disabled when it was written. */}
               <div data-item-body className="prose-cohort max-h-72 overflow-y-auto rounded-md bg-slate-50 p-3" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
               <PostImages images={item.images} author={item.author} />
-              <p className="flex flex-wrap items-center gap-1.5 text-xs" aria-label={`Passion score ${item.score}`}>
-                <span className="rounded bg-slate-900 px-1.5 py-0.5 font-bold text-white">Score {item.score}</span>
-                {item.parts
-                  .filter((part) => part.points > 0)
-                  .map((part) => (
-                    <span key={part.key} className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-700">
-                      +{part.points} {part.label}
-                    </span>
-                  ))}
-              </p>
+              <div className="text-xs" aria-label={`Passion score ${item.score}`}>
+                <p className="flex flex-wrap items-center gap-1.5">
+                  <span className="rounded bg-slate-900 px-1.5 py-0.5 font-bold text-white">Score {item.score}</span>
+                  <span className="text-slate-500">why:</span>
+                </p>
+                <ul data-passion-parts className="mt-1.5 flex flex-wrap gap-1.5">
+                  {item.parts
+                    .filter((part) => part.points !== 0 || part.key === "feeling" || part.key === "details" || part.key === "need")
+                    .map((part) => (
+                      <li key={part.key} className={`rounded px-1.5 py-0.5 ${part.points < 0 ? "bg-amber-100 text-amber-900" : part.points > 0 ? "bg-slate-100 text-slate-800" : "bg-white text-slate-500 ring-1 ring-slate-200"}`}>
+                        {part.points > 0 ? "+" : ""}
+                        {part.points} {part.label}
+                      </li>
+                    ))}
+                </ul>
+              </div>
+              {item.duplicates.length ? (
+                <section aria-labelledby="duplicates-heading" className="rounded-md bg-amber-50 p-3 text-sm ring-1 ring-amber-200">
+                  <h3 id="duplicates-heading" className="font-medium text-amber-950">
+                    Likely duplicates ({item.duplicates.length}), grouped under this {item.thread.kind === "idea" ? "idea" : "thread"}
+                  </h3>
+                  <ul className="mt-2 space-y-2">
+                    {item.duplicates.map((dup) => (
+                      <li key={dup.id} className="flex flex-wrap items-center justify-between gap-2">
+                        <span>
+                          <Link to={`/c/${item.community.slug}/t/${dup.id}`} target="_blank" rel="noreferrer">
+                            {dup.title}
+                          </Link>{" "}
+                          <span className="text-xs text-slate-600">
+                            by {dup.author} · score {dup.score}
+                          </span>
+                        </span>
+                        {dup.isIdea && item.kind === "thread" && item.thread.kind === "idea" ? (
+                          <Form method="post" action={`/triage?${query}`}>
+                            <input type="hidden" name="intent" value="merge" />
+                            <input type="hidden" name="community" value={item.community.slug} />
+                            <input type="hidden" name="from" value={dup.id} />
+                            <input type="hidden" name="into" value={item.id} />
+                            <Button variant="secondary" className="px-2 py-1 text-xs" disabled={busy} aria-label={`Merge “${dup.title}” into “${item.thread.title}”`}>
+                              Merge into this idea
+                            </Button>
+                          </Form>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ul>
+                  <p className="mt-2 text-xs text-amber-900">Merging moves the duplicate’s votes here (a member who voted for both keeps one) and locks its discussion, which stays readable.</p>
+                </section>
+              ) : null}
               {item.highlights.length ? (
                 <ul className="space-y-2 text-sm">
                   {item.highlights.map((h) => (
                     <li key={h.id} className="rounded-md border-l-4 border-brand-400 bg-brand-50 px-3 py-2">
-                      <q>{h.quote}</q>
+                      <q>{h.excerpt}</q>
                       {h.imageId ? <EvidenceImage image={item.images.find((i) => i.id === h.imageId)} /> : null}
                       <span className="mt-1 flex flex-wrap items-center gap-1">
                         {h.tags.map((tag) => (

@@ -68,6 +68,8 @@ interface Resources {
   "suggestion.view": undefined;
   /** Create and change suggestions: details, owner, notes, status and the public answer. */
   "suggestion.edit": undefined;
+  /** Take coded evidence out as a REFI-QDA project (.qdpx) or codebook (.qdc): the staff who read suggestions and their evidence. */
+  "research.export": undefined;
   /** See a community's readout: what its feedback fed. Members (and former members) once it has closed; staff any time. */
   "community.readout": CommunityContext;
   /** A community's dashboard: its staff (all staff roles) and the community's own moderators. */
@@ -247,6 +249,7 @@ const rules: { [A in Action]: Rule<A> } = {
   "triage.work": (actor) => staffOnly(actor, actor.role === "moderator" || actor.role === "admin", "Only moderators triage feedback."),
   "suggestion.view": (actor) => staffOnly(actor, true, ""),
   "suggestion.edit": (actor) => staffOnly(actor, true, ""),
+  "research.export": (actor) => staffOnly(actor, true, ""),
   "community.readout": (actor, context) => {
     const over = context.community.phase === "closed" || context.community.phase === "archived";
     // Someone who left keeps the promise made to every member: they see what their feedback became.

@@ -6,7 +6,8 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { listThreads, readThread } from "#app/features/discussions/discussions.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
-import { castVote, ideaDetails, listIdeas, mergeIdea, sortsFor, submitIdea, voteBudget } from "./ideas.server.ts";
+import { castVote, ideaDetails, listIdeas, mergeIdea, similarIdeas, sortsFor, submitIdea, voteBudget } from "./ideas.server.ts";
+import { moderatePost } from "#app/features/discussions/discussions.server.ts";
 
 const START = Date.UTC(2026, 4, 4, 8);
 
@@ -55,6 +56,27 @@ describe.each(testEngines())("ideas and votes on %s", (engine) => {
   });
   afterAll(async () => t.cleanup());
   afterEach(() => resetClock());
+
+  it("offers the most similar ideas of the community while a member writes one, from the search index", async () => {
+    const { slug, members } = await community();
+    const other = await community();
+    const [darkMode, exportCsv, calendar] = await ideas(slug, members, ["Dark mode for the dashboard", "Export reports to CSV", "Calendar sync with Outlook"]);
+    // The same wording in another community is never offered here.
+    await ideas(other.slug, other.members, ["Dark mode for the dashboard"]);
+    const offered = await similarIdeas(t.db, members[0], slug, { title: "A dark mode for the dashboard please", body: "My eyes hurt at night." });
+    expect(offered.map((o) => o.id)).toEqual([darkMode]);
+    expect(offered[0]).toMatchObject({ title: "Dark mode for the dashboard", voted: false, canVote: true });
+    expect((await similarIdeas(t.db, members[1], slug, { title: "CSV export of the reports", body: "" })).map((o) => o.id)).toEqual([exportCsv]);
+    // Unrelated drafts get nothing; merged and hidden ideas are not offered.
+    expect(await similarIdeas(t.db, members[0], slug, { title: "Faster page loads", body: "Everything is slow." })).toEqual([]);
+    await mergeIdea(t.db, moderator, slug, darkMode!, calendar!);
+    expect(await similarIdeas(t.db, members[0], slug, { title: "A dark mode for the dashboard please", body: "" })).toEqual([]);
+    await moderatePost(t.db, moderator, slug, exportCsv!, { kind: "thread", id: exportCsv! }, "hide");
+    expect(await similarIdeas(t.db, members[1], slug, { title: "CSV export of the reports", body: "" })).toEqual([]);
+    // Someone outside the community is refused.
+    const stranger = await person();
+    await expect(similarIdeas(t.db, stranger, slug, { title: "Dark mode", body: "" })).rejects.toThrow();
+  });
 
   it("gives each idea its own discussion, kept out of the thread list", async () => {
     const { slug, members } = await community();

@@ -9,6 +9,9 @@ import { refreshStrength } from "#app/features/suggestions/suggestions.server.ts
 import { DAY, now } from "#app/lib/clock.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { randomInt } from "node:crypto";
+import { ideasMatchingAny } from "#app/features/search/search.server.ts";
+import { markdownExcerpt, markdownToText } from "#app/lib/markdown.server.ts";
+import { contentWords, likeness } from "./similar.ts";
 
 type Db = Kysely<Database>;
 
@@ -329,4 +332,61 @@ export async function mergeIdea(db: Db, actor: Actor, slug: string, fromId: stri
     await trx.updateTable("threads").set({ locked_at: at }).where("id", "=", from.thread_id).execute();
     await refreshStrength(trx, [from.suggestion_id, into.suggestion_id]);
   });
+}
+
+export interface SimilarIdea {
+  id: string;
+  title: string;
+  excerpt: string;
+  votes: number | null;
+  voted: boolean;
+  canVote: boolean;
+  likeness: number;
+}
+
+/** How alike a draft and an idea must be (0 to 1, by shared meaningful words) before the idea is offered. */
+const OFFER_LIKENESS = 0.3;
+
+/**
+ * The ideas of a community most like a draft, for "Vote for one of these instead?": the
+ * search index finds ideas sharing any of the draft's words, then they are ranked by how
+ * much of the wording they share (app/features/ideas/similar.ts) and only close ones are
+ * offered. Only ideas this member may see: the community is checked by the policy, hidden
+ * and merged ideas stay out. Two queries.
+ */
+export async function similarIdeas(db: Db, actor: Actor, slug: string, draft: { title: string; body: string }, limit = 3): Promise<SimilarIdea[]> {
+  const view = await getCommunityForActor(db, actor, slug);
+  const draftWords = { title: contentWords(draft.title), all: contentWords(`${draft.title} ${draft.body}`) };
+  if (draftWords.all.size === 0) return [];
+  const ids = await ideasMatchingAny(db, view.community.id, [...draftWords.all], 30);
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom("ideas")
+    .innerJoin("threads", "threads.id", "ideas.thread_id")
+    .leftJoin("votes", (join) => join.onRef("votes.idea_id", "=", "ideas.thread_id").on("votes.user_id", "=", actor.id))
+    .select(["ideas.thread_id as id", "threads.title", "threads.body_markdown", "threads.removed", "threads.visible_from", "ideas.vote_count", "votes.user_id as voter"])
+    .where("ideas.thread_id", "in", ids)
+    .where("ideas.merged_into", "is", null)
+    .where("threads.removed", "is", null)
+    .where("threads.visible_from", "<=", now())
+    .execute();
+  const seeVotes = can(actor, "idea.see-votes", view);
+  return rows
+    .map((row) => {
+      const words = { title: contentWords(row.title), all: contentWords(`${row.title} ${markdownToText(row.body_markdown)}`) };
+      const titles = Math.min(words.title.size, draftWords.title.size) >= 2 ? likeness(words.title, draftWords.title) : 0;
+      return { row, likeness: Math.max(titles, likeness(words.all, draftWords.all), likeness(words.title, draftWords.all) * 0.8) };
+    })
+    .filter((s) => s.likeness >= OFFER_LIKENESS)
+    .sort((a, b) => b.likeness - a.likeness)
+    .slice(0, limit)
+    .map(({ row, likeness: score }) => ({
+      id: row.id,
+      title: row.title,
+      excerpt: markdownExcerpt(row.body_markdown, 160),
+      votes: seeVotes ? row.vote_count : null,
+      voted: row.voter !== null,
+      canVote: can(actor, "idea.vote", view),
+      likeness: Math.round(score * 100) / 100,
+    }));
 }

@@ -6,6 +6,7 @@ import { phaseOf } from "#app/features/communities/phase.ts";
 import { replyLink } from "#app/features/discussions/discussions.server.ts";
 import { listedPost } from "#app/features/discussions/visibility.ts";
 import { now } from "#app/lib/clock.ts";
+import { stripMarkdownMarkers } from "#app/lib/markdown.server.ts";
 
 type Db = Kysely<Database>;
 
@@ -72,6 +73,35 @@ async function candidates(db: Db, terms: string[], communities: string[] | null)
 }
 
 /**
+ * Ideas of one community whose title or text shares any of these words, best first, from
+ * the same index as search (FTS5 bm25 / tsvector ts_rank), but matching ANY word: a draft
+ * idea is compared with ideas that say part of the same thing. Merged ideas are left out;
+ * the caller applies the reader's visibility.
+ */
+export async function ideasMatchingAny(db: Db, communityId: string, words: string[], limit: number): Promise<string[]> {
+  const terms = words.filter((w) => /^[\p{L}\p{N}]+$/u.test(w)).slice(0, 16);
+  if (!terms.length) return [];
+  const ideas = sql`d.kind = 'thread' and d.community_id = ${communityId}
+    and exists (select 1 from ideas i join threads t on t.id = i.thread_id where i.thread_id = d.ref_id and i.merged_into is null and t.removed is null)`;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const query = terms.map((t) => `${t}:*`).join(" | ");
+    const { rows } = await sql<{ ref_id: string }>`
+      select d.ref_id from search_documents d, to_tsquery('english', ${query}) q
+      where d.tsv @@ q and ${ideas}
+      order by ts_rank(d.tsv, q) desc, d.id desc
+      limit ${limit}`.execute(db);
+    return rows.map((r) => r.ref_id);
+  }
+  const match = terms.map((t) => `"${t}"*`).join(" OR ");
+  const { rows } = await sql<{ ref_id: string }>`
+    select d.ref_id from search_fts join search_documents d on d.id = search_fts.rowid
+    where search_fts match ${match} and ${ideas}
+    order by bm25(search_fts, 4.0, 1.0), d.id desc
+    limit ${limit}`.execute(db);
+  return rows.map((r) => r.ref_id);
+}
+
+/**
  * Search what this reader may see: threads, ideas, prompts and replies of the communities they
  * can view (staff: all of them) and, for staff, suggestions. Scheduled prompts before they
  * appear, removed posts, and a masked prompt's answers the reader has not earned by answering
@@ -92,7 +122,12 @@ export async function search(db: Db, actor: Actor, query: string): Promise<Searc
     .execute();
   const at = now();
   const viewable = memberships.filter((c) => can(actor, "community.view", { community: { ...c, phase: phaseOf(c, at) }, membership: { role: c.membership_role } }));
-  const hits = await candidates(db, terms, everyCommunity ? null : viewable.map((c) => c.id));
+  // Titles and snippets come from the Markdown as written: shown without its markers.
+  const hits = (await candidates(db, terms, everyCommunity ? null : viewable.map((c) => c.id))).map((hit) => ({
+    ...hit,
+    title_marked: stripMarkdownMarkers(hit.title_marked),
+    snippet: stripMarkdownMarkers(hit.snippet),
+  }));
   if (!hits.length) return [];
 
   const ids = (kind: Hit["kind"]) => hits.filter((h) => h.kind === kind).map((h) => h.ref_id);

@@ -12,23 +12,26 @@ const problem = z.string().trim().max(20_000).optional().transform((v) => v ?? "
 
 export const NewSuggestionSchema = z.object({ title, problem });
 
+const details = {
+  title,
+  problem,
+  owner: z.string().max(64).optional().transform((v) => v || null),
+  notes: z.string().max(20_000).optional().transform((v) => v ?? ""),
+  // Checkboxes named "tag" arrive as one value or several.
+  tag: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+};
+const answer = {
+  status: z.enum(SUGGESTION_STATUSES, { error: "Choose a status" }),
+  answer: z.string().max(5000).optional().transform((v) => v ?? ""),
+  alternative: z.string().max(2000).optional().transform((v) => v ?? ""),
+  withoutAlternative: z.literal("on").optional().transform((v) => v === "on"),
+};
+
+/** The suggestion page sends everything in one form ("save"); the two halves alone stay accepted. */
 export const SuggestionActionSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("details"),
-    title,
-    problem,
-    owner: z.string().max(64).optional().transform((v) => v || null),
-    notes: z.string().max(20_000).optional().transform((v) => v ?? ""),
-    // Checkboxes named "tag" arrive as one value or several.
-    tag: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
-  }),
-  z.object({
-    intent: z.literal("answer"),
-    status: z.enum(SUGGESTION_STATUSES, { error: "Choose a status" }),
-    answer: z.string().max(5000).optional().transform((v) => v ?? ""),
-    alternative: z.string().max(2000).optional().transform((v) => v ?? ""),
-    withoutAlternative: z.literal("on").optional().transform((v) => v === "on"),
-  }),
+  z.object({ intent: z.literal("save"), ...details, ...answer }),
+  z.object({ intent: z.literal("details"), ...details }),
+  z.object({ intent: z.literal("answer"), ...answer }),
 ]);
 
 /** The board's filters from the query string. */

@@ -15,7 +15,7 @@ import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { BOARD_COLUMN, BOARD_PAGE } from "./schemas.ts";
 import { newId } from "#app/lib/ids.ts";
-import { renderMarkdown } from "#app/lib/markdown.server.ts";
+import { markdownExcerpt, markdownToText, renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 
 type Db = Kysely<Database>;
@@ -267,6 +267,8 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
       id: e.id,
       quote: e.quote,
       image: evidenceImage(e),
+      // Shown as written: the quote's Markdown rendered safely (raw HTML escaped, links checked).
+      quoteHtml: renderMarkdown(e.quote),
       author: e.author,
       authorId: e.post_author_id,
       community: e.community,
@@ -355,6 +357,44 @@ export async function updateSuggestion(
   });
 }
 
+/** Declining needs a reason, and an alternative or an explicit "none". */
+function checkAnswer(input: { status: SuggestionStatus; answer: string; alternative: string; withoutAlternative: boolean }) {
+  const answer = input.answer.trim();
+  const alternative = input.alternative.trim();
+  if (input.status === "declined") {
+    if (!answer) throw new Refusal(422, "Declining needs a reason: tell contributors why in the public answer.");
+    if (!alternative && !input.withoutAlternative) {
+      throw new Refusal(422, "Is there something contributors can do instead? Offer an alternative, or tick “Decline without an alternative”.");
+    }
+  }
+  return { answer, alternative };
+}
+
+/**
+ * Save the whole suggestion page at once: details (title, problem, tags, owner, notes) and
+ * status with its answer. Both are checked before either is written, so a refused answer
+ * never leaves the details half-saved, and nothing chosen on the page is dropped.
+ */
+export async function saveSuggestion(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: { details: Parameters<typeof updateSuggestion>[3]; answer: Parameters<typeof answerSuggestion>[3] },
+  options: { siteOrigin: string },
+): Promise<{ notified: number; emailIds: string[] }> {
+  assertAllowed(actor, "suggestion.edit");
+  checkAnswer(input.answer);
+  const before = await db.selectFrom("suggestions").select(["title", "problem_markdown", "owner_id", "staff_notes"]).where("id", "=", id).executeTakeFirst();
+  if (!before) throw new Refusal(404, "We could not find that suggestion.");
+  const tags = await db.selectFrom("suggestion_tags").select("tag_id").where("suggestion_id", "=", id).execute();
+  const d = input.details;
+  const sameTags = tags.length === new Set(d.tagIds).size && tags.every((t) => d.tagIds.includes(t.tag_id));
+  const unchanged = before.title === d.title && before.problem_markdown === d.problem && before.owner_id === d.ownerId && (before.staff_notes ?? "") === d.staffNotes && sameTags;
+  // Only a real change of details is written (and shows in the audit log).
+  if (!unchanged) await updateSuggestion(db, actor, id, d);
+  return answerSuggestion(db, actor, id, input.answer, options);
+}
+
 /**
  * Set a suggestion's status and public answer. Declining needs a reason, and asks for an
  * alternative (or an explicit "none"). A new answer reaches every contributor: authors of
@@ -370,14 +410,7 @@ export async function answerSuggestion(
   assertAllowed(actor, "suggestion.edit");
   const before = await db.selectFrom("suggestions").selectAll().where("id", "=", id).executeTakeFirst();
   if (!before) throw new Refusal(404, "We could not find that suggestion.");
-  const answer = input.answer.trim();
-  const alternative = input.alternative.trim();
-  if (input.status === "declined") {
-    if (!answer) throw new Refusal(422, "Declining needs a reason: tell contributors why in the public answer.");
-    if (!alternative && !input.withoutAlternative) {
-      throw new Refusal(422, "Is there something contributors can do instead? Offer an alternative, or tick “Decline without an alternative”.");
-    }
-  }
+  const { answer, alternative } = checkAnswer(input);
   const changed = answer !== (before.public_answer ?? "") || input.status !== before.status;
   const at = now();
   const shouldTell = changed && answer !== "";
@@ -410,7 +443,7 @@ export async function answerSuggestion(
         "",
         `Status: ${STATUS_LABEL[input.status]}`,
         "",
-        answer,
+        markdownToText(answer),
         ...(input.status === "declined" && alternative ? ["", `What you can do instead: ${alternative}`] : []),
         "",
         `See it where you gave it: ${options.siteOrigin}${link}`,
@@ -420,7 +453,7 @@ export async function answerSuggestion(
         input: {
           kind: "suggestion.answer" as const,
           title: named`The product team answered feedback you gave: ${title}`,
-          body: answer,
+          body: markdownExcerpt(answer, 300),
           link,
           email: { subject: named`Your feedback was answered: ${before.title}`, text: plainNamedText(text) },
         },
@@ -522,8 +555,9 @@ export async function readout(db: Db, actor: Actor, slug: string) {
     totals: { members: Number(members.n), threads: Number(posts.threads), replies: Number(posts.replies ?? 0), suggestions: fed.length },
     suggestions: fed.map((s) => ({
       ...s,
+      answerHtml: s.public_answer ? renderMarkdown(s.public_answer) : null,
       quotesHere: Number(counts.find((c) => c.suggestion_id === s.id)?.n ?? 0),
-      yours: mine.filter((m) => m.suggestion_id === s.id).map((m) => m.quote),
+      yours: mine.filter((m) => m.suggestion_id === s.id).map((m) => markdownExcerpt(m.quote, 300)),
       yourImages: myImages.filter((m) => m.suggestion_id === s.id).flatMap((m) => evidenceImage(m) ?? []),
     })),
   };
@@ -589,12 +623,12 @@ export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, 
       String(s.strength.votes),
       String(s.strength.communities),
       String(s.strength.quotes),
-      s.public_answer ?? "",
+      markdownToText(s.public_answer ?? ""),
       evidence
         .filter((e) => e.suggestion_id === s.id)
         .map((e) => {
           const link = `${siteOrigin}${postLink(e.slug, e.thread_id, { kind: e.post_kind, id: e.post_id, created_at: e.reply_created_at })}`;
-          return `"${e.quote.replace(/\s+/g, " ").trim()}" (${e.display_name}, ${e.name}, ${new Date(e.created_at).toISOString().slice(0, 10)}) ${link}`;
+          return `"${markdownToText(e.quote).replace(/\s+/g, " ")}" (${e.display_name}, ${e.name}, ${new Date(e.created_at).toISOString().slice(0, 10)}) ${link}`;
         })
         .join("\n"),
       `${siteOrigin}/suggestions/${s.id}`,

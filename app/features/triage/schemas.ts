@@ -16,6 +16,7 @@ export const TriageActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("dismiss"), ...postRef, reason: z.string({ error: "Say why it is dismissed" }).trim().min(2, "Say why it is dismissed").max(300) }),
   z.object({ intent: z.literal("undo"), auditId: z.string().min(1).max(64) }),
+  z.object({ intent: z.literal("merge"), community: z.string().min(1).max(100), from: z.string().min(1).max(64), into: z.string().min(1).max(64) }),
 ]);
 
 /** The inbox's filters from the query string; anything unknown is ignored. */

@@ -7,7 +7,7 @@ import { addMember, createCommunity, getCommunityForActor, publishCommunity } fr
 import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
 import { castVote, ideaDetails, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { listNotifications } from "#app/features/notifications/notifications.server.ts";
-import { answerSuggestion, createSuggestion, getSuggestion, listBoard, readout, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { answerSuggestion, createSuggestion, getSuggestion, listBoard, readout, saveSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { BOARD_COLUMN, BOARD_PAGE } from "#app/features/suggestions/schemas.ts";
@@ -68,10 +68,41 @@ describe.each(testEngines())("triage and suggestions on %s", (engine) => {
     // The idea has two votes; the reply's author leads; the thread's author is an evangelist.
     const idea = items.find((i) => i.id === w.ideaId)!;
     expect(idea.parts.find((p) => p.key === "votes")).toEqual({ key: "votes", label: "2 votes", points: 6 });
-    expect(items.find((i) => i.id === w.replyId)!.parts.find((p) => p.key === "leads")!.points).toBe(10);
-    expect(items.find((i) => i.id === w.threadId)!.parts.find((p) => p.key === "evangelist")!.points).toBe(5);
+    expect(items.find((i) => i.id === w.replyId)!.parts.find((p) => p.key === "author")).toEqual({ key: "author", label: "author leads discussions", points: 4 });
+    expect(items.find((i) => i.id === w.threadId)!.parts.find((p) => p.key === "author")).toEqual({ key: "author", label: "author is an evangelist", points: 2 });
+    // The thread was answered by someone else, who says "same here"; it reads what was said.
+    const thread = Object.fromEntries(items.find((i) => i.id === w.threadId)!.parts.map((p) => [p.key, p.label]));
+    expect(thread).toMatchObject({ replies: "1 reply by others", agreeing: "1 member agreeing" });
     expect(items.map((i) => i.score)).toEqual([...items.map((i) => i.score)].sort((x, y) => y - x));
     expect((await listInbox(t.db, moderator, { state: "untriaged", community: w.slug, segment: "smb" })).map((i) => i.id)).toEqual([w.threadId]);
+  });
+
+  it("groups likely duplicates under the strongest item, which merging then folds in", async () => {
+    const w = await world();
+    advanceClock(30 * SECOND);
+    const { ideaId: copy } = await submitIdea(t.db, w.a, w.slug, { title: "One combined report please", body: "Combine the three weekly reports into one." });
+    const items = await listInbox(t.db, moderator, { state: "untriaged", community: w.slug });
+    expect(items.map((i) => i.id)).not.toContain(copy);
+    const leader = items.find((i) => i.id === w.ideaId)!;
+    expect(leader.duplicates).toEqual([expect.objectContaining({ id: copy, title: "One combined report please", isIdea: true })]);
+    expect(leader.duplicates[0]!.score).toBeLessThan(leader.score);
+    await mergeIdea(t.db, moderator, w.slug, copy, w.ideaId);
+    const after = await listInbox(t.db, moderator, { state: "untriaged", community: w.slug });
+    expect(after.find((i) => i.id === w.ideaId)!.duplicates).toEqual([]);
+    expect(after.map((i) => i.id)).not.toContain(copy);
+  });
+
+  it("saves a suggestion's owner and status together, and a refused answer saves neither", async () => {
+    setClock(START + 3 * DAY);
+    const { id } = await createSuggestion(t.db, product, { title: `Save all ${++n}`, problem: "" });
+    const details = { title: `Save all ${n}`, problem: "", tagIds: [], ownerId: product.id, staffNotes: "" };
+    await saveSuggestion(t.db, product, id, { details, answer: { status: "planned", answer: "", alternative: "", withoutAlternative: false } }, ORIGIN);
+    expect((await getSuggestion(t.db, product, id)).suggestion).toMatchObject({ owner_id: product.id, status: "planned" });
+    const refused = await refusalOf(
+      saveSuggestion(t.db, product, id, { details: { ...details, ownerId: null, title: "Changed" }, answer: { status: "declined", answer: "", alternative: "", withoutAlternative: false } }, ORIGIN),
+    );
+    expect(refused.status).toBe(422);
+    expect((await getSuggestion(t.db, product, id)).suggestion).toMatchObject({ owner_id: product.id, status: "planned", title: `Save all ${n}` });
   });
 
   it("triages with a highlight, inline tags and a new or existing suggestion; an idea is linked; undo puts it all back", async () => {
@@ -84,7 +115,7 @@ describe.each(testEngines())("triage and suggestions on %s", (engine) => {
     const exportsTag = tags.find((tag) => tag.name === "Exports")!;
     const triaged = await listInbox(t.db, moderator, { state: "triaged", community: w.slug, tag: exportsTag.id });
     expect(triaged).toHaveLength(2);
-    expect(triaged.find((i) => i.id === w.threadId)!.highlights[0]).toMatchObject({ quote: "merge them by hand", tags: [{ name: "Exports" }, { name: "reporting" }] });
+    expect(triaged.find((i) => i.id === w.threadId)!.highlights[0]).toMatchObject({ excerpt: "merge them by hand", tags: [{ name: "Exports" }, { name: "reporting" }] });
     // Both point to one suggestion; the idea shows it.
     const suggestionId = triaged[0]!.highlights[0]!.suggestion!.id;
     expect(triaged[1]!.highlights[0]!.suggestion!.id).toBe(suggestionId);

@@ -6,6 +6,8 @@ import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
+import { markdownExcerpt, markdownToText } from "#app/lib/markdown.server.ts";
+import { findRepeats } from "#app/features/ideas/similar.ts";
 import { recordAudit } from "./audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { insertSuggestion, refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
@@ -18,6 +20,8 @@ type Db = Kysely<Database>;
 /** How many of the newest candidates the inbox scores; recency weighs in the score, so older ones rarely rank. */
 const CANDIDATES = 400;
 export const INBOX_PAGE = 50;
+/** How many replies of the candidates' threads are read to count replies, quotes and agreement. */
+const CONTEXT_REPLIES = 3000;
 
 export type TriageState = "untriaged" | "triaged" | "dismissed";
 
@@ -42,7 +46,9 @@ export interface InboxItem {
   parts: PassionPart[];
   state: TriageState;
   reason: string | null;
-  highlights: { id: string; quote: string; imageId: string | null; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
+  /** Likely duplicates of this item, grouped under it because it scored highest. */
+  duplicates: { id: string; title: string; author: string; score: number; isIdea: boolean }[];
+  highlights: { id: string; excerpt: string; imageId: string | null; tags: { name: string; color: string }[]; suggestion: { id: string; title: string } | null }[];
   /** The post's images: shown with it, and any one can be kept as evidence. */
   images: ShownImage[];
 }
@@ -50,8 +56,9 @@ export interface InboxItem {
 /**
  * The triage inbox: participants' thread openers, replies and ideas (not staff posts, not
  * removed ones) in the chosen state, filtered, scored with the passion score and ordered by
- * it. Four queries whatever the size of the communities: the newest candidates of each
- * kind, then the highlights and tags of the page.
+ * it, likely duplicates grouped under the strongest of them. Five queries whatever the size
+ * of the communities: the newest candidates of each kind, the replies of their threads (for
+ * engagement), then the highlights and tags of the page.
  */
 export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Promise<InboxItem[]> {
   assertAllowed(actor, "triage.work");
@@ -91,6 +98,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
       "threads.body_markdown",
       "threads.created_at",
       "threads.reply_count as replies",
+      "threads.author_id as thread_author_id",
       "ideas.vote_count as votes",
       "users.display_name as author",
       "users.id as author_id",
@@ -104,6 +112,8 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     ])
     .where("threads.kind", "in", ["discussion", "idea"])
     .where("threads.removed", "is", null)
+    // A merged idea lives on in the one it was merged into.
+    .where("ideas.merged_into", "is", null)
     .where("users.role", "not in", STAFF_ROLES)
     .$call((q) => filtered(q, "thread", "threads.id"))
     .orderBy("threads.created_at", "desc")
@@ -123,6 +133,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
       "replies.body_html",
       "replies.body_markdown",
       "replies.created_at",
+      "threads.author_id as thread_author_id",
       sql<number>`0`.as("replies"),
       sql<number | null>`null`.as("votes"),
       "users.display_name as author",
@@ -143,30 +154,70 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     .limit(CANDIDATES);
   const [threadRows, replyRows] = await Promise.all([openers.execute(), replies.execute()]);
 
-  const scored = [
-    ...threadRows.map((row) => ({ kind: "thread" as const, row })),
-    ...replyRows.map((row) => ({ kind: "reply" as const, row })),
-  ]
-    .map(({ kind, row }) => {
+  const candidates = [
+    ...threadRows.map((row) => ({ kind: "thread" as const, row, text: markdownToText(`${row.thread_title}\n\n${row.body_markdown}`) })),
+    ...replyRows.map((row) => ({ kind: "reply" as const, row, text: markdownToText(row.body_markdown) })),
+  ];
+  // Every reply of these threads (newest first, bounded), whatever its triage state or author: how others answered.
+  const threadIds = [...new Set([...threadRows.map((r) => r.id), ...replyRows.map((r) => r.thread_id)])];
+  const context = threadIds.length
+    ? await db
+        .selectFrom("replies")
+        .innerJoin("users", "users.id", "replies.author_id")
+        .select(["replies.id", "replies.thread_id", "replies.author_id", "users.display_name as author", "replies.body_markdown", "replies.created_at"])
+        .where("replies.thread_id", "in", threadIds)
+        .where("replies.removed", "is", null)
+        .orderBy("replies.created_at", "desc")
+        .limit(CONTEXT_REPLIES)
+        .execute()
+    : [];
+  const answers = engagement(threadRows, context);
+  // A thread that repeats an earlier one of its community, oldest first: the original keeps its score.
+  const repeats = findRepeats(
+    [...threadRows].sort((a, b) => a.created_at - b.created_at).map((row) => ({ id: row.id, title: row.thread_title, text: markdownToText(row.body_markdown), group: row.slug })),
+  );
+  const scored = candidates
+    .map(({ kind, row, text }) => {
       const segment = segmentOf(row.attributes);
+      const answered = answers.get(row.id) ?? { repliesByOthers: 0, quotes: 0, agreeing: 0 };
+      const original = kind === "thread" ? repeats.get(row.id) : undefined;
       const { score, parts } = passionScore({
+        text,
         votes: Number(row.votes ?? 0),
-        replies: Number(row.replies ?? 0),
-        reactions: 0,
-        length: row.body_markdown.length,
+        ...answered,
+        // Replies above the newest ones read here were written too; count them as others' replies.
+        repliesByOthers: answered.repliesByOthers + Math.max(0, Number(row.replies ?? 0) - (answers.get(row.id)?.seen ?? 0)),
         authorLeads: row.member_role === "leader",
         authorEvangelist: row.source !== null && row.source !== "",
         ageMs: at - row.created_at,
+        repeats: original?.title ?? null,
       });
-      return { kind, row, segment, score, parts };
+      return { kind, row, segment, score, parts, repeatsId: original?.id ?? null };
     })
     .filter((item) => filters.segment === undefined || item.segment === filters.segment)
-    .sort((a, b) => b.score - a.score || b.row.created_at - a.row.created_at)
-    .slice(0, INBOX_PAGE);
+    .sort((a, b) => b.score - a.score || b.row.created_at - a.row.created_at);
+  // Likely duplicates go under the strongest item of their group (normally the original).
+  const leaderOf = new Map<string, string>();
+  for (const item of scored) {
+    const group = item.repeatsId ?? (item.kind === "thread" ? item.row.id : null);
+    if (group && !leaderOf.has(group)) leaderOf.set(group, item.row.id);
+  }
+  const duplicatesOf = new Map<string, InboxItem["duplicates"]>();
+  const shown: typeof scored = [];
+  for (const item of scored) {
+    const group = item.repeatsId ?? (item.kind === "thread" ? item.row.id : null);
+    const leader = group ? leaderOf.get(group) : undefined;
+    if (leader && leader !== item.row.id) {
+      const list = duplicatesOf.get(leader) ?? [];
+      list.push({ id: item.row.id, title: item.row.thread_title, author: item.row.author, score: item.score, isIdea: item.row.thread_kind === "idea" });
+      duplicatesOf.set(leader, list);
+    } else shown.push(item);
+  }
+  const page = shown.slice(0, INBOX_PAGE);
 
-  const posts = scored.map(({ kind, row }) => ({ kind, id: row.id }));
+  const posts = page.map(({ kind, row }) => ({ kind, id: row.id }));
   const [highlights, images] = await Promise.all([highlightsOf(db, posts), imagesOf(db, posts)]);
-  return scored.map(({ kind, row, segment, score, parts }) => ({
+  return page.map(({ kind, row, segment, score, parts }) => ({
     kind,
     id: row.id,
     community: { slug: row.slug, name: row.community_name },
@@ -182,7 +233,57 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
     reason: row.reason,
     highlights: highlights.get(`${kind}:${row.id}`) ?? [],
     images: images.get(`${kind}:${row.id}`) ?? [],
+    duplicates: duplicatesOf.get(row.id) ?? [],
   }));
+}
+
+const AGREEMENT = /(^|\W)(\+1|me too|same here|same for us|same problem|agreed?|i agree|we agree|this too|exactly this|yes please)(\W|$)/i;
+const QUOTED = /^> \*\*(.+?)\*\* wrote:/gm;
+
+/**
+ * How other members answered each candidate, from the candidate replies already read (no
+ * query): replies by someone other than the author, quotes of the post ("> **Name** wrote:"
+ * in a later reply of the thread), and distinct members who say they agree.
+ */
+function engagement(
+  threads: { id: string; author_id: string; author: string }[],
+  replies: { id: string; thread_id: string; author_id: string; author: string; body_markdown: string; created_at: number }[],
+) {
+  const result = new Map<string, { repliesByOthers: number; quotes: number; agreeing: number; seen: number }>();
+  const get = (id: string) => result.get(id) ?? (result.set(id, { repliesByOthers: 0, quotes: 0, agreeing: 0, seen: 0 }), result.get(id)!);
+  const agreeing = new Map<string, Set<string>>();
+  const opener = new Map(threads.map((t) => [t.id, t]));
+  const byThread = new Map<string, typeof replies>();
+  for (const reply of [...replies].sort((a, b) => a.created_at - b.created_at)) {
+    const list = byThread.get(reply.thread_id) ?? [];
+    list.push(reply);
+    byThread.set(reply.thread_id, list);
+  }
+  for (const [threadId, list] of byThread) {
+    const thread = opener.get(threadId);
+    list.forEach((reply, index) => {
+      if (thread) {
+        const counts = get(threadId);
+        counts.seen++;
+        if (reply.author_id !== thread.author_id) {
+          counts.repliesByOthers++;
+          if (AGREEMENT.test(reply.body_markdown)) {
+            const set = agreeing.get(threadId) ?? new Set<string>();
+            set.add(reply.author_id);
+            agreeing.set(threadId, set);
+          }
+        }
+      }
+      for (const [, name] of reply.body_markdown.matchAll(QUOTED)) {
+        // The latest earlier post of the thread by the quoted name: a reply, else the opener.
+        const quoted = list.slice(0, index).reverse().find((r) => r.author === name && r.author_id !== reply.author_id);
+        if (quoted) get(quoted.id).quotes++;
+        else if (thread && thread.author === name && thread.author_id !== reply.author_id) get(threadId).quotes++;
+      }
+    });
+  }
+  for (const [id, set] of agreeing) get(id).agreeing = set.size;
+  return result;
 }
 
 /** Highlights of some posts, with their tags and suggestion: two queries. */
@@ -218,7 +319,7 @@ async function highlightsOf(db: Db, posts: { kind: PostKind; id: string }[]) {
     const list = byPost.get(key) ?? [];
     list.push({
       id: row.id,
-      quote: row.quote,
+      excerpt: markdownExcerpt(row.quote, 300),
       imageId: row.attachment_id ?? null,
       tags: tags.filter((t) => t.highlight_id === row.id).map(({ name, color }) => ({ name, color })),
       suggestion: row.suggestion_id ? { id: row.suggestion_id, title: row.suggestion_title ?? "" } : null,
