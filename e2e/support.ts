@@ -78,8 +78,10 @@ export async function userIdByEmail(email: string): Promise<string> {
 /** Make someone a participant of a community directly, as if they had joined earlier. */
 export async function addParticipant(slug: string, userId: string): Promise<void> {
   await withDatabase(async (db) => {
-    const community = await db.selectFrom("communities").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    const community = await db.selectFrom("communities").select(["id", "consent_version"]).where("slug", "=", slug).executeTakeFirstOrThrow();
     await addMember(db, { communityId: community.id, userId, role: "participant", datesConfirmedAt: 1 });
+    // As if they had agreed to the community's current consent text when joining (issue 17).
+    await db.updateTable("memberships").set({ consent_version: community.consent_version }).where("community_id", "=", community.id).where("user_id", "=", userId).execute();
   });
 }
 

@@ -110,12 +110,12 @@ test.describe.serial("from feedback to an answer", () => {
     // Declining asks for a reason and an alternative.
     await board.getByLabel("Status").selectOption("declined");
     await board.getByLabel(/Public answer/).fill("Not now: Sheets export needs a partnership we do not have yet.");
-    await board.getByRole("button", { name: "Save status and answer" }).click();
+    await board.getByRole("button", { name: "Save suggestion" }).click();
     await expect(board.getByRole("alert")).toContainText("Offer an alternative");
     await board.getByLabel("Status").selectOption("declined");
     await board.getByLabel(/Public answer/).fill("Not now: Sheets export needs a partnership we do not have yet.");
     await board.getByLabel("What can contributors do instead?").fill("Use the CSV export with Sheets' import; it keeps currencies.");
-    await board.getByRole("button", { name: "Save status and answer" }).click();
+    await board.getByRole("button", { name: "Save suggestion" }).click();
     await expect(board.getByRole("status")).toContainText("contributors told in the app and by email");
     await productContext.close();
   });

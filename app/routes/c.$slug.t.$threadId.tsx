@@ -318,7 +318,7 @@ function PostFollowUps({ post }: { post: PostView }) {
       {page.asking === key ? (
         <AskFollowUpForm post={post} />
       ) : askable ? (
-        <Link to={`?ask=${key}#ask-${key.replace(":", "-")}`} preventScrollReset className="inline-block text-sm font-medium">
+        <Link to={`?ask=${key}#ask-${key.replace(":", "-")}`} preventScrollReset className="inline-block max-w-full text-sm font-medium wrap-anywhere">
           Follow up privately with {post.author}
         </Link>
       ) : null}

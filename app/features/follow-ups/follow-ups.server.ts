@@ -32,7 +32,8 @@ export async function askFollowUp(db: Db, actor: Actor, slug: string, threadId: 
   const thread = await findThread(db, actor, view, threadId);
   const post = await findPost(db, thread, ref);
   const [author, asker] = await Promise.all([
-    db.selectFrom("memberships").select("role").where("community_id", "=", view.community.id).where("user_id", "=", post.author_id).executeTakeFirst(),
+    // An erased account has nobody to answer: it is asked nothing.
+    db.selectFrom("memberships").innerJoin("users", "users.id", "memberships.user_id").select("memberships.role").where("memberships.community_id", "=", view.community.id).where("memberships.user_id", "=", post.author_id).where("users.erased_at", "is", null).executeTakeFirst(),
     db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow(),
   ]);
   assertAllowed(actor, "follow-up.ask", { ...view, author: { id: post.author_id, role: author?.role ?? null }, postRemoved: post.removed !== null });
@@ -217,9 +218,11 @@ export async function askablePosts(db: Db, actor: Actor, view: CommunityView, po
   if (!can(actor, "discussion.lead", view) || posts.length === 0) return new Set();
   const authors = await db
     .selectFrom("memberships")
-    .select(["user_id", "role"])
-    .where("community_id", "=", view.community.id)
-    .where("user_id", "in", [...new Set(posts.map((p) => p.authorId))])
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["memberships.user_id", "memberships.role"])
+    .where("memberships.community_id", "=", view.community.id)
+    .where("memberships.user_id", "in", [...new Set(posts.map((p) => p.authorId))])
+    .where("users.erased_at", "is", null)
     .execute();
   const roleOf = new Map(authors.map((a) => [a.user_id, a.role]));
   return new Set(
