@@ -166,14 +166,14 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
   { what: "answer a private follow-up", path: (ids) => ({ active: `/follow-ups/${ids.followUp}` }), form: () => ({ body: "" }), row: [302, 400, 404, 403, 403, 403, 403, 404] },
   // Nudging an unknown prompt: the community's moderators get past the policy to "no such prompt" (404); the closed council takes no nudges.
   { what: "nudge non-answerers", path: () => ({ active: "/c/reporting-beta/completion", closed: "/c/integrations-council/completion" }), form: () => ({ intent: "nudge", prompt: "no-such-prompt" }), row: [302, 403, 404, 403, 404, 403, 404, 403] },
+  // Without a file: those the policy lets upload get to "choose an image" (400).
+  { what: "upload an image", path: () => ({ active: "/c/reporting-beta/attachments", closed: "/c/integrations-council/attachments" }), form: () => ({}), row: [302, 400, 404, 400, 400, 403, 400, 403] },
   // Closing now is tried on the closed council, so the matrix does not close the open beta: moderators get past the policy to "already closed" (409).
   { what: "close now", path: () => ({ active: "/c/integrations-council/edit" }), form: () => ({ intent: "close-now" }), row: [302, 404, 403, 403, 409, 403, 409, 403] },
   // Last, as it changes who is a member; the memberships are put back afterwards. Staff who are not members have nothing to leave (409).
   { what: "leave", path: () => ({ active: "/c/reporting-beta?index", closed: "/c/integrations-council?index" }), form: () => ({ intent: "leave" }), row: [302, 302, 404, 302, 409, 409, 409, 302] },
   // After "leave": members have already left (404); staff who are not members have nothing to withdraw from (409).
   { what: "withdraw", path: () => ({ active: "/c/reporting-beta/consent", closed: "/c/integrations-council/consent" }), form: () => ({ intent: "withdraw" }), row: [302, 404, 404, 404, 409, 409, 409, 404] },
-  // Without a file: those the policy lets upload get to "choose an image" (400).
-  { what: "upload an image", path: () => ({ active: "/c/reporting-beta/attachments", closed: "/c/integrations-council/attachments" }), form: () => ({}), row: [302, 400, 404, 400, 400, 403, 400, 403] },
   { what: "ask for a password reset link", path: () => ({ active: "/forgot-password" }), form: () => ({ email: "not an email" }), row: [400, 400, 400, 400, 400, 400, 400, 400] },
   { what: "set a password with a reset link", path: () => ({ active: "/reset-password/not-a-real-token" }), form: () => ({ password: "a long enough password" }), row: [404, 404, 404, 404, 404, 404, 404, 404] },
   { what: "change the instance settings", path: () => ({ active: "/admin/settings" }), form: () => ({ invitationContact: "x".repeat(600) }), row: [302, 403, 403, 403, 403, 403, 400, 403] },
