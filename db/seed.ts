@@ -18,6 +18,7 @@ import { inviteMembers } from "#app/features/communities/invitations.server.ts";
 import { publishConsent, recordAgreement } from "#app/features/consent/consent.server.ts";
 import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
 import { DAY, HOUR, MINUTE, atTime, now } from "#app/lib/clock.ts";
+import { isoDay } from "#app/lib/dates.ts";
 import { hashToken, newId, newToken } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import sharp from "sharp";
@@ -444,7 +445,7 @@ async function seedConversations(db: Kysely<Database>, ids: Map<string, string>,
   );
 
   // Appears tomorrow morning: moderators and the leader see it now, participants from then.
-  const tomorrow = new Date(at + DAY).toISOString().slice(0, 10);
+  const tomorrow = isoDay(at + DAY);
   await when(HOUR, () =>
     startThread(db, sam, beta, {
       title: "Show us a report you are proud of",

@@ -1,5 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { now } from "./clock.ts";
+import { isoDay } from "./dates.ts";
 
 /** A cell a spreadsheet would run as a formula (=, +, -, @, tab, return) is prefixed with ' so it stays text. */
 const safeCell = (value: string | number) => (typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
@@ -13,7 +14,7 @@ export function csvResponse(rows: (string | number)[][], name: string): Response
     rows.map((row) => row.map(safeCell)),
     { bom: true, record_delimiter: "windows", quoted_string: true },
   );
-  const day = new Date(now()).toISOString().slice(0, 10);
+  const day = isoDay(now());
   return new Response(csv, {
     headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}-${day}.csv"` },
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDayInZone, formatInZone, formatRelative, fromLocalInput, isLocalInput, isTimeZone, toLocalInput } from "./dates.ts";
+import { formatDayInZone, formatInZone, formatRelative, fromLocalInput, isLocalInput, isoDay, isTimeZone, toLocalInput } from "./dates.ts";
 
 describe("dates", () => {
   it("reads wall-clock input in the community's zone, across daylight saving", () => {
@@ -44,6 +44,14 @@ describe("dates", () => {
     expect(formatRelative(now + 5 * 3_600_000, now)).toBe("in 5 hours");
     expect(formatRelative(now - 2 * 86_400_000, now)).toBe("2 days ago");
     expect(formatRelative(now + 30_000, now)).toBe("in less than a minute");
+  });
+});
+
+describe("isoDay", () => {
+  it("names the UTC calendar day, whatever the hour", () => {
+    expect(isoDay(Date.UTC(2026, 2, 4, 0, 0))).toBe("2026-03-04");
+    expect(isoDay(Date.UTC(2026, 2, 4, 23, 59, 59, 999))).toBe("2026-03-04");
+    expect(isoDay(Date.UTC(2026, 11, 31, 23, 30))).toBe("2026-12-31");
   });
 });
 

@@ -1,5 +1,10 @@
 import { TZDate } from "@date-fns/tz";
 
+/** The UTC calendar day of a time, "2026-03-04": for file names, CSV cells and keys by day. */
+export function isoDay(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
 /** Whether a string names an IANA time zone this runtime knows. */
 export function isTimeZone(zone: string): boolean {
   try {

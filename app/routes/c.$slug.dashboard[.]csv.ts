@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { communityDashboard } from "#app/features/dashboard/dashboard.server.ts";
 import { csvResponse } from "#app/lib/csv.server.ts";
+import { isoDay } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { communityPollResults } from "#app/features/polls/polls.server.ts";
@@ -15,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const table = new URL(request.url).searchParams.get("table");
   switch (table) {
     case "days":
-      return csvResponse([["Day", "Posts", "Ideas"], ...d.days.map((day) => [new Date(day.start).toISOString().slice(0, 10), day.posts, day.ideas])], `${slug}-per-day`);
+      return csvResponse([["Day", "Posts", "Ideas"], ...d.days.map((day) => [isoDay(day.start), day.posts, day.ideas])], `${slug}-per-day`);
     case "funnel":
       return csvResponse(
         [

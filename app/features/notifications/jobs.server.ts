@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { embed, joinNamed, named, storedNamedText, type NamedText } from "#app/lib/named-text.ts";
 import type { Database, NotificationKind } from "#db/schema.ts";
 import { DAY, HOUR, now } from "#app/lib/clock.ts";
-import { formatCountdown, formatInZone } from "#app/lib/dates.ts";
+import { formatCountdown, formatInZone, isoDay } from "#app/lib/dates.ts";
 import { publicOrigin } from "#app/lib/origin.server.ts";
 import { queueMemberEmails } from "./email.server.ts";
 import { EMAIL_KINDS } from "./kinds.ts";
@@ -120,7 +120,7 @@ export async function sendReminders(db: Db): Promise<{ sent: string[] }> {
  */
 export async function sendDigests(db: Db): Promise<{ sent: number }> {
   const at = now();
-  const day = new Date(at).toISOString().slice(0, 10);
+  const day = isoDay(at);
   if (new Date(at).getUTCHours() < DIGEST_HOUR_UTC) return { sent: 0 };
   const rows = await db
     .selectFrom("notifications")

@@ -11,6 +11,7 @@ import { ERASED_NAME } from "#app/features/privacy/erased.ts";
 import { recordAudit } from "#app/features/triage/audit.server.ts";
 import { TAG_COLORS, type TagColor } from "#app/features/triage/tags.tsx";
 import { now } from "#app/lib/clock.ts";
+import { isoDay } from "#app/lib/dates.ts";
 import { newId } from "#app/lib/ids.ts";
 import { markdownToText } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -303,7 +304,7 @@ export async function exportQdpx(db: Db, actor: Actor, scope: ExportScope): Prom
   const zip: Record<string, Uint8Array> = { "project.qde": strToU8(projectXml) };
   for (const [path, text] of files) zip[path] = strToU8(text);
   const slug = (scope.community ?? (data.tagName ? `tag-${data.tagName}` : "all")).toLowerCase().replace(/[^a-z0-9]+/g, "-");
-  return { bytes: zipSync(zip), projectXml, sources: files, filename: `cohort-${slug}-${iso(at).slice(0, 10)}.qdpx` };
+  return { bytes: zipSync(zip), projectXml, sources: files, filename: `cohort-${slug}-${isoDay(at)}.qdpx` };
 }
 
 /** Tags as codes (the codebook), and suggestions as codes under one "Suggestions" code that is itself not for coding. */

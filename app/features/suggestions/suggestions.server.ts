@@ -12,6 +12,7 @@ import { segmentOf } from "#app/features/communities/segments.ts";
 import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
 import { postLink } from "#app/features/discussions/discussions.server.ts";
 import { now } from "#app/lib/clock.ts";
+import { isoDay } from "#app/lib/dates.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { BOARD_COLUMN, BOARD_PAGE } from "./schemas.ts";
 import { newId } from "#app/lib/ids.ts";
@@ -628,7 +629,7 @@ export async function boardCsvRows(db: Db, actor: Actor, filters: BoardFilters, 
         .filter((e) => e.suggestion_id === s.id)
         .map((e) => {
           const link = `${siteOrigin}${postLink(e.slug, e.thread_id, { kind: e.post_kind, id: e.post_id, created_at: e.reply_created_at })}`;
-          return `"${markdownToText(e.quote).replace(/\s+/g, " ")}" (${e.display_name}, ${e.name}, ${new Date(e.created_at).toISOString().slice(0, 10)}) ${link}`;
+          return `"${markdownToText(e.quote).replace(/\s+/g, " ")}" (${e.display_name}, ${e.name}, ${isoDay(e.created_at)}) ${link}`;
         })
         .join("\n"),
       `${siteOrigin}/suggestions/${s.id}`,
