@@ -3,7 +3,7 @@ import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "#app/lib/zod.ts";
 import { requirePermission } from "#app/features/auth/request.server.ts";
-import { listAudit } from "#app/features/triage/audit.server.ts";
+import { listAudit } from "#app/features/audit/audit.server.ts";
 import { undoAction } from "#app/features/triage/undo.server.ts";
 import { formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";

@@ -9,7 +9,7 @@ import { mergeIdea } from "#app/features/ideas/ideas.server.ts";
 import { TriageActionSchema, triageFilters } from "#app/features/triage/schemas.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { undoAction } from "#app/features/triage/undo.server.ts";
-import { undoableEntry } from "#app/features/triage/audit.server.ts";
+import { undoableEntry } from "#app/features/audit/audit.server.ts";
 import { listCommunityChoices, listSegments } from "#app/features/communities/communities.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { formatRelative } from "#app/lib/dates.ts";

@@ -12,7 +12,7 @@ import { phaseOf, type Phase } from "./phase.ts";
 import { slugify, type CommunityForm } from "./schemas.ts";
 import { segmentOf } from "./segments.ts";
 import { count } from "#app/lib/plural.ts";
-import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import type { TimeBoxText } from "./time-box.tsx";
 
 export type CommunityRow = Selectable<CommunitiesTable>;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { listAudit } from "#app/features/triage/audit.server.ts";
+import { listAudit } from "#app/features/audit/audit.server.ts";
 import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";

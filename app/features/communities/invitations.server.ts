@@ -22,7 +22,7 @@ import { createSession } from "#app/features/auth/session.server.ts";
 import { addMember, getCommunityToManage } from "./communities.server.ts";
 import { phaseOf } from "./phase.ts";
 import { describeRoleOffered } from "./role-offered.ts";
-import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { nominationJoined } from "#app/features/nominations/outcome.server.ts";
 import { consentText, recordAgreement } from "#app/features/consent/consent.server.ts";
 import type { ConsentText } from "#app/features/consent/schemas.ts";

@@ -11,7 +11,7 @@ import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/fe
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { threadLink } from "#app/features/discussions/discussions.server.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";
-import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { Refusal } from "#app/lib/refusal.ts";

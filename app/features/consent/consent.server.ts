@@ -4,7 +4,7 @@ import type { Database } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, leaveCommunity } from "#app/features/communities/communities.server.ts";
 import { anonymiseInCommunity } from "#app/features/privacy/privacy.server.ts";
-import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import type { ConsentInput, ConsentText } from "./schemas.ts";

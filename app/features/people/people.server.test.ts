@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { listAudit } from "#app/features/triage/audit.server.ts";
+import { listAudit } from "#app/features/audit/audit.server.ts";
 import type { GlobalRole } from "#db/schema.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { BAD_CREDENTIALS, SUSPENDED_MESSAGE, createAccount, signIn } from "#app/features/auth/accounts.server.ts";

@@ -10,7 +10,7 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
 import { endUserSessions } from "#app/features/auth/session.server.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
-import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";

@@ -16,7 +16,7 @@ import { inviteFromNomination, listOwnNominations, nominate } from "#app/feature
 import { listNotifications } from "#app/features/notifications/notifications.server.ts";
 import { changePersonRole } from "#app/features/people/people.server.ts";
 import { updateProfile } from "#app/features/profiles/profiles.server.ts";
-import { listAudit } from "#app/features/triage/audit.server.ts";
+import { listAudit } from "#app/features/audit/audit.server.ts";
 import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 
 const START = Date.UTC(2026, 8, 1, 8);

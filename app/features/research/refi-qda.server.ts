@@ -8,7 +8,7 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { ERASED_NAME } from "#app/features/privacy/erased.ts";
-import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { TAG_COLORS, type TagColor } from "#app/features/triage/tags.tsx";
 import { now } from "#app/lib/clock.ts";
 import { isoDay } from "#app/lib/dates.ts";

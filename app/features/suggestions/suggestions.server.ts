@@ -7,7 +7,7 @@ import { assertAllowed, getCommunityForActor } from "#app/features/communities/c
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { publicOrigin } from "#app/lib/origin.server.ts";
 import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
-import { recordAudit } from "#app/features/triage/audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
 import { postLink } from "#app/features/discussions/discussions.server.ts";

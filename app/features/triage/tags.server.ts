@@ -6,7 +6,7 @@ import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
-import { recordAudit } from "./audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import type { TagColor } from "./tags.tsx";
 
 type Db = Kysely<Database>;

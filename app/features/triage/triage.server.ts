@@ -8,7 +8,7 @@ import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { markdownExcerpt, markdownToText } from "#app/lib/markdown.server.ts";
 import { findRepeats } from "#app/features/ideas/similar.ts";
-import { recordAudit } from "./audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { insertSuggestion, refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
 import { passionScore, type PassionPart } from "./passion.ts";

@@ -7,7 +7,7 @@ import { embed, named, storedNamedText } from "#app/lib/named-text.ts";
 import { namesFor } from "#app/lib/named-text.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { Refusal } from "#app/lib/refusal.ts";
-import { recordAudit } from "./audit.server.ts";
+import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { undoTriageEntry, type TriageUndo } from "./triage.server.ts";
 import { undoTagEntry, type TagUndo } from "./tags.server.ts";
 
