@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { overviewDashboard } from "#app/features/dashboard/dashboard.server.ts";
 import { formatDuration } from "#app/features/dashboard/format.ts";
-import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
+import { STATUS_LABEL } from "#app/features/suggestions/statuses.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { getDb } from "#app/lib/db.server.ts";
 import { BarChart } from "#app/ui/bar-chart.tsx";

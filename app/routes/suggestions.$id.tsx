@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useState } from "react";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { listStaff } from "#app/features/auth/accounts.server.ts";
-import { StatusBadge, STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
+import { StatusBadge } from "#app/features/ideas/status.tsx";
+import { STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/suggestions/statuses.ts";
 import { SuggestionActionSchema } from "#app/features/suggestions/schemas.ts";
 import { answerSuggestion, getSuggestion, saveSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 import { deliverNow } from "#app/features/email/outbox.server.ts";

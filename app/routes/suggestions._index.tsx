@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-ru
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { listStaff } from "#app/features/auth/accounts.server.ts";
 import { listCommunityChoices } from "#app/features/communities/communities.server.ts";
-import { StatusBadge, STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
+import { StatusBadge } from "#app/features/ideas/status.tsx";
+import { STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/suggestions/statuses.ts";
 import { BOARD_COLUMN, boardFilters, NewSuggestionSchema } from "#app/features/suggestions/schemas.ts";
 import { createSuggestion, listBoard } from "#app/features/suggestions/suggestions.server.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";

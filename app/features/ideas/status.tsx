@@ -1,17 +1,5 @@
 import type { SuggestionStatus } from "#db/schema.ts";
-
-/** Every status, in the order a suggestion moves through them. */
-export const SUGGESTION_STATUSES = ["new", "under-review", "planned", "in-progress", "shipped", "declined"] as const satisfies readonly SuggestionStatus[];
-
-/** A suggestion's status as people read it, wherever it shows (ideas, the board). */
-export const STATUS_LABEL: Record<SuggestionStatus, string> = {
-  new: "New",
-  "under-review": "Under review",
-  planned: "Planned",
-  "in-progress": "In progress",
-  shipped: "Shipped",
-  declined: "Declined",
-};
+import { STATUS_LABEL } from "#app/features/suggestions/statuses.ts";
 
 export const STATUS_STYLE: Record<SuggestionStatus, string> = {
   new: "bg-slate-100 text-slate-700",

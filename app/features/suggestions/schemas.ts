@@ -1,6 +1,6 @@
 import { z } from "#app/lib/zod.ts";
 import type { SuggestionStatus } from "#db/schema.ts";
-import { SUGGESTION_STATUSES } from "#app/features/ideas/status.tsx";
+import { SUGGESTION_STATUSES } from "./statuses.ts";
 import type { BoardFilters } from "./suggestions.server.ts";
 
 /** Suggestions per page of the board's list, and per status in its columns view. */

@@ -9,7 +9,7 @@ import { publicOrigin } from "#app/lib/origin.server.ts";
 import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
-import { STATUS_LABEL } from "#app/features/ideas/status.tsx";
+import { STATUS_LABEL } from "./statuses.ts";
 import { postLink } from "#app/features/discussions/discussions.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { isoDay } from "#app/lib/dates.ts";
