@@ -4,6 +4,7 @@ import { STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { invitationFunnel } from "#app/features/communities/invitations.server.ts";
 import { SUGGESTION_STATUSES } from "#app/features/suggestions/statuses.ts";
+import { FEEDBACK_KINDS } from "#app/features/triage/feedback-kinds.ts";
 import { DAY, now } from "#app/lib/clock.ts";
 
 type Db = Kysely<Database>;
@@ -86,7 +87,7 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
       .leftJoin("memberships as replier_membership", (join) => join.onRef("replier_membership.community_id", "=", "threads.community_id").onRef("replier_membership.user_id", "=", "replies.author_id"))
       .select(["threads.id", "threads.created_at", (eb) => eb.fn.min<number>("replies.created_at").as("answered_at")])
       .where("threads.community_id", "=", id)
-      .where("threads.kind", "in", ["discussion", "idea"])
+      .where("threads.kind", "in", FEEDBACK_KINDS)
       .where("author.role", "not in", STAFF_ROLES)
       .where((eb) => eb.or([eb("author_membership.role", "is", null), eb("author_membership.role", "=", "participant")]))
       .where((eb) => eb.or([eb("replier.role", "in", STAFF_ROLES), eb("replier_membership.role", "in", ["leader", "moderator"])]))
@@ -106,7 +107,7 @@ export async function communityDashboard(db: Db, actor: Actor, slug: string) {
       .innerJoin("users", "users.id", "threads.author_id")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("threads.community_id", "=", id)
-      .where("threads.kind", "in", ["discussion", "idea"])
+      .where("threads.kind", "in", FEEDBACK_KINDS)
       .where("users.role", "not in", STAFF_ROLES)
       .executeTakeFirstOrThrow()
       .then(async (openers) => {

@@ -11,6 +11,7 @@ import { findRepeats } from "#app/features/ideas/similar.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { insertSuggestion, refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
+import { FEEDBACK_KINDS } from "./feedback-kinds.ts";
 import { passionScore, type PassionPart } from "./passion.ts";
 import { TAG_COLORS, type TagColor } from "./tags.tsx";
 import { imagesOf, type ShownImage } from "#app/features/attachments/attachments.server.ts";
@@ -110,7 +111,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
       "triage_items.state",
       "triage_items.reason",
     ])
-    .where("threads.kind", "in", ["discussion", "idea"])
+    .where("threads.kind", "in", FEEDBACK_KINDS)
     .where("threads.removed", "is", null)
     // A merged idea lives on in the one it was merged into.
     .where("ideas.merged_into", "is", null)
