@@ -9,6 +9,7 @@ import { revokeOpenLinks } from "./password-reset.server.ts";
 import { recordSecurityEvent } from "./security-events.server.ts";
 import { createSession, endUserSessions } from "./session.server.ts";
 import { normaliseEmail } from "./schemas.ts";
+import { STAFF_ROLES } from "./policy.ts";
 
 export interface ClientInfo {
   clientAddress: string;
@@ -39,7 +40,7 @@ export function signInLimits(email: string, clientAddress: string): Limit[] {
 
 /** Staff accounts (moderators, product reviewers, admins), for choosing an owner. */
 export function listStaff(db: Kysely<Database>) {
-  return db.selectFrom("users").select(["id", "display_name"]).where("role", "in", ["moderator", "product", "admin"]).orderBy("display_name").execute();
+  return db.selectFrom("users").select(["id", "display_name"]).where("role", "in", STAFF_ROLES).orderBy("display_name").execute();
 }
 
 export async function findUserByEmail(db: Kysely<Database>, email: string) {
