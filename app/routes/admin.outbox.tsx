@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { deliverQueued, listOutbox } from "#app/features/email/outbox.server.ts";
+import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { env } from "#app/lib/env.server.ts";
 import { LinkedText } from "#app/ui/linked-text.tsx";
 import { getDb } from "#app/lib/db.server.ts";
@@ -9,12 +10,8 @@ import { Button } from "#app/ui/button.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "admin.manage");
-  const url = new URL(request.url);
-  const beforeAt = Number(url.searchParams.get("beforeAt"));
-  const beforeId = url.searchParams.get("beforeId");
-  const { messages, hasMore } = await listOutbox(getDb(), {
-    before: beforeAt && beforeId ? { createdAt: beforeAt, id: beforeId } : undefined,
-  });
+  const before = parseCursor(new URL(request.url).searchParams.get("before"));
+  const { messages, hasMore } = await listOutbox(getDb(), { before });
   const last = messages.at(-1);
   return {
     smtp: Boolean(env().SMTP_URL),
@@ -28,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       attempts: m.attempts,
       error: m.last_error,
     })),
-    next: hasMore && last ? `?beforeAt=${last.created_at}&beforeId=${last.id}` : null,
+    next: hasMore && last ? `?before=${formatCursor({ at: last.created_at, id: last.id })}` : null,
   };
 }
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { startSmtpSink, type SmtpSink } from "#app/lib/smtp-sink.testing.ts";
-import { deliverQueued, queueEmails } from "./outbox.server.ts";
+import { resetClock, setClock } from "#app/lib/clock.ts";
+import type { Cursor } from "#app/lib/cursor.ts";
+import { deliverQueued, listOutbox, queueEmails } from "./outbox.server.ts";
 
 describe.each(testEngines())("outbox delivery on %s", (engine) => {
   let t: TestDatabase;
@@ -28,5 +30,34 @@ describe.each(testEngines())("outbox delivery on %s", (engine) => {
     expect(results.reduce((sum, r) => sum + r.sent, 0)).toBe(8);
     const rows = await t.db.selectFrom("outbox").select(["sent_at", "attempts", "claimed_until"]).execute();
     expect(rows.every((r) => r.sent_at !== null && r.attempts === 1 && r.claimed_until === null)).toBe(true);
+  });
+});
+
+describe.each(testEngines())("the outbox pages on %s", (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+  });
+  afterAll(async () => {
+    resetClock();
+    await t.cleanup();
+  });
+
+  it("pages newest first by the shared cursor, every message once, even among messages queued in the same millisecond", async () => {
+    setClock(Date.UTC(2026, 2, 4, 9));
+    const older = await queueEmails(t.db, ["a", "b", "c"].map((subject) => ({ to: "someone@example.com", subject, text: subject, html: subject })));
+    setClock(Date.UTC(2026, 2, 4, 10));
+    const newer = await queueEmails(t.db, ["d", "e"].map((subject) => ({ to: "someone@example.com", subject, text: subject, html: subject })));
+
+    const seen: string[] = [];
+    let before: Cursor | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const { messages, hasMore } = await listOutbox(t.db, { before, limit: 2 });
+      seen.push(...messages.map((m) => m.id));
+      const last = messages.at(-1);
+      if (!hasMore || !last) break;
+      before = { at: last.created_at, id: last.id };
+    }
+    expect(seen).toEqual([...[...newer].sort().reverse(), ...[...older].sort().reverse()]);
   });
 });

@@ -8,6 +8,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import nodemailer from "nodemailer";
 import type { Database } from "#db/schema.ts";
 import { now } from "#app/lib/clock.ts";
+import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { newId } from "#app/lib/ids.ts";
 import { env } from "#app/lib/env.server.ts";
 
@@ -94,13 +95,10 @@ export async function deliverQueued(
 }
 
 /** The outbox for admins, newest first, by key (created_at, id) so it pages without offsets. */
-export async function listOutbox(db: Kysely<Database>, options: { before?: { createdAt: number; id: string }; limit?: number } = {}) {
+export async function listOutbox(db: Kysely<Database>, options: { before?: Cursor; limit?: number } = {}) {
   const limit = options.limit ?? 50;
   let query = db.selectFrom("outbox").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1);
-  if (options.before) {
-    const { createdAt, id } = options.before;
-    query = query.where((eb) => eb.or([eb("created_at", "<", createdAt), eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)])]));
-  }
+  if (options.before) query = query.where(pastCursor("created_at", "id", options.before, "<"));
   const rows = await query.execute();
   return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
 }
