@@ -9,7 +9,7 @@ import type { Database } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
-import { threadLink } from "#app/features/discussions/discussions.server.ts";
+import { threadLink } from "#app/features/discussions/links.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { now } from "#app/lib/clock.ts";

@@ -16,6 +16,7 @@ import { removalNotice } from "./removal.ts";
 import { maskedRepliesVisible, threadVisible } from "./visibility.ts";
 import { attachImages, deleteFiles, detachImages, imagesOf, type ImageChoice, type ShownImage } from "#app/features/attachments/attachments.server.ts";
 import { linkMentions, recordMentions, resolveMentions } from "#app/features/mentions/mentions.server.ts";
+import { postLink, replyLink, threadLink } from "./links.ts";
 
 type Db = Kysely<Database>;
 
@@ -44,14 +45,6 @@ export async function enforcePostingLimits(db: Db, kind: "thread" | "reply" | "f
     });
   }
 }
-
-export const threadLink = (slug: string, threadId: string) => `/c/${slug}/t/${threadId}`;
-/** A link that opens the thread at one reply, however long the thread is. */
-export const replyLink = (slug: string, threadId: string, reply: { id: string; created_at: number }) =>
-  `${threadLink(slug, threadId)}?from=${reply.created_at}.${reply.id}#reply-${reply.id}`;
-/** A link to a post: its thread for an opening post, the thread opened at it for a reply. */
-export const postLink = (slug: string, threadId: string, post: { kind: PostKind; id: string; created_at: number | null }) =>
-  post.kind === "reply" && post.created_at !== null ? replyLink(slug, threadId, { id: post.id, created_at: post.created_at }) : threadLink(slug, threadId);
 
 export interface PromptOptions {
   masked: boolean;

@@ -3,7 +3,7 @@ import type { CommunityRole, Database, GlobalRole, ThreadKind } from "#db/schema
 import { can, isStaff, type Actor, type CommunityContext } from "#app/features/auth/policy.ts";
 import { assertAllowed } from "#app/features/communities/communities.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
-import { postLink } from "#app/features/discussions/discussions.server.ts";
+import { postLink } from "#app/features/discussions/links.ts";
 import { listedPost } from "#app/features/discussions/visibility.ts";
 import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";

@@ -3,7 +3,7 @@ import { PostgresAdapter, sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { can, isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
-import { replyLink } from "#app/features/discussions/discussions.server.ts";
+import { replyLink } from "#app/features/discussions/links.ts";
 import { listedPost } from "#app/features/discussions/visibility.ts";
 import { now } from "#app/lib/clock.ts";
 import { stripMarkdownMarkers } from "#app/lib/markdown.server.ts";

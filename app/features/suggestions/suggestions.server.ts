@@ -10,7 +10,7 @@ import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { STATUS_LABEL } from "./statuses.ts";
-import { postLink } from "#app/features/discussions/discussions.server.ts";
+import { postLink } from "#app/features/discussions/links.ts";
 import { now } from "#app/lib/clock.ts";
 import { isoDay } from "#app/lib/dates.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
