@@ -3,7 +3,7 @@ import type { Database } from "#db/schema.ts";
 import { can, decide, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
-import { findThread } from "#app/features/discussions/discussions.server.ts";
+import { findThread } from "#app/features/discussions/posts.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
