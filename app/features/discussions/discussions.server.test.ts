@@ -6,7 +6,8 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { DAY, SECOND, advanceClock, now, resetClock, setClock } from "#app/lib/clock.ts";
 import { listNotifications, unreadCount } from "#app/features/notifications/notifications.server.ts";
-import { editPost, flagPost, listThreads, moderatePost, postSource, readThread, removeOwnPost, replyToThread, setThreadState, startThread } from "./discussions.server.ts";
+import { listThreads, postSource, readThread } from "./reading.server.ts";
+import { editPost, flagPost, moderatePost, removeOwnPost, replyToThread, setThreadState, startThread } from "./discussions.server.ts";
 
 const START = Date.UTC(2026, 2, 3, 8);
 

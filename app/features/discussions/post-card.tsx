@@ -1,6 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { ShownPost } from "./discussions.server.ts";
+import type { ShownPost } from "./reading.server.ts";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 import { FLAG_REASONS } from "./flag-reasons.ts";
 import { removalNotice } from "./removal.ts";

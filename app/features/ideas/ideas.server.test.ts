@@ -4,7 +4,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
-import { listThreads, readThread } from "#app/features/discussions/discussions.server.ts";
+import { listThreads, readThread } from "#app/features/discussions/reading.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { castVote, ideaDetails, listIdeas, mergeIdea, similarIdeas, sortsFor, submitIdea, voteBudget } from "./ideas.server.ts";
 import { moderatePost } from "#app/features/discussions/discussions.server.ts";
