@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "#app/lib/zod.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
-import { moderatePost } from "#app/features/discussions/discussions.server.ts";
+import { moderatePost } from "#app/features/discussions/moderating.server.ts";
 import { postLink } from "#app/features/discussions/links.ts";
 import { FLAG_REASONS } from "#app/features/discussions/flag-reasons.ts";
 import { assertModerator, listModerationQueue } from "#app/features/discussions/moderation.server.ts";

@@ -7,7 +7,7 @@ import { addMember, createCommunity, getCommunityForActor, publishCommunity } fr
 import { listThreads, readThread } from "#app/features/discussions/reading.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { castVote, ideaDetails, listIdeas, mergeIdea, similarIdeas, sortsFor, submitIdea, voteBudget } from "./ideas.server.ts";
-import { moderatePost } from "#app/features/discussions/discussions.server.ts";
+import { moderatePost } from "#app/features/discussions/moderating.server.ts";
 
 const START = Date.UTC(2026, 4, 4, 8);
 
@@ -210,7 +210,7 @@ describe.each(testEngines())("ideas and votes on %s", (engine) => {
     const { slug, members } = await community({ budget: 3 });
     const [idea] = await ideas(slug, [members[0]], ["Hidden soon"]);
     await castVote(t.db, members[2], slug, idea!, true);
-    const { moderatePost } = await import("#app/features/discussions/discussions.server.ts");
+    const { moderatePost } = await import("#app/features/discussions/moderating.server.ts");
     await moderatePost(t.db, moderator, slug, idea!, { kind: "thread", id: idea! }, "hide");
     const refusal = await refusalOf(castVote(t.db, members[1], slug, idea!, true));
     expect(refusal.status).toBe(403);
