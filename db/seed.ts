@@ -5,7 +5,7 @@ import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { updateProfile } from "#app/features/profiles/profiles.server.ts";
 import { addMember, leaveCommunity } from "#app/features/communities/communities.server.ts";
 import { answerFollowUp, askFollowUp } from "#app/features/follow-ups/follow-ups.server.ts";
-import { editPost, removeOwnPost, replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { editPost, removeOwnPost, replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { flagPost, setThreadState } from "#app/features/discussions/moderating.server.ts";
 import { readThread } from "#app/features/discussions/reading.server.ts";
 import { castVote, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";

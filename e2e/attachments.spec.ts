@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
 import { createActiveCommunity, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 
 const png = (background: string, width = 800, height = 500) => sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
 

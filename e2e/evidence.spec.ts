@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { BASE_URL, createActiveCommunity, createUser, signInAs, submitIdeaAs, userIdByEmail, withDatabase } from "./support.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 import { triageItem } from "#app/features/triage/triage.server.ts";
 import { answerSuggestion } from "#app/features/suggestions/suggestions.server.ts";
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 import { sendReminders } from "#app/features/notifications/jobs.server.ts";
 import { createActiveCommunity, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
 

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 import { NOT_PAGES, PAGES, READERS, demoIds, pathFor } from "./pages.ts";
 import { createActiveCommunity, createUser, signInAs, submitIdeaAs, userIdByEmail, withDatabase } from "./support.ts";
 

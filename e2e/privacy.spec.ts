@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { createActiveCommunity, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 
 test("a member downloads everything they wrote, then erases their account", async ({ browser }) => {
   const member = await createUser({ displayName: "Petra Private" });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { createActiveCommunity, createUser, signInAs, withDatabase } from "./support.ts";
 
 test("a member changes her name and bio; it shows on her posts and her profile, impersonation is refused, and outsiders get 404", async ({ browser }) => {

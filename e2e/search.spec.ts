@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createActiveCommunity, createUser, signInAs, withDatabase } from "./support.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 
 test("a participant's search finds their community's posts and never another community's", async ({ browser }) => {
   const word = `kumquat${Date.now().toString(36)}`;

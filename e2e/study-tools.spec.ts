@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createActiveCommunity, createUser, signInAs, uniqueEmail, userIdByEmail, withDatabase } from "./support.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 import { answerPoll } from "#app/features/polls/polls.server.ts";
 import { publishConsent } from "#app/features/consent/consent.server.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { addMember, getCommunityForActor } from "#app/features/communities/communities.server.ts";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { createActiveCommunity, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
 
 // Each journey drives three browsers through some twenty pages.

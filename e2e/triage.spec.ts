@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import { BASE_URL, createActiveCommunity, createUser, signInAs, submitIdeaAs, userIdByEmail, withDatabase } from "./support.ts";
 import { castVote } from "#app/features/ideas/ideas.server.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 
 /*
  * One story in three steps that share arranged data, each its own test (run in order), so

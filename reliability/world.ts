@@ -4,7 +4,7 @@ import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { createSession } from "#app/features/auth/session.server.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { submitIdea } from "#app/features/ideas/ideas.server.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 import { SESSION_COOKIE } from "#app/lib/security.ts";
 import { DAY, now } from "#app/lib/clock.ts";
 import { toLocalInput } from "#app/lib/dates.ts";

@@ -4,7 +4,7 @@ import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can, decide } from "#app/features/auth/policy.ts";
 import { listThreads } from "#app/features/discussions/reading.server.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 import { ThreadBadges } from "#app/features/discussions/thread-badges.tsx";
 import { CommunityTabs } from "#app/features/communities/community-tabs.tsx";
 import { ThreadSchema } from "#app/features/discussions/schemas.ts";

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { useEffect, useRef } from "react";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
-import { editPost, removeOwnPost, replyToThread } from "#app/features/discussions/discussions.server.ts";
+import { editPost, removeOwnPost, replyToThread } from "#app/features/discussions/posting.server.ts";
 import { flagPost, moderatePost, setThreadState } from "#app/features/discussions/moderating.server.ts";
 import { postSource, readThread, type ReplyWindow, type ShownPost } from "#app/features/discussions/reading.server.ts";
 import { parsePostParam, ThreadActionSchema, type ThreadAction } from "#app/features/discussions/schemas.ts";

@@ -9,7 +9,7 @@ import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
-import { editPost, replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { editPost, replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { moderatePost } from "#app/features/discussions/moderating.server.ts";
 import { readThread } from "#app/features/discussions/reading.server.ts";
 import { eraseAccount } from "#app/features/privacy/privacy.server.ts";

@@ -5,7 +5,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { DAY, HOUR, MINUTE, resetClock, setClock } from "#app/lib/clock.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 import { triageItem } from "#app/features/triage/triage.server.ts";
 import { answerSuggestion, readout } from "#app/features/suggestions/suggestions.server.ts";
 import { notifyMembers } from "#app/features/notifications/notifications.server.ts";

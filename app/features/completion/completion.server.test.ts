@@ -6,7 +6,7 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { DAY, HOUR, resetClock, setClock } from "#app/lib/clock.ts";
 import { toLocalInput } from "#app/lib/dates.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { askFollowUp } from "#app/features/follow-ups/follow-ups.server.ts";
 import { completionTable, myProgress, nudgeNonAnswerers } from "./completion.server.ts";
 

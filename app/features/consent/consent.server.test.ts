@@ -6,7 +6,7 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { acceptInvitation, inviteMembers, openInvitation } from "#app/features/communities/invitations.server.ts";
 import { readThread } from "#app/features/discussions/reading.server.ts";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
 import { ERASED_NAME } from "#app/features/privacy/erased.ts";
 import { DAY, MINUTE, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";

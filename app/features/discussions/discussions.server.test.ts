@@ -6,9 +6,9 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { DAY, SECOND, advanceClock, now, resetClock, setClock } from "#app/lib/clock.ts";
 import { listNotifications, unreadCount } from "#app/features/notifications/notifications.server.ts";
+import { editPost, removeOwnPost, replyToThread, startThread } from "./posting.server.ts";
 import { flagPost, moderatePost, setThreadState } from "./moderating.server.ts";
 import { listThreads, postSource, readThread } from "./reading.server.ts";
-import { editPost, removeOwnPost, replyToThread, startThread } from "./discussions.server.ts";
 
 const START = Date.UTC(2026, 2, 3, 8);
 

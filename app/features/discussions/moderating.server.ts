@@ -13,7 +13,7 @@ import { notifyEach } from "#app/features/notifications/notifications.server.ts"
 import { Refusal } from "#app/lib/refusal.ts";
 import { postLink } from "./links.ts";
 import { findThread, postInContext, tableOf, type PostRef } from "./posts.server.ts";
-import { enforcePostingLimits } from "./discussions.server.ts";
+import { enforcePostingLimits } from "./posting.server.ts";
 
 type Db = Kysely<Database>;
 

@@ -7,7 +7,7 @@ import { DAY, resetClock, setClock } from "#app/lib/clock.ts";
 import { toLocalInput } from "#app/lib/dates.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { readThread } from "#app/features/discussions/reading.server.ts";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { search } from "#app/features/search/search.server.ts";
 import { answerFollowUp, askFollowUp, followUpsInThread, listOpenFollowUps, needingMyReply, readFollowUp } from "./follow-ups.server.ts";
 

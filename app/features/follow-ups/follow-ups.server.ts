@@ -11,7 +11,7 @@ import type { Database } from "#db/schema.ts";
 import { can, decide, isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
-import { enforcePostingLimits } from "#app/features/discussions/discussions.server.ts";
+import { enforcePostingLimits } from "#app/features/discussions/posting.server.ts";
 import { findPost, findThread, type PostRef } from "#app/features/discussions/posts.server.ts";
 import { removalNotice } from "#app/features/discussions/removal.ts";
 import { notify } from "#app/features/notifications/notifications.server.ts";

@@ -4,7 +4,7 @@ import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
-import { postThread } from "#app/features/discussions/discussions.server.ts";
+import { postThread } from "#app/features/discussions/posting.server.ts";
 import { refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, now } from "#app/lib/clock.ts";
 import { Refusal } from "#app/lib/refusal.ts";

@@ -3,7 +3,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { DAY, HOUR, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { preferencesOf, setPreferences, unsubscribe } from "./email.server.ts";
 import { sendDigests, sendReminders } from "./jobs.server.ts";

@@ -5,7 +5,7 @@ import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { findThread } from "#app/features/discussions/posts.server.ts";
-import { startThread } from "#app/features/discussions/discussions.server.ts";
+import { startThread } from "#app/features/discussions/posting.server.ts";
 import { DAY, resetClock, setClock } from "#app/lib/clock.ts";
 import { answerPoll, createPoll, pollForThread, pollResultsForStaff, pollsAnsweredByMember, readoutPollResults } from "./polls.server.ts";
 import type { PollCreate } from "./schemas.ts";

@@ -6,7 +6,7 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { createSession, validateSession } from "#app/features/auth/session.server.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { readThread } from "#app/features/discussions/reading.server.ts";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { castVote, listIdeas, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { ERASED_NAME, eraseAccount, exportMyData } from "./privacy.server.ts";

@@ -4,7 +4,7 @@ import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { moderatePost } from "#app/features/discussions/moderating.server.ts";
-import { removeOwnPost, replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { removeOwnPost, replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { readThread } from "#app/features/discussions/reading.server.ts";
 import { submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { eraseAccount } from "#app/features/privacy/privacy.server.ts";

@@ -9,7 +9,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { eraseAccount } from "#app/features/privacy/privacy.server.ts";
 import { listTags, createTag } from "#app/features/triage/tags.server.ts";
 import { triageItem } from "#app/features/triage/triage.server.ts";

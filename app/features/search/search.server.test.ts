@@ -3,7 +3,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
-import { editPost, removeOwnPost, replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { editPost, removeOwnPost, replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { moderatePost } from "#app/features/discussions/moderating.server.ts";
 import { submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { createSuggestion } from "#app/features/suggestions/suggestions.server.ts";

@@ -4,7 +4,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
-import { replyToThread, startThread } from "#app/features/discussions/discussions.server.ts";
+import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { castVote, ideaDetails, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { listNotifications } from "#app/features/notifications/notifications.server.ts";
 import { answerSuggestion, createSuggestion, getSuggestion, listBoard, readout, saveSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";

@@ -1,23 +1,20 @@
 import type { Kysely } from "kysely";
 import { named } from "#app/lib/named-text.ts";
 import { sql } from "kysely";
-import type { Database, FlagReason, PostKind, Removal, ThreadKind } from "#db/schema.ts";
-import { can, decide, type Actor } from "#app/features/auth/policy.ts";
+import type { Database, ThreadKind } from "#db/schema.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
 import { reserveAttempt, type Limit } from "#app/features/auth/rate-limit.server.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { DAY, HOUR, SECOND, now } from "#app/lib/clock.ts";
 import { formatInZone, fromLocalInput } from "#app/lib/dates.ts";
-import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { newId } from "#app/lib/ids.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
-import { notify, notifyEach, notifyMembers } from "#app/features/notifications/notifications.server.ts";
+import { notify, notifyMembers } from "#app/features/notifications/notifications.server.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
-import { removalNotice } from "./removal.ts";
-import { maskedRepliesVisible, threadVisible } from "./visibility.ts";
-import { attachImages, deleteFiles, detachImages, imagesOf, type ImageChoice, type ShownImage } from "#app/features/attachments/attachments.server.ts";
+import { attachImages, deleteFiles, detachImages, type ImageChoice } from "#app/features/attachments/attachments.server.ts";
 import { linkMentions, recordMentions, resolveMentions } from "#app/features/mentions/mentions.server.ts";
 import { postLink, replyLink, threadLink } from "./links.ts";
-import { findPost, findThread, postFacts, postInContext, tableOf, type PostRef, type ThreadRow } from "./posts.server.ts";
+import { findThread, postInContext, tableOf, type PostRef } from "./posts.server.ts";
 import { markRead } from "./reading.server.ts";
 
 type Db = Kysely<Database>;
