@@ -12,7 +12,7 @@ import { openDatabase } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
 import { hashPassword } from "#app/features/auth/password.server.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
-import { refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
+import { refreshStrength } from "#app/features/suggestions/strength.server.ts";
 import { DAY, HOUR, MINUTE, now } from "#app/lib/clock.ts";
 
 const args = process.argv.slice(2);

@@ -5,7 +5,7 @@ import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { postThread } from "#app/features/discussions/posting.server.ts";
-import { refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
+import { refreshStrength } from "#app/features/suggestions/strength.server.ts";
 import { DAY, now } from "#app/lib/clock.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { randomInt } from "node:crypto";
