@@ -6,7 +6,8 @@ import { listCommunityChoices } from "#app/features/communities/communities.serv
 import { StatusBadge } from "#app/features/ideas/status.tsx";
 import { STATUS_LABEL, SUGGESTION_STATUSES } from "#app/features/suggestions/statuses.ts";
 import { BOARD_COLUMN, boardFilters, NewSuggestionSchema } from "#app/features/suggestions/schemas.ts";
-import { createSuggestion, listBoard } from "#app/features/suggestions/suggestions.server.ts";
+import { createSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { listBoard } from "#app/features/suggestions/board.server.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatCursor, parseCursor } from "#app/lib/cursor.ts";

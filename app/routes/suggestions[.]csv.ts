@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { boardFilters } from "#app/features/suggestions/schemas.ts";
-import { boardCsvRows } from "#app/features/suggestions/suggestions.server.ts";
+import { boardCsvRows } from "#app/features/suggestions/board.server.ts";
 import { csvResponse } from "#app/lib/csv.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { siteOrigin } from "#app/lib/origin.server.ts";

@@ -1,7 +1,7 @@
 import { z } from "#app/lib/zod.ts";
 import type { SuggestionStatus } from "#db/schema.ts";
 import { SUGGESTION_STATUSES } from "./statuses.ts";
-import type { BoardFilters } from "./suggestions.server.ts";
+import type { BoardFilters } from "./board.server.ts";
 
 /** Suggestions per page of the board's list, and per status in its columns view. */
 export const BOARD_PAGE = 50;
