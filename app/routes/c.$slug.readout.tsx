@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { StatusBadge } from "#app/features/ideas/status.tsx";
-import { readout } from "#app/features/suggestions/suggestions.server.ts";
+import { readout } from "#app/features/suggestions/readout.server.ts";
 import { communityHeader } from "#app/features/communities/communities.server.ts";
 import { CommunityHeader } from "#app/features/communities/community-header.tsx";
 import { formatDayInZone } from "#app/lib/dates.ts";

@@ -1,9 +1,8 @@
-import type { ShownImage } from "#app/features/attachments/attachments.server.ts";
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { named, plainNamedText } from "#app/lib/named-text.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
 import { isStaff, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { assertAllowed } from "#app/features/communities/communities.server.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { publicOrigin } from "#app/lib/origin.server.ts";
 import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";
@@ -12,13 +11,11 @@ import { segmentOf } from "#app/features/communities/segments.ts";
 import { STATUS_LABEL } from "./statuses.ts";
 import { postLink } from "#app/features/discussions/links.ts";
 import { now } from "#app/lib/clock.ts";
-import { isoDay } from "#app/lib/dates.ts";
-import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
-import { BOARD_COLUMN, BOARD_PAGE } from "./schemas.ts";
 import { newId } from "#app/lib/ids.ts";
 import { markdownExcerpt, markdownToText, renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { strengthOf } from "./strength.server.ts";
+import { evidenceImage } from "./evidence.ts";
 
 type Db = Kysely<Database>;
 
@@ -119,12 +116,6 @@ export async function getSuggestion(db: Db, actor: Actor, id: string) {
     })),
     ideas,
   };
-}
-
-/** The image a highlight kept, from its joined columns; served under its post's rules (a hidden post's image answers 404). */
-function evidenceImage(e: { image_id: string | null; image_alt: string | null; image_width: number | null; image_height: number | null; image_thumb_width: number | null; image_thumb_height: number | null }): ShownImage | null {
-  if (!e.image_id) return null;
-  return { id: e.image_id, alt: e.image_alt ?? "", width: e.image_width ?? 0, height: e.image_height ?? 0, thumbWidth: e.image_thumb_width ?? 0, thumbHeight: e.image_thumb_height ?? 0 };
 }
 
 /** A suggestion as webhook receivers see it. */
@@ -331,76 +322,6 @@ async function contributors(db: Db, suggestionId: string) {
     if (!people.has(row.id)) people.set(row.id, { id: row.id, name: row.display_name, link: `/c/${row.slug}/t/${row.thread_id}` });
   }
   return [...people.values()];
-}
-
-/** What a community's feedback fed, for its readout at close: suggestions, statuses, answers, and this member's part. */
-export async function readout(db: Db, actor: Actor, slug: string) {
-  // Former members are let in too: they were promised what became of their feedback.
-  const view = await getCommunityForActor(db, actor, slug, "community.readout");
-  const communityId = view.community.id;
-  const fed = await db
-    .selectFrom("suggestions")
-    .select(["suggestions.id", "suggestions.title", "suggestions.status", "suggestions.public_answer", "suggestions.alternative", "suggestions.answered_at"])
-    .where((eb) =>
-      eb.or([
-        eb("suggestions.id", "in", eb.selectFrom("highlights").select("suggestion_id").where("community_id", "=", communityId)),
-        eb("suggestions.id", "in", eb.selectFrom("ideas").select("suggestion_id").where("community_id", "=", communityId)),
-      ]),
-    )
-    .orderBy("suggestions.updated_at", "desc")
-    .limit(200)
-    .execute();
-  const ids = fed.map((s) => s.id);
-  const [mine, counts] = await Promise.all([
-    ids.length
-      ? db
-          .selectFrom("highlights")
-          .select(["suggestion_id", "quote"])
-          .where("community_id", "=", communityId)
-          .where("post_author_id", "=", actor.id)
-          .where("suggestion_id", "in", ids)
-          .union(
-            db
-              .selectFrom("votes")
-              .innerJoin("ideas", "ideas.thread_id", "votes.idea_id")
-              .innerJoin("threads", "threads.id", "ideas.thread_id")
-              .select(["ideas.suggestion_id", sql<string>`${"Your vote for: "} || threads.title`.as("quote")])
-              .where("votes.user_id", "=", actor.id)
-              .where("ideas.community_id", "=", communityId)
-              .where("ideas.suggestion_id", "in", ids),
-          )
-          .execute()
-      : Promise.resolve([]),
-    ids.length
-      ? db.selectFrom("highlights").select(["suggestion_id", (eb) => eb.fn.countAll<number>().as("n")]).where("community_id", "=", communityId).where("suggestion_id", "in", ids).groupBy("suggestion_id").execute()
-      : Promise.resolve([]),
-  ]);
-  // The reader's own images kept as evidence: theirs to see, whatever became of the community.
-  const myImages = ids.length
-    ? await db
-        .selectFrom("highlights")
-        .innerJoin("attachments", "attachments.id", "highlights.attachment_id")
-        .select(["highlights.suggestion_id", "attachments.id as image_id", "attachments.alt as image_alt", "attachments.width as image_width", "attachments.height as image_height", "attachments.thumb_width as image_thumb_width", "attachments.thumb_height as image_thumb_height"])
-        .where("highlights.community_id", "=", communityId)
-        .where("attachments.owner_id", "=", actor.id)
-        .where("highlights.suggestion_id", "in", ids)
-        .execute()
-    : [];
-  const [members, posts] = await Promise.all([
-    db.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("community_id", "=", communityId).executeTakeFirstOrThrow(),
-    db.selectFrom("threads").select((eb) => [eb.fn.countAll<number>().as("threads"), eb.fn.sum<number>("reply_count").as("replies")]).where("community_id", "=", communityId).executeTakeFirstOrThrow(),
-  ]);
-  return {
-    view,
-    totals: { members: Number(members.n), threads: Number(posts.threads), replies: Number(posts.replies ?? 0), suggestions: fed.length },
-    suggestions: fed.map((s) => ({
-      ...s,
-      answerHtml: s.public_answer ? renderMarkdown(s.public_answer) : null,
-      quotesHere: Number(counts.find((c) => c.suggestion_id === s.id)?.n ?? 0),
-      yours: mine.filter((m) => m.suggestion_id === s.id).map((m) => markdownExcerpt(m.quote, 300)),
-      yourImages: myImages.filter((m) => m.suggestion_id === s.id).flatMap((m) => evidenceImage(m) ?? []),
-    })),
-  };
 }
 
 export type SuggestionUndo =

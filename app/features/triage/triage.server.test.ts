@@ -7,7 +7,8 @@ import { addMember, createCommunity, getCommunityForActor, publishCommunity } fr
 import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { castVote, ideaDetails, mergeIdea, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { listNotifications } from "#app/features/notifications/notifications.server.ts";
-import { answerSuggestion, createSuggestion, getSuggestion, readout, saveSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { answerSuggestion, createSuggestion, getSuggestion, saveSuggestion, updateSuggestion } from "#app/features/suggestions/suggestions.server.ts";
+import { readout } from "#app/features/suggestions/readout.server.ts";
 import { listBoard } from "#app/features/suggestions/board.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
