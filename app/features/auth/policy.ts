@@ -6,7 +6,13 @@
  */
 import type { CommunityRole, GlobalRole } from "#db/schema.ts";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
-import type { Phase } from "#app/features/communities/phase.ts";
+
+/**
+ * The phases a community goes through, which the rules below decide on. The policy names
+ * them so that it depends on no other feature; communities/phase.ts says which one a
+ * community is in at a time.
+ */
+export type Phase = "draft" | "upcoming" | "active" | "closed" | "archived";
 
 export interface Actor {
   id: string;

@@ -1,8 +1,11 @@
+import type { Phase } from "#app/features/auth/policy.ts";
+
 /**
  * A community's phase, computed from the clock and its declared dates, never stored and
- * never advanced by a job (product.md, "Community lifecycle").
+ * never advanced by a job (product.md, "Community lifecycle"). The phases themselves are
+ * named by the policy, which decides on them.
  */
-export type Phase = "draft" | "upcoming" | "active" | "closed" | "archived";
+export type { Phase };
 
 export interface PhaseInputs {
   published_at: number | null;
