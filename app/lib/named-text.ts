@@ -23,7 +23,7 @@ export interface Embedded {
 
 type Part = string | number | PersonRef | Embedded;
 
-/** The name an erased account shows everywhere; nobody can choose it (app/features/profiles/names.ts). */
+/** The name an erased account shows everywhere; nobody can choose it (app/features/auth/names.ts). */
 export const ERASED_NAME = "Former member";
 
 /** Where an erased person's address was: it can never receive mail or match a sign-in. */

@@ -16,7 +16,8 @@ import { FormAlert, TextAreaField, TextField } from "#app/ui/field.tsx";
 import { PersonLink } from "#app/ui/person-link.tsx";
 import { profileOf, updateProfile } from "#app/features/profiles/profiles.server.ts";
 import { ProfileSchema } from "#app/features/profiles/schemas.ts";
-import { BIO_MAX, NAME_MAX, NAME_MIN } from "#app/features/profiles/names.ts";
+import { NAME_MAX, NAME_MIN } from "#app/features/auth/names.ts";
+import { BIO_MAX } from "#app/features/profiles/bio.ts";
 
 const ROLE_TEXT = {
   member: "Member: you take part in the communities you are invited to.",

@@ -4,7 +4,7 @@ import { PlainLink } from "./plain-link.tsx";
 /**
  * A person's name, linking to their profile: the one way names are shown. An erased
  * account has no profile, so "Former member" stays plain text (nobody else can take that
- * name: app/features/profiles/names.ts). A PlainLink: names repeat on every row.
+ * name: app/features/auth/names.ts). A PlainLink: names repeat on every row.
  */
 export function PersonLink({ id, name, className }: { id: string | null | undefined; name: string; className?: string }) {
   if (!id || name === ERASED_NAME) return <span className={className}>{name}</span>;

@@ -1,5 +1,5 @@
 import { z } from "#app/lib/zod.ts";
-import { displayNameProblem, tidyName } from "#app/features/profiles/names.ts";
+import { displayNameProblem, tidyName } from "./names.ts";
 
 /** Lower-cased and trimmed, so one address is one account however it is typed. */
 export function normaliseEmail(email: string): string {
@@ -22,7 +22,7 @@ export const NewPasswordSchema = z
   .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`);
 
-/** A name others will see: tidied, and refused when it breaks the rules of app/features/profiles/names.ts. */
+/** A name others will see: tidied, and refused when it breaks the rules of names.ts. */
 export const DisplayNameSchema = z
   .string({ error: "Enter the name others will see" })
   .max(400, "Use at most 60 characters")

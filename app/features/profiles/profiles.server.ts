@@ -8,7 +8,8 @@ import { listedPost } from "#app/features/discussions/visibility.ts";
 import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { Refusal } from "#app/lib/refusal.ts";
-import { BIO_MAX, displayNameProblem, tidyBio, tidyName } from "./names.ts";
+import { displayNameProblem, tidyName } from "#app/features/auth/names.ts";
+import { BIO_MAX, tidyBio } from "./bio.ts";
 
 type Db = Kysely<Database>;
 

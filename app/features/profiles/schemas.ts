@@ -1,6 +1,6 @@
 import { DisplayNameSchema } from "#app/features/auth/schemas.ts";
 import { z } from "#app/lib/zod.ts";
-import { BIO_MAX, tidyBio } from "./names.ts";
+import { BIO_MAX, tidyBio } from "./bio.ts";
 
 /** The account page's profile form: the name others see and a short plain-text bio. */
 export const ProfileSchema = z.object({

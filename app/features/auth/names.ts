@@ -1,17 +1,17 @@
 /**
- * The rules for a display name and a bio, with no I/O: used by the forms (sign-up, the
- * invitation, the account page) and by the use case that saves them.
+ * The rules for a display name, with no I/O: used by the forms (sign-up, the invitation,
+ * the account page, an admin's edit) and by the use cases that save them. The name belongs
+ * to the account, which auth creates; a profile's bio has its own rules (profiles/bio.ts).
  *
  * A name is what other members trust a post by, so it must not pass for the system or for
  * staff: "Former member" (what an erased account shows) and the labels staff go by are
  * refused however they are dressed up (case, spacing, punctuation, look-alike letters from
  * other scripts, digits for letters, invisible characters).
  */
-import { ERASED_NAME } from "#app/features/privacy/erased.ts";
+import { ERASED_NAME } from "#app/lib/named-text.ts";
 
 export const NAME_MIN = 2;
 export const NAME_MAX = 60;
-export const BIO_MAX = 500;
 
 /** Names nobody may take: the erasure placeholder and what staff and the system are called. */
 export const RESERVED_NAMES: readonly string[] = [
@@ -67,15 +67,4 @@ export function displayNameProblem(raw: string): string | null {
   if (!/[\p{L}\p{N}]/u.test(name)) return "Use at least one letter or digit";
   if (RESERVED.has(nameSkeleton(name))) return `“${name}” is reserved: it would pass for staff or the system. Choose your own name.`;
   return null;
-}
-
-/** A bio as stored: trimmed, line breaks kept (at most one blank line in a row), other control characters dropped. */
-export function tidyBio(raw: string): string {
-  return raw
-    .normalize("NFC")
-    .replace(/\r\n?/g, "\n")
-    .replace(/(?!\n)[\p{Cc}\p{Cf}]/gu, "")
-    .replace(/[ \t]+\n/g, "\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
 }

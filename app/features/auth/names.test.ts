@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DisplayNameSchema } from "#app/features/auth/schemas.ts";
 import { ERASED_NAME } from "#app/features/privacy/erased.ts";
-import { displayNameProblem, nameSkeleton, tidyBio, tidyName } from "./names.ts";
+import { displayNameProblem, nameSkeleton, tidyName } from "./names.ts";
 
 describe("display names", () => {
   it("are tidied: trimmed, with runs of any space made one", () => {
@@ -64,11 +64,5 @@ describe("display names", () => {
     expect(displayNameProblem("Maya the moderator")).toBeNull();
     expect(displayNameProblem("Ada Admin")).toBeNull();
     expect(nameSkeleton("Maya the moderator")).not.toBe(nameSkeleton("Moderator"));
-  });
-});
-
-describe("bios", () => {
-  it("keep line breaks, drop other control characters and extra blank lines", () => {
-    expect(tidyBio("  Hello\r\nI run exports.\n\n\n\nBerlin\u0000\u200b  ")).toBe("Hello\nI run exports.\n\nBerlin");
   });
 });
