@@ -16,7 +16,7 @@ import { setInvitationContact } from "#app/features/settings/settings.server.ts"
 import { suspendPerson } from "#app/features/people/people.server.ts";
 import { dismissItem, triageItem } from "#app/features/triage/triage.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
-import { inviteMembers } from "#app/features/communities/invitations.server.ts";
+import { inviteMembers } from "#app/features/invitations/invitations.server.ts";
 import { publishConsent, recordAgreement } from "#app/features/consent/consent.server.ts";
 import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
 import { DAY, HOUR, MINUTE, atTime, now } from "#app/lib/clock.ts";

@@ -3,7 +3,7 @@ import { createActiveCommunity, createUser, signInAs, uniqueEmail, userIdByEmail
 import { startThread } from "#app/features/discussions/posting.server.ts";
 import { answerPoll } from "#app/features/polls/polls.server.ts";
 import { publishConsent } from "#app/features/consent/consent.server.ts";
-import { inviteMembers } from "#app/features/communities/invitations.server.ts";
+import { inviteMembers } from "#app/features/invitations/invitations.server.ts";
 
 test("a leader adds a poll to a prompt; a participant sees no results, in the page or its data, until they answer", async ({ browser }) => {
   // Three browsers and a dozen pages: on a loaded two-core machine this runs past 60 s.

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { changeMemberRole, communityHeader, getCommunityToManage, listMembers, removeMember } from "#app/features/communities/communities.server.ts";
 import { CommunityHeader } from "#app/features/communities/community-header.tsx";
-import { InviteFormSchema } from "#app/features/communities/invite-schema.ts";
+import { InviteFormSchema } from "#app/features/invitations/invite-schema.ts";
 import {
   invitationFunnel,
   inviteMembers,
@@ -15,7 +15,7 @@ import {
   revokeInvitation,
   updateInvitation,
   type InviteReport,
-} from "#app/features/communities/invitations.server.ts";
+} from "#app/features/invitations/invitations.server.ts";
 import { deliverNow } from "#app/features/email/outbox.server.ts";
 import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";

@@ -4,7 +4,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
-import { acceptInvitation, inviteMembers, openInvitation } from "#app/features/communities/invitations.server.ts";
+import { acceptInvitation, inviteMembers, openInvitation } from "#app/features/invitations/invitations.server.ts";
 import { readThread } from "#app/features/discussions/reading.server.ts";
 import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";

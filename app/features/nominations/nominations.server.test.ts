@@ -6,7 +6,7 @@ import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
 import { DAY, resetClock, setClock } from "#app/lib/clock.ts";
 import { createCommunity, publishCommunity } from "#app/features/communities/communities.server.ts";
-import { acceptInvitation, invitationFunnel, inviteMembers, revokeInvitation } from "#app/features/communities/invitations.server.ts";
+import { acceptInvitation, invitationFunnel, inviteMembers, revokeInvitation } from "#app/features/invitations/invitations.server.ts";
 import { declineNomination, inviteFromNomination, listOpenNominations, nominate } from "./nominations.server.ts";
 import { NominateSchema } from "./schemas.ts";
 

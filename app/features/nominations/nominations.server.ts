@@ -9,7 +9,7 @@ import { named } from "#app/lib/named-text.ts";
 import type { Database, NominationStatus } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
-import { inviteMembers } from "#app/features/communities/invitations.server.ts";
+import { inviteMembers } from "#app/features/invitations/invitations.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { notify } from "#app/features/notifications/notifications.server.ts";
 import { now } from "#app/lib/clock.ts";

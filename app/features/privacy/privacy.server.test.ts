@@ -10,7 +10,7 @@ import { replyToThread, startThread } from "#app/features/discussions/posting.se
 import { castVote, listIdeas, submitIdea } from "#app/features/ideas/ideas.server.ts";
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { ERASED_NAME, eraseAccount, exportMyData } from "./privacy.server.ts";
-import { joinWithNewAccount } from "#app/features/communities/invitations.server.ts";
+import { joinWithNewAccount } from "#app/features/invitations/invitations.server.ts";
 import { quoteMarkdown } from "#app/features/discussions/quote.ts";
 import { listOutbox } from "#app/features/email/outbox.server.ts";
 import { inviteFromNomination, listOwnNominations, nominate } from "#app/features/nominations/nominations.server.ts";

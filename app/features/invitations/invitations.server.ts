@@ -19,11 +19,11 @@ import { insertAccount, type ClientInfo } from "#app/features/auth/accounts.serv
 import { hashPassword } from "#app/features/auth/password.server.ts";
 import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
 import { createSession } from "#app/features/auth/session.server.ts";
-import { addMember, getCommunityToManage } from "./communities.server.ts";
-import { phaseOf } from "./phase.ts";
+import { addMember, getCommunityToManage } from "#app/features/communities/communities.server.ts";
+import { phaseOf } from "#app/features/communities/phase.ts";
 import { describeRoleOffered } from "./role-offered.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";
-import { nominationJoined } from "#app/features/nominations/outcome.server.ts";
+import { nominationJoined } from "./nomination-outcome.server.ts";
 import { consentText, recordAgreement } from "#app/features/consent/consent.server.ts";
 import type { ConsentText } from "#app/features/consent/schemas.ts";
 

@@ -7,7 +7,7 @@ import type { Actor } from "#app/features/auth/policy.ts";
 import { DAY, resetClock, setClock } from "#app/lib/clock.ts";
 import { hashToken } from "#app/lib/ids.ts";
 import { deliverQueued, queueEmail } from "#app/features/email/outbox.server.ts";
-import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "./communities.server.ts";
+import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import {
   INVALID_INVITATION,
   acceptInvitation,

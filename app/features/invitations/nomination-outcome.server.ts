@@ -1,6 +1,7 @@
 /**
- * What the nominator is told. Kept apart from the use cases so the invitation feature can
- * report an acceptance without importing the nominations' use cases (which import it).
+ * What accepting an invitation from a nomination does to that nomination: it is marked
+ * joined and the nominator is told. It lives with invitations because the invitation
+ * carries the nomination's id; nominations import invitations (to invite), never back.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
