@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
-import { openImage } from "#app/features/attachments/attachments.server.ts";
+import { openImage } from "#app/features/discussions/post-images.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 

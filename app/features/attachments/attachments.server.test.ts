@@ -13,7 +13,8 @@ import { editPost, replyToThread, startThread } from "#app/features/discussions/
 import { moderatePost } from "#app/features/discussions/moderating.server.ts";
 import { readThread } from "#app/features/discussions/reading.server.ts";
 import { eraseAccount } from "#app/features/privacy/privacy.server.ts";
-import { openImage, storeImage } from "./attachments.server.ts";
+import { storeImage } from "./attachments.server.ts";
+import { openImage } from "#app/features/discussions/post-images.server.ts";
 import { localStorage, useStorage } from "./storage.server.ts";
 
 const START = Date.UTC(2026, 2, 3, 8);

@@ -1,7 +1,7 @@
 /**
  * Image attachments on posts (thread openers, replies and prompt answers, ideas): stored as
  * processed files in the storage module, described by a row, and served under the same rules
- * as the post they belong to (docs/decisions/019).
+ * as the post they belong to (docs/decisions/019; discussions/post-images.server.ts).
  *
  * An image is first stored "pending" (no post yet; only its uploader sees it), either ahead
  * of the form with JavaScript or from the form itself without; the post's use case then
@@ -9,22 +9,21 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, PostKind } from "#db/schema.ts";
-import { can, type Actor } from "#app/features/auth/policy.ts";
+import type { Actor } from "#app/features/auth/policy.ts";
 import { reserveAttempt } from "#app/features/auth/rate-limit.server.ts";
 import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
-import { maskedRepliesVisible, threadVisible } from "#app/features/discussions/visibility.ts";
 import { DAY, HOUR, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";
 import { MAX_ALT_LENGTH, MAX_IMAGES_PER_POST } from "./limits.ts";
 import { processImage } from "./processor.server.ts";
-import { storage, type StoredFile } from "./storage.server.ts";
+import { storage } from "./storage.server.ts";
 
 type Db = Kysely<Database>;
 
 export type Variant = "full" | "thumb";
-const THUMB_TYPE = "image/webp";
-const keyOf = (id: string, variant: Variant) => `${id}.${variant}`;
+export const THUMB_TYPE = "image/webp";
+export const keyOf = (id: string, variant: Variant) => `${id}.${variant}`;
 export const attachmentUrl = (id: string, variant: Variant) => `/attachments/${id}/${variant}`;
 
 /** An image as a page shows it. */
@@ -207,71 +206,6 @@ const shown = (row: { id: string; alt: string; width: number; height: number; th
   thumbWidth: row.thumb_width,
   thumbHeight: row.thumb_height,
 });
-
-const NOT_FOUND = "We could not find that image.";
-
-/**
- * An image file for this reader, under the rules of its post: its uploader always (it is
- * theirs); otherwise only a reader of the community who may see the post now. A pending
- * image, another community's, a scheduled prompt's before it appears, a masked prompt's
- * answer before the reader answered, a removed or hidden post's (except for moderators):
- * all answer 404, exactly like an id that never existed.
- */
-export async function openImage(db: Db, actor: Actor | null, id: string, variant: Variant): Promise<{ file: StoredFile; contentType: string }> {
-  const row = await db
-    .selectFrom("attachments")
-    .innerJoin("communities", "communities.id", "attachments.community_id")
-    .leftJoin("threads", "threads.id", "attachments.thread_id")
-    .leftJoin("replies", (join) => join.onRef("replies.id", "=", "attachments.post_id").on("attachments.post_kind", "=", "reply"))
-    .select([
-      "attachments.owner_id",
-      "attachments.post_kind",
-      "attachments.post_id",
-      "attachments.content_type",
-      "communities.slug",
-      "threads.id as thread_id",
-      "threads.visible_from",
-      "threads.masked",
-      "threads.removed as thread_removed",
-      "replies.removed as reply_removed",
-    ])
-    .where("attachments.id", "=", id)
-    .executeTakeFirst();
-  if (!row || !actor) throw new Refusal(404, NOT_FOUND);
-  if (row.owner_id !== actor.id && !(await readerMaySee(db, actor, row))) throw new Refusal(404, NOT_FOUND);
-  const file = await storage().get(keyOf(id, variant));
-  if (!file) throw new Refusal(404, NOT_FOUND);
-  return { file, contentType: variant === "thumb" ? THUMB_TYPE : row.content_type };
-}
-
-async function readerMaySee(
-  db: Db,
-  actor: Actor,
-  row: { post_kind: PostKind | null; post_id: string | null; slug: string; thread_id: string | null; visible_from: number | null; masked: 0 | 1 | null; thread_removed: string | null; reply_removed: string | null },
-): Promise<boolean> {
-  if (row.post_id === null || row.thread_id === null || row.visible_from === null || row.masked === null) return false;
-  const view = await getCommunityForActor(db, actor, row.slug).catch((error: unknown) => {
-    if (error instanceof Refusal) return null;
-    throw error;
-  });
-  if (!view) return false;
-  const seeAll = can(actor, "discussion.see-all", view);
-  if (!threadVisible({ visible_from: row.visible_from }, seeAll, now())) return false;
-  const removed = row.post_kind === "reply" ? row.reply_removed : row.thread_removed;
-  if (removed && !can(actor, "discussion.moderate", view)) return false;
-  if (row.post_kind === "reply" && !seeAll && row.masked === 1) {
-    const answered = await db
-      .selectFrom("replies")
-      .select("id")
-      .where("author_id", "=", actor.id)
-      .where("thread_id", "=", row.thread_id)
-      .where("removed", "is", null)
-      .limit(1)
-      .executeTakeFirst();
-    if (!maskedRepliesVisible({ masked: 1 }, seeAll, answered !== undefined)) return false;
-  }
-  return true;
-}
 
 /** Everything this member uploaded, for their data export: what it shows and where to download it. */
 export async function imagesForExport(db: Db, ownerId: string) {
