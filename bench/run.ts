@@ -24,8 +24,13 @@
  * request come from the server processes' CPU time (/proc), not from wall time.
  * BENCH_POSTS (default 1000000) sets the large database; BENCH_PORT (default 3600) the
  * first of the ports used; BENCH_ONLY=thread,floor measures only those groups (thread,
- * community, board, home, ideas, vote, floor) for a quick look while working; budgets whose
- * targets were left out are not judged.
+ * images, community, board, home, ideas, vote, floor) for a quick look while working; budgets
+ * whose targets were left out are not judged.
+ *
+ * The thread page is measured twice in the same run: the benchmark thread as text ("thread"),
+ * and the same thread with images on five of its replies ("images", stored by seed:scale
+ * through the attachments use case); each is judged against the minimal Remix page of its
+ * own size, and the report gives the one's rate and CPU as a ratio of the other's.
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -56,6 +61,9 @@ interface Fixture {
   reviewer: string;
   community: string;
   thread: string;
+  /** The same thread with images on some replies, and the directory their files are in. */
+  imageThread?: string;
+  attachments?: string;
   idea: string;
 }
 
@@ -64,7 +72,9 @@ type Engine = "sqlite" | "postgres";
 async function ensureDatabase(engine: Engine, posts: number, name: string): Promise<Fixture> {
   const fixture = `bench/.data/fixture-${engine}-${posts}.json`;
   const database = engine === "postgres" ? `${POSTGRES}/${name.replace(/-/g, "_")}` : `data/${name}.db`;
-  const seeded = existsSync(fixture) && (JSON.parse(readFileSync(fixture, "utf8")) as Fixture).database === database;
+  const known = existsSync(fixture) ? (JSON.parse(readFileSync(fixture, "utf8")) as Fixture) : null;
+  // A database seeded before the image thread existed is seeded again.
+  const seeded = known?.database === database && known.imageThread !== undefined && existsSync(known.attachments ?? "");
   if (!seeded || (engine === "sqlite" && !existsSync(database))) {
     console.log(`Seeding ${posts.toLocaleString("en")} posts into ${database} (once; kept for later runs)…`);
     if (engine === "postgres") {
@@ -77,7 +87,8 @@ async function ensureDatabase(engine: Engine, posts: number, name: string): Prom
       mkdirSync("data", { recursive: true });
       for (const suffix of ["", "-wal", "-shm"]) rmSync(`${database}${suffix}`, { force: true });
     }
-    const run = spawnSync(process.execPath, ["--import", "tsx", "db/seed-scale.ts", "--posts", String(posts), "--database", database], { stdio: "inherit" });
+    const attachments = `bench/.data/attachments-${engine}-${posts}`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "db/seed-scale.ts", "--posts", String(posts), "--database", database, "--attachments", attachments], { stdio: "inherit" });
     if (run.status !== 0) throw new Error("seed:scale failed");
   }
   return JSON.parse(readFileSync(fixture, "utf8")) as Fixture;
@@ -231,6 +242,7 @@ async function javascriptOf(base: string, path: string, cookie: string): Promise
 
 const PAGES = [
   { group: "thread", name: "thread page (50 replies)", path: (f: Fixture) => `/c/${f.community}/t/${f.thread}`, who: "participant" },
+  { group: "images", name: "thread page, 5 of 50 replies with images", path: (f: Fixture) => `/c/${f.community}/t/${f.imageThread}`, who: "participant" },
   { group: "community", name: "community page", path: (f: Fixture) => `/c/${f.community}`, who: "participant" },
   { group: "board", name: "suggestion board", path: () => "/suggestions", who: "reviewer" },
   { group: "home", name: "signed-in home", path: () => "/", who: "participant" },
@@ -270,6 +282,12 @@ async function cohortTargets(server: Server, fixture: Fixture, role: string, lab
       continue;
     }
     const html = await body(`${server.base}${path}`, cookie);
+    if (page.group === "images") {
+      // The page really carries images, and their files are served: else this measures nothing new.
+      const thumbnails = [...html.toString().matchAll(/src="(\/attachments\/[a-z2-7]+\/thumb)"/g)].map((m) => m[1]!);
+      if (thumbnails.length < 5) throw new Error(`${label} ${page.name}: ${thumbnails.length} images on the page, expected 5 (reseed: rm -r bench/.data).`);
+      await body(`${server.base}${thumbnails[0]}`, cookie);
+    }
     targets.push({ group: page.group, role, label: `${label} ${page.name}`, server, path, cookie, bytes: html.length });
   }
   return targets;
@@ -320,22 +338,22 @@ async function main() {
   const started = Date.now();
   const targets: Target[] = [];
   const engineName = (engine: Engine) => (engine === "sqlite" ? "SQLite" : "PostgreSQL");
-  const cohort = (database: string) => ({ DATABASE_URL: database, SEED_DEMO: "0" });
+  const cohort = (fixture: Fixture) => ({ DATABASE_URL: fixture.database, SEED_DEMO: "0", ATTACHMENTS_DIR: resolve(fixture.attachments!) });
   for (const engine of engines) {
     const { big, small } = fixtures.get(engine)!;
     const name = engineName(engine);
-    const main = await start(`Cohort (${name})`, ["--import", "tsx", "server/main.ts"], cohort(big.database), undefined, "/healthz");
+    const main = await start(`Cohort (${name})`, ["--import", "tsx", "server/main.ts"], cohort(big), undefined, "/healthz");
     targets.push(...(await cohortTargets(main, big, `cohort-${engine}`, `[${name}]`)));
-    const little = await start(`Cohort (${name}, 1,000 posts)`, ["--import", "tsx", "server/main.ts"], cohort(small.database), undefined, "/healthz");
+    const little = await start(`Cohort (${name}, 1,000 posts)`, ["--import", "tsx", "server/main.ts"], cohort(small), undefined, "/healthz");
     targets.push(...(await cohortTargets(little, small, `small-${engine}`, `[${name}, 1,000 posts]`)));
   }
   if (BEFORE) {
     const big = fixtures.get("sqlite")!.big;
-    const before = await start("Cohort before", ["--import", "tsx", "server/main.ts"], cohort(resolve(big.database)), BEFORE, "/healthz");
+    const before = await start("Cohort before", ["--import", "tsx", "server/main.ts"], { ...cohort(big), DATABASE_URL: resolve(big.database) }, BEFORE, "/healthz");
     targets.push(...(await cohortTargets(before, big, "before", "[before, SQLite]")));
   }
   const reference = await start("minimal Remix app", ["--import", "tsx", "bench/reference/server.ts"], { BENCH_REFERENCE_BUILD: REFERENCE_BUILD }, undefined, "/empty");
-  for (const group of ["thread", "community", "board"]) {
+  for (const group of ["thread", "images", "community", "board"]) {
     const size = targets.find((t) => t.group === group && t.role === "cohort-sqlite")!.bytes!;
     const matched = await matchSize(reference, size);
     targets.push({ group, role: "reference", label: `minimal Remix page, 50 posts (${group} size)`, server: reference, path: matched.path, bytes: matched.bytes });
@@ -399,11 +417,11 @@ async function main() {
   }
 
   const lines: [string, boolean, string][] = [];
-  const names: Record<string, string> = { thread: "thread page (50 replies)", community: "community page", board: "suggestion board" };
+  const names: Record<string, string> = { thread: "thread page (50 replies)", images: "thread page with images", community: "community page", board: "suggestion board" };
   for (const engine of engines) {
     const tag = `[${engineName(engine)}]`;
     const role = `cohort-${engine}`;
-    for (const group of ["thread", "community", "board"].filter((g) => has(g))) {
+    for (const group of ["thread", "images", "community", "board"].filter((g) => has(g))) {
       const r = ratio(find(group, role)!, find(group, "reference")!);
       lines.push([`${tag} ${names[group]} at least 0.8× the minimal Remix page of its size`, r.value >= 0.8, `${r.value.toFixed(2)}×, rounds ${r.range}`]);
     }
@@ -411,12 +429,12 @@ async function main() {
       const floor = ratio(find("floor", role)!, find("floor", "reference")!);
       lines.push([`${tag} floor (/healthz) at least 0.9× the minimal Remix empty route`, floor.value >= 0.9, `${floor.value.toFixed(2)}×, rounds ${floor.range}`]);
     }
-    if (has("thread")) {
-      const cpu = ratio(find("thread", role)!, find("thread", "reference")!, "cpuPerRequest");
-    lines.push([
-      `${tag} server CPU per thread-page request at most 1.3× the minimal page's`,
-      cpu.value <= 1.3,
-      `${cpu.value.toFixed(2)}×: ${med(find("thread", role)!, "cpuPerRequest").toFixed(2)} against ${med(find("thread", "reference")!, "cpuPerRequest").toFixed(2)} ms, rounds ${cpu.range}`,
+    for (const group of ["thread", "images"].filter((g) => has(g))) {
+      const cpu = ratio(find(group, role)!, find(group, "reference")!, "cpuPerRequest");
+      lines.push([
+        `${tag} server CPU per ${names[group]} request at most 1.3× the minimal page's`,
+        cpu.value <= 1.3,
+        `${cpu.value.toFixed(2)}×: ${med(find(group, role)!, "cpuPerRequest").toFixed(2)} against ${med(find(group, "reference")!, "cpuPerRequest").toFixed(2)} ms, rounds ${cpu.range}`,
       ]);
     }
     if (has("vote", "floor")) {
@@ -437,6 +455,17 @@ async function main() {
     console.log(`  thread page / bare node:http sending its bytes: ${bareRatio.value.toFixed(2)}× (rounds ${bareRatio.range})`);
     const refBare = ratio(find("thread", "reference")!, find("thread", "bare")!);
     console.log(`  minimal Remix page / bare node:http: ${refBare.value.toFixed(2)}× (rounds ${refBare.range})`);
+  }
+  if (has("thread", "images")) {
+    for (const engine of engines) {
+      const role = `cohort-${engine}`;
+      const rate = ratio(find("images", role)!, find("thread", role)!);
+      const cpu = ratio(find("images", role)!, find("thread", role)!, "cpuPerRequest");
+      console.log(
+        `  [${engineName(engine)}] thread page with images / without: ${rate.value.toFixed(2)}× req/s (rounds ${rate.range}), ` +
+          `${cpu.value.toFixed(2)}× CPU per request (rounds ${cpu.range}); HTML ${kb(find("images", role)!.bytes!)} against ${kb(find("thread", role)!.bytes!)}`,
+      );
+    }
   }
   if (BEFORE) {
     for (const page of PAGES.filter((p) => has(p.group))) {

@@ -3,9 +3,13 @@
  * with a realistic shape for the benchmark: hundreds of communities in every phase, tens of
  * thousands of members, threads of very different lengths adding up to the posts asked for,
  * ideas with votes, suggestions with evidence, plus a known community, thread, participant
- * and reviewer for `npm run bench` (described in bench/fixture.json beside it).
+ * and reviewer for `npm run bench` (described in bench/.data/fixture-<engine>-<posts>.json).
+ * The benchmark's thread is there twice: as text, and with images on a few of its replies
+ * (stored through the attachments use case into `--attachments <dir>`, thumbnails and all),
+ * so the bench measures the thread page with and without images in the same run.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import sharp from "sharp";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema.ts";
 import { openDatabase } from "./client.ts";
@@ -14,6 +18,8 @@ import { hashPassword } from "#app/features/auth/password.server.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { refreshStrength } from "#app/features/suggestions/strength.server.ts";
 import { DAY, HOUR, MINUTE, now } from "#app/lib/clock.ts";
+import { attachImages, storeImage } from "#app/features/attachments/attachments.server.ts";
+import { localStorage, useStorage } from "#app/features/attachments/storage.server.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -22,6 +28,8 @@ const option = (name: string, fallback: string) => {
 };
 const POSTS = Number(option("posts", "1000000").replaceAll("_", ""));
 const url = option("database", process.env.DATABASE_URL ?? "data/scale.db");
+/** Where the image thread's files go: the bench starts Cohort with ATTACHMENTS_DIR set to it. */
+const attachmentsDir = option("attachments", `bench/.data/attachments-${POSTS}`);
 export const BENCH_PASSWORD = "bench password 1234";
 
 /** A small deterministic random generator, so two runs give the same shape. */
@@ -53,6 +61,44 @@ async function insertBatches<T extends keyof Database & string>(db: Kysely<Datab
     }
     if (batch.length) await trx.insertInto(table).values(batch as never).execute();
   });
+}
+
+/** A screenshot-like picture (a window with a header, a sidebar and a chart), different for each n. */
+function screenshot(n: number): Promise<Buffer> {
+  const hue = (n * 67) % 360;
+  const bars = Array.from({ length: 12 }, (_, i) => {
+    const height = 80 + ((n * 37 + i * 53) % 400);
+    return `<rect x="${380 + i * 80}" y="${820 - height}" width="56" height="${height}" fill="hsl(${hue},60%,${40 + (i % 4) * 8}%)"/>`;
+  }).join("");
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1440" height="900">
+    <rect width="1440" height="900" fill="#f6f7f9"/><rect width="1440" height="64" fill="hsl(${hue},40%,25%)"/>
+    <rect y="64" width="320" height="836" fill="#e4e7ec"/>${bars}
+    <text x="380" y="140" font-size="36" font-family="sans-serif" fill="#222">Weekly revenue by region ${n}</text></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/**
+ * A copy of a thread (same text, authors and times) under a new id, with one image on each
+ * of the replies at the given positions: processed and stored by the attachments use case,
+ * then attached by its author as a post's use case does.
+ */
+async function copyWithImages(db: Kysely<Database>, sourceId: string, threadId: string, positions: number[]): Promise<string> {
+  rmSync(attachmentsDir, { recursive: true, force: true });
+  useStorage(localStorage(attachmentsDir));
+  const thread = await db.selectFrom("threads").selectAll().where("id", "=", sourceId).executeTakeFirstOrThrow();
+  const community = await db.selectFrom("communities").select(["id", "slug"]).where("id", "=", thread.community_id).executeTakeFirstOrThrow();
+  const replies = await db.selectFrom("replies").selectAll().where("thread_id", "=", sourceId).orderBy("created_at").orderBy("id").execute();
+  const copies = replies.map((reply, k) => ({ ...reply, id: `${threadId}r${k.toString().padStart(2, "0")}`, thread_id: threadId }));
+  await insertBatches(db, "threads", [{ ...thread, id: threadId, title: `${thread.title}, some with images` }]);
+  await insertBatches(db, "replies", copies);
+  for (const [n, position] of positions.entries()) {
+    const reply = copies[position]!;
+    const author = { id: reply.author_id, role: "member" as const };
+    const image = await storeImage(db, author, community.slug, await screenshot(n));
+    await db.transaction().execute((trx) => attachImages(trx, author, { communityId: community.id, kind: "reply", id: reply.id, threadId }, [{ id: image.id, alt: `Screenshot ${n + 1}: weekly revenue by region` }]));
+  }
+  useStorage(null);
+  return threadId;
 }
 
 async function main() {
@@ -289,6 +335,9 @@ async function main() {
   await refreshStrength(db, Array.from({ length: SUGGESTIONS }, (_, s) => id("s", s)));
   log(`${SUGGESTIONS} suggestions with ${evidence} pieces of evidence and ${Math.ceil(ideas.length / 2)} linked ideas`);
 
+  const imageThread = await copyWithImages(db, threads[0]!.id, id("t", threads.length), [5, 15, 25, 35, 45]);
+  log(`the benchmark thread again with images on 5 of its replies (files in ${attachmentsDir})`);
+
   await sql`analyze`.execute(db);
   const fixture = {
     engine: handle.engine,
@@ -299,6 +348,8 @@ async function main() {
     reviewer: "bench-reviewer@scale.example",
     community: "scale-bench",
     thread: id("t", 0),
+    imageThread,
+    attachments: attachmentsDir,
     idea: ideas.find((t) => t.c === 0)?.id ?? ideas[0]!.id,
   };
   mkdirSync("bench/.data", { recursive: true });

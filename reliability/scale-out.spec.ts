@@ -3,25 +3,27 @@
  * README.md tells operators to use (deploy/Caddyfile). Every claim is checked with counts from
  * the database: sessions and sign-out across instances, sign-in and posting limits under
  * parallel attempts spread over instances, the client address Caddy forwards, the minute
- * jobs sending each message exactly once while every instance runs them, and an instance
- * SIGKILLed under mixed load. Needs PostgreSQL (TEST_DATABASE_URL, or postgres on
- * 127.0.0.1:5432) and Caddy; says so and skips without them.
- *
- * Not covered yet: uploads written through one instance and served by another (the
- * attachments feature is being built in parallel).
+ * jobs sending each message exactly once while every instance runs them, an image uploaded
+ * through one instance served by the others from the shared S3-compatible store (s3rver,
+ * started here), and an instance SIGKILLed under mixed load. Needs PostgreSQL
+ * (TEST_DATABASE_URL, or postgres on 127.0.0.1:5432) and Caddy; says so and skips without them.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { sql } from "kysely";
 import pg from "pg";
+import S3rver from "s3rver";
+import sharp from "sharp";
 import { openPostgres, type DatabaseHandle } from "#db/client.ts";
 import { migrations } from "#db/migrations/index.ts";
+import { parseStorageUrl, s3Storage } from "#app/features/attachments/storage.server.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
+import { createSession } from "#app/features/auth/session.server.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { queueEmails } from "#app/features/email/outbox.server.ts";
 import { DIGEST_HOUR_UTC } from "#app/features/notifications/jobs.server.ts";
@@ -50,10 +52,26 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  bytes: Buffer;
 }
 
-function send(url: string, options: { method?: string; headers?: Record<string, string>; form?: Record<string, string>; from?: string } = {}): Promise<Answer> {
-  const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
+/** A multipart/form-data body with text fields and files, as a browser's file input sends it. */
+function multipart(fields: Record<string, string>, files: Record<string, { name: string; type: string; bytes: Buffer }>): { type: string; bytes: Buffer } {
+  const boundary = `----cohort${randomBytes(8).toString("hex")}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  for (const [name, file] of Object.entries(files)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.bytes, Buffer.from("\r\n"));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { type: `multipart/form-data; boundary=${boundary}`, bytes: Buffer.concat(parts) };
+}
+
+function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; form?: Record<string, string>; raw?: { type: string; bytes: Buffer }; from?: string } = {},
+): Promise<Answer> {
+  const body = options.raw ?? (options.form ? { type: "application/x-www-form-urlencoded", bytes: Buffer.from(new URLSearchParams(options.form).toString()) } : undefined);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
@@ -65,21 +83,23 @@ function send(url: string, options: { method?: string; headers?: Record<string, 
           // Straight to an instance, a request carries the Host the proxy passes on (the
           // public one): Remix refuses a form whose Origin does not match its Host.
           ...(url.startsWith(PROXY) ? {} : { Host: new URL(PROXY).host }),
-          ...(body !== undefined ? { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)), Origin: PROXY } : {}),
+          ...(body !== undefined ? { "Content-Type": body.type, "Content-Length": String(body.bytes.length), Origin: PROXY } : {}),
           ...options.headers,
         },
       },
       (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString("utf8"), bytes });
+        });
         res.on("error", reject);
       },
     );
     req.setTimeout(20_000, () => req.destroy(new Error("timed out")));
     req.on("error", reject);
-    req.end(body);
+    req.end(body?.bytes);
   });
 }
 
@@ -105,6 +125,9 @@ let hooks: { server: Server; url: string; deliveries: string[] };
 let workDir = "";
 let db: DatabaseHandle;
 let caddy: ChildProcess | null = null;
+/** The S3-compatible store all instances share for uploads (s3rver, a real S3 server in-process). */
+let objectStore: S3rver | null = null;
+let storageUrl = "";
 const instances: (Instance | null)[] = [null, null, null];
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -119,6 +142,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+const localFilesOf = (i: number) => join(workDir, `instance-${i}-attachments`);
 
 function startInstance(i: number): Instance {
   const port = INSTANCE_PORTS[i]!;
@@ -136,6 +161,10 @@ function startInstance(i: number): Instance {
       SMTP_URL: smtp.url,
       EMAIL_FROM: "Cohort <cohort@example.com>",
       WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
+      STORAGE_URL: storageUrl,
+      // Each instance has its own local directory, as separate machines would: were the
+      // bucket not used, a file written through one could not be served by another.
+      ATTACHMENTS_DIR: localFilesOf(i),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -230,6 +259,11 @@ test.describe("several instances on one PostgreSQL behind Caddy", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     hooks = { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, deliveries: received };
+    // The object store, on a port of its own, with the bucket the instances write to.
+    mkdirSync(join(workDir, "s3rver"));
+    objectStore = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: join(workDir, "s3rver"), configureBuckets: [{ name: "cohort-scale", configs: [] }] });
+    const { port: s3Port } = await objectStore.run();
+    storageUrl = `s3://S3RVER:S3RVER@cohort-scale/attachments?endpoint=${encodeURIComponent(`http://127.0.0.1:${s3Port}`)}&region=us-east-1`;
   });
 
   test.afterAll(async () => {
@@ -242,6 +276,7 @@ test.describe("several instances on one PostgreSQL behind Caddy", () => {
     await db?.close();
     await smtp?.close();
     await new Promise((resolve) => (hooks ? hooks.server.close(resolve) : resolve(undefined)));
+    await objectStore?.close();
     if (databaseName) await onServer(`drop database if exists ${databaseName} with (force)`);
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
@@ -423,6 +458,78 @@ test.describe("several instances on one PostgreSQL behind Caddy", () => {
     expect(statuses.filter((s) => s < 400).length).toBe(1);
     const replies = await db.db.selectFrom("replies").select((eb) => eb.fn.countAll<number>().as("n")).where("thread_id", "=", world.threadId).where("author_id", "=", member.id).executeTakeFirstOrThrow();
     expect(Number(replies.n)).toBe(1);
+  });
+
+  test("an image uploaded through one instance is served by the others from the shared store, to readers of its post only", async () => {
+    const uploader = world.members[3]!;
+    const reader = world.members[4]!;
+    // A member of another community only.
+    const { userId: moderatorId } = await db.db.selectFrom("users").select("id as userId").where("email", "=", MODERATOR.email).executeTakeFirstOrThrow();
+    await createCommunity(db.db, { id: moderatorId, role: "moderator" }, { name: "Elsewhere", slug: "elsewhere", purpose: "Another community, whose members read nothing of scale.", timeZone: "UTC", startsAt: toLocalInput(now() - DAY, "UTC"), endsAt: toLocalInput(now() + 7 * DAY, "UTC") });
+    await publishCommunity(db.db, { id: moderatorId, role: "moderator" }, "elsewhere");
+    const { community: elsewhere } = await getCommunityForActor(db.db, { id: moderatorId, role: "moderator" }, "elsewhere");
+    const { userId: outsiderId } = await createAccount(db.db, { email: "outsider-scale@example.com", displayName: "Outsider", password: "a long password", role: "member" });
+    await addMember(db.db, { communityId: elsewhere.id, userId: outsiderId, role: "participant", datesConfirmedAt: 1 });
+    const outsider = `${SESSION_COOKIE}=${await createSession(db.db, outsiderId)}`;
+
+    // Uploaded ahead of its post (the JavaScript path) straight to the first instance.
+    const picture = await sharp({ create: { width: 1200, height: 800, channels: 3, background: "#2a7f62" } })
+      .composite([{ input: await sharp({ create: { width: 300, height: 200, channels: 3, background: "#f4d35e" } }).png().toBuffer(), left: 100, top: 100 }])
+      .png()
+      .toBuffer();
+    const upload = await send(`${instanceUrl(0)}/c/scale/attachments`, { raw: multipart({}, { image: { name: "desk.png", type: "image/png", bytes: picture } }), headers: { Cookie: uploader.cookie } });
+    expect(upload.status, upload.body).toBe(200);
+    const imageId = (JSON.parse(upload.body) as { image: { id: string } }).image.id;
+    const rowsOf = () => db.db.selectFrom("attachments").selectAll().where("owner_id", "=", uploader.id).execute();
+    const pending = await rowsOf();
+    expect(pending.map((r) => [r.id, r.post_id])).toEqual([[imageId, null]]);
+
+    const fetchImage = (url: string, variant: "full" | "thumb", cookie: string) => send(`${url}/attachments/${imageId}/${variant}`, { headers: { Cookie: cookie } });
+    // Pending, another instance serves it to its uploader only.
+    expect((await fetchImage(instanceUrl(2), "full", uploader.cookie)).status).toBe(200);
+    expect((await fetchImage(instanceUrl(2), "full", reader.cookie)).status).toBe(404);
+
+    // The reply that takes it goes through the second instance.
+    const reply = await send(`${instanceUrl(1)}/c/scale/t/${world.threadId}`, {
+      form: { intent: "reply", body: "My desk, as asked.", attachment: imageId, [`alt-${imageId}`]: "A green desk with a yellow notepad" },
+      headers: { Cookie: uploader.cookie },
+    });
+    expect(reply.status, reply.body).toBe(302);
+    const replyRow = await db.db.selectFrom("replies").select("id").where("thread_id", "=", world.threadId).where("author_id", "=", uploader.id).executeTakeFirstOrThrow();
+    const [row, ...others] = await rowsOf();
+    expect(others).toEqual([]);
+    expect(row).toMatchObject({ id: imageId, post_kind: "reply", post_id: replyRow.id, thread_id: world.threadId, alt: "A green desk with a yellow notepad", width: 1200, height: 800 });
+
+    // The files are in the bucket, and in no instance's own directory.
+    const bucket = s3Storage(parseStorageUrl(storageUrl));
+    const stored = { full: await bucket.get(`${imageId}.full`), thumb: await bucket.get(`${imageId}.thumb`) };
+    expect(stored.full?.size).toBe(row!.bytes);
+    expect(stored.thumb?.size).toBeGreaterThan(0);
+    const storedBytes = { full: Buffer.from(await new Response(stored.full!.body).arrayBuffer()), thumb: Buffer.from(await new Response(stored.thumb!.body).arrayBuffer()) };
+    for (let i = 0; i < 3; i++) expect(existsSync(localFilesOf(i)) ? readdirSync(localFilesOf(i), { recursive: true }) : [], `instance ${INSTANCE_PORTS[i]}'s own directory`).toEqual([]);
+
+    // Served by the instances that did not write it, and through the proxy, asked several times so its round robin reaches each instance.
+    const servers = [
+      { label: `instance ${INSTANCE_PORTS[1]}`, url: instanceUrl(1), times: 1 },
+      { label: `instance ${INSTANCE_PORTS[2]}`, url: instanceUrl(2), times: 1 },
+      { label: "the proxy", url: PROXY, times: 3 },
+    ];
+    for (const { label, url, times } of servers) {
+      for (let n = 0; n < times; n++) {
+        for (const variant of ["full", "thumb"] as const) {
+          const answer = await fetchImage(url, variant, reader.cookie);
+          expect(answer.status, `${variant} from ${label}`).toBe(200);
+          expect(answer.headers["content-type"], `${variant} from ${label}`).toBe(variant === "full" ? row!.content_type : "image/webp");
+          expect(answer.bytes.length, `${variant} from ${label}`).toBe(variant === "full" ? row!.bytes : storedBytes.thumb.length);
+          expect(answer.bytes.equals(storedBytes[variant]), `${variant} from ${label}: the stored bytes`).toBe(true);
+        }
+        // Another community's member: the same 404 as for an image that never existed.
+        expect((await fetchImage(url, "full", outsider)).status, `outsider from ${label}`).toBe(404);
+        expect((await fetchImage(url, "thumb", outsider)).status, `outsider from ${label}`).toBe(404);
+      }
+    }
+    expect(row!.content_type).toMatch(/^image\//);
+    expect(await db.db.selectFrom("attachments").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow().then((r) => Number(r.n))).toBe(1);
   });
 
   test("a journey in the browser through the proxy's address", async ({ page }) => {
