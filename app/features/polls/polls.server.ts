@@ -252,16 +252,27 @@ export async function readoutPollResults(db: Db, view: CommunityView) {
 }
 
 /**
- * Which members answered which polls in a community: the polls in order, and for each member
- * id the ids of the polls they answered (for the completion table's "polls voted" column). One query.
+ * Which members answered which polls in a community: the polls participants can see now (on
+ * threads not removed and already visible), in order, and for each member id (of `userIds`
+ * when given: one page of the completion table) the ids of the polls they answered. One query.
  */
-export async function pollsAnsweredByMember(db: Db, communityId: string): Promise<{ polls: { id: string; threadId: string; question: string }[]; answered: Map<string, Set<string>> }> {
+export async function pollsAnsweredByMember(
+  db: Db,
+  communityId: string,
+  userIds?: string[],
+): Promise<{ polls: { id: string; threadId: string; question: string }[]; answered: Map<string, Set<string>> }> {
   const rows = await db
     .selectFrom("polls")
-    .leftJoin("poll_answers", "poll_answers.poll_id", "polls.id")
-    .select(["polls.id", "polls.thread_id", "polls.question", "polls.created_at", "poll_answers.user_id"])
+    .innerJoin("threads", "threads.id", "polls.thread_id")
+    .leftJoin("poll_answers", (join) =>
+      join.onRef("poll_answers.poll_id", "=", "polls.id").$call((on) => (userIds === undefined ? on : on.on("poll_answers.user_id", "in", userIds.length ? userIds : [""]))),
+    )
+    .select(["polls.id", "polls.thread_id", "polls.question", "poll_answers.user_id"])
     .where("polls.community_id", "=", communityId)
+    .where("threads.removed", "is", null)
+    .where("threads.visible_from", "<=", now())
     .orderBy("polls.created_at")
+    .orderBy("polls.id")
     .execute();
   const polls = new Map<string, { id: string; threadId: string; question: string }>();
   const answered = new Map<string, Set<string>>();
