@@ -127,7 +127,11 @@ test("a participant joins agreeing to consent v1; after the moderator publishes 
   await expect(moderator.getByRole("status")).toContainText("Version 2 is published.");
   await expect(moderator.getByText(/1 member has not agreed to version 2 yet/)).toBeVisible();
 
-  // On their next visit the participant is asked, and the server refuses their writes until they agree.
+  // They are told at once (a notification, and an email by their settings); on their next
+  // visit they are asked, and the server refuses their writes until they agree.
+  await guest.goto("/notifications");
+  await expect(guest.getByRole("link", { name: /The consent for .* has changed: you will be asked to agree to version 2 on your next visit/ })).toBeVisible();
+  expect(await withDatabase((db) => db.selectFrom("outbox").select("id").where("to_address", "=", email).where("subject", "like", "The consent for %has changed%").execute())).toHaveLength(1);
   await guest.goto(`/c/${slug}`);
   await expect(guest.getByTestId("consent-pending")).toContainText("Read version 2 and agree");
   const refused = await guest.request.post(`/c/${slug}?index`, { form: { title: "Before agreeing", body: "Can I post?" }, headers: { Origin: new URL(guest.url()).origin } });

@@ -253,7 +253,7 @@ export async function readoutPollResults(db: Db, view: CommunityView) {
 
 /**
  * Which members answered which polls in a community: the polls participants can see now (on
- * threads not removed and already visible), in order, and for each member id (of `userIds`
+ * threads not removed and already visible), in their threads' order, and for each member id (of `userIds`
  * when given: one page of the completion table) the ids of the polls they answered. One query.
  */
 export async function pollsAnsweredByMember(
@@ -271,6 +271,8 @@ export async function pollsAnsweredByMember(
     .where("polls.community_id", "=", communityId)
     .where("threads.removed", "is", null)
     .where("threads.visible_from", "<=", now())
+    // In the order of their threads, as the completion table orders its prompts.
+    .orderBy("threads.visible_from")
     .orderBy("polls.created_at")
     .orderBy("polls.id")
     .execute();
