@@ -23,10 +23,18 @@ test("a leader adds a poll to a prompt; a participant sees no results, in the pa
   const lead = await leaderContext.newPage();
   await lead.goto(`/c/${slug}/t/${threadId}`);
   await lead.getByRole("link", { name: "Add a poll" }).click();
-  await lead.getByLabel("Question").fill("How often do you export?");
-  await lead.getByLabel("Options", { exact: true }).fill("Every day\nEvery week\nNever");
+  await lead.getByLabel("Question").fill("How ofen do you export?");
+  await lead.getByLabel("Options", { exact: true }).fill("Every day\nEvery week");
   await lead.getByLabel(/once they have answered/).check();
   await lead.getByRole("button", { name: "Add the poll" }).click();
+  await expect(lead).toHaveURL(`/c/${slug}/t/${threadId}#poll`);
+  // Before anyone answers, the leader fixes the typo and adds the option they forgot.
+  await lead.getByRole("link", { name: "Change the poll (until the first answer)" }).click();
+  const change = lead.locator("#change-poll");
+  await expect(change.getByLabel("Question")).toHaveValue("How ofen do you export?");
+  await change.getByLabel("Question").fill("How often do you export?");
+  await change.getByLabel("Options", { exact: true }).fill("Every day\nEvery week\nNever");
+  await change.getByRole("button", { name: "Save the changes" }).click();
   await expect(lead).toHaveURL(`/c/${slug}/t/${threadId}#poll`);
   await expect(lead.getByRole("heading", { name: "How often do you export?" })).toBeVisible();
 
@@ -35,6 +43,11 @@ test("a leader adds a poll to a prompt; a participant sees no results, in the pa
     const options = await db.selectFrom("poll_options").innerJoin("polls", "polls.id", "poll_options.poll_id").select(["poll_options.id", "poll_options.label"]).where("polls.thread_id", "=", threadId).execute();
     await answerPoll(db, { id: early.userId, role: "member" }, slug, threadId, { choices: [{ optionId: options.find((o) => o.label === "Never")!.id, rank: null }], other: null });
   });
+
+  // Answered: the poll is locked for the leader too.
+  await lead.reload();
+  await expect(lead.getByRole("heading", { name: "How often do you export?" })).toBeVisible();
+  await expect(lead.getByRole("link", { name: "Change the poll (until the first answer)" })).toHaveCount(0);
 
   const voterContext = await browser.newContext();
   await signInAs(voterContext, voter.userId);
