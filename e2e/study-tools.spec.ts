@@ -4,6 +4,7 @@ import { startThread } from "#app/features/discussions/discussions.server.ts";
 import { answerPoll } from "#app/features/polls/polls.server.ts";
 import { publishConsent } from "#app/features/consent/consent.server.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
+import { closeCommunityNow } from "#app/features/communities/communities.server.ts";
 
 test("a leader adds a poll to a prompt; a participant sees no results, in the page or its data, until they answer", async ({ browser }) => {
   // Three browsers and a dozen pages: on a loaded two-core machine this runs past 60 s.
@@ -87,13 +88,21 @@ test("a leader adds a poll to a prompt; a participant sees no results, in the pa
 
   // The leader, a participant too, sees the results only by the same rule; the moderator sees them split by segment and as CSV.
   const moderatorContext = await browser.newContext();
-  await signInAs(moderatorContext, await userIdByEmail("maya@cohort.example"));
+  const mayaId = await userIdByEmail("maya@cohort.example");
+  await signInAs(moderatorContext, mayaId);
   const moderator = await moderatorContext.newPage();
   await moderator.goto(`/c/${slug}/t/${threadId}`);
   await moderator.getByText("By segment (staff only)").click();
   await expect(moderator.getByRole("columnheader", { name: "no segment (2)" })).toBeVisible();
   const csv = await moderator.request.get(`/c/${slug}/dashboard.csv?table=polls`);
   expect(await csv.text()).toContain('"How often do you export?","Your export habits","Every day","all members",2,1,50,""');
+
+  // Once the community has closed, the readout shows the results to those it opens to.
+  await withDatabase((db) => closeCommunityNow(db, { id: mayaId, role: "moderator" }, slug));
+  await page.goto(`/c/${slug}/readout`);
+  const readout = page.getByRole("region", { name: "What the polls said" });
+  await expect(readout).toContainText("How often do you export?");
+  await expect(readout.getByTestId("poll-results")).toContainText("2 members answered");
   await Promise.all([leaderContext.close(), voterContext.close(), moderatorContext.close()]);
 });
 
