@@ -167,6 +167,7 @@ export type NotificationKind =
   | "follow-up.asked"
   | "follow-up.answered"
   | "prompt.nudge"
+  | "consent.changed"
   | "mention";
 
 export interface NotificationsTable {

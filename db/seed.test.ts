@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SUSPENDED_MESSAGE, signIn } from "#app/features/auth/accounts.server.ts";
 import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "./testing.ts";
+import { completionTable } from "#app/features/completion/completion.server.ts";
 import { DEMO_ACCOUNTS, SUSPENDED_DEMO_ACCOUNT, generatePassword, isEmpty, seedDemo, shouldSeedDemo, wipe } from "./seed.ts";
 
 describe("shouldSeedDemo", () => {
@@ -62,5 +63,21 @@ describe.each(testEngines())("demo data on %s", (engine) => {
     expect(posts.length).toBeGreaterThan(5);
     const early = posts.filter((p) => Number(p.account_created) > Number(p.created_at) || (p.joined_at !== null && Number(p.joined_at) > Number(p.created_at)));
     expect(early.map((p) => p.title)).toEqual([]);
+
+    // The study tools (issue 17): a masked poll some have answered and Lena has not, open and
+    // answered follow-ups, a completion table with gaps, and two consent versions.
+    const beta = await t.db.selectFrom("communities").select(["id", "consent_version"]).where("slug", "=", "reporting-beta").executeTakeFirstOrThrow();
+    const lena = await t.db.selectFrom("users").select("id").where("email", "=", "lena@customer.example").executeTakeFirstOrThrow();
+    const poll = await t.db.selectFrom("polls").select(["id", "masked"]).where("community_id", "=", beta.id).executeTakeFirstOrThrow();
+    const answerers = await t.db.selectFrom("poll_answers").select("user_id").where("poll_id", "=", poll.id).execute();
+    expect([poll.masked, answerers.length]).toEqual([1, 2]);
+    expect(answerers.map((a) => a.user_id)).not.toContain(lena.id);
+    const followUps = await t.db.selectFrom("follow_ups").select("answered_at").where("community_id", "=", beta.id).execute();
+    expect(followUps.some((f) => f.answered_at === null) && followUps.some((f) => f.answered_at !== null)).toBe(true);
+    const versions = await t.db.selectFrom("consent_versions").select("version").where("community_id", "=", beta.id).orderBy("version").execute();
+    expect([versions.map((v) => v.version), beta.consent_version]).toEqual([[1, 2], 2]);
+    const maya = await t.db.selectFrom("users").select("id").where("email", "=", "maya@cohort.example").executeTakeFirstOrThrow();
+    const cells = (await completionTable(t.db, { id: maya.id, role: "moderator" }, "reporting-beta")).rows.flatMap((r) => r.cells);
+    for (const state of ["answered", "follow-up", "not-yet"]) expect(cells, state).toContain(state);
   });
 });

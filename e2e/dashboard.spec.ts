@@ -29,6 +29,13 @@ test("a moderator opens the active demo community's dashboard: charts have bars 
   const csv = await context.request.get("/c/reporting-beta/dashboard.csv?table=contributors");
   expect(csv.headers()["content-type"]).toBe("text/csv; charset=utf-8");
   expect(await csv.text()).toContain('"Lena Fischer"');
+  // The demo's poll and the completion per research prompt (issue 17), each with its CSV.
+  await expect(page.getByRole("region", { name: "Polls" })).toContainText("Which report do you open first on a Monday?");
+  await expect(page.getByRole("region", { name: "Completion by research prompt" })).toContainText(/Day 1:.*\d+ of \d+/);
+  expect(await (await context.request.get("/c/reporting-beta/dashboard.csv?table=polls")).text()).toContain('"Which report do you open first on a Monday?"');
+  const completion = await (await context.request.get("/c/reporting-beta/completion.csv")).text();
+  expect(completion).toContain('"Prompts answered","Polls voted"');
+  expect(completion).toContain('"Lena Fischer"');
   // Participants do not get in.
   const member = await browser.newContext();
   await signInAs(member, await userIdByEmail("lena@customer.example"));

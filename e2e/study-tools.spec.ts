@@ -4,6 +4,7 @@ import { startThread } from "#app/features/discussions/posting.server.ts";
 import { answerPoll } from "#app/features/polls/polls.server.ts";
 import { publishConsent } from "#app/features/consent/consent.server.ts";
 import { inviteMembers } from "#app/features/invitations/invitations.server.ts";
+import { closeCommunityNow } from "#app/features/communities/communities.server.ts";
 
 test("a leader adds a poll to a prompt; a participant sees no results, in the page or its data, until they answer", async ({ browser }) => {
   // Three browsers and a dozen pages: on a loaded two-core machine this runs past 60 s.
@@ -23,10 +24,18 @@ test("a leader adds a poll to a prompt; a participant sees no results, in the pa
   const lead = await leaderContext.newPage();
   await lead.goto(`/c/${slug}/t/${threadId}`);
   await lead.getByRole("link", { name: "Add a poll" }).click();
-  await lead.getByLabel("Question").fill("How often do you export?");
-  await lead.getByLabel("Options", { exact: true }).fill("Every day\nEvery week\nNever");
+  await lead.getByLabel("Question").fill("How ofen do you export?");
+  await lead.getByLabel("Options", { exact: true }).fill("Every day\nEvery week");
   await lead.getByLabel(/once they have answered/).check();
   await lead.getByRole("button", { name: "Add the poll" }).click();
+  await expect(lead).toHaveURL(`/c/${slug}/t/${threadId}#poll`);
+  // Before anyone answers, the leader fixes the typo and adds the option they forgot.
+  await lead.getByRole("link", { name: "Change the poll (until the first answer)" }).click();
+  const change = lead.locator("#change-poll");
+  await expect(change.getByLabel("Question")).toHaveValue("How ofen do you export?");
+  await change.getByLabel("Question").fill("How often do you export?");
+  await change.getByLabel("Options", { exact: true }).fill("Every day\nEvery week\nNever");
+  await change.getByRole("button", { name: "Save the changes" }).click();
   await expect(lead).toHaveURL(`/c/${slug}/t/${threadId}#poll`);
   await expect(lead.getByRole("heading", { name: "How often do you export?" })).toBeVisible();
 
@@ -35,6 +44,11 @@ test("a leader adds a poll to a prompt; a participant sees no results, in the pa
     const options = await db.selectFrom("poll_options").innerJoin("polls", "polls.id", "poll_options.poll_id").select(["poll_options.id", "poll_options.label"]).where("polls.thread_id", "=", threadId).execute();
     await answerPoll(db, { id: early.userId, role: "member" }, slug, threadId, { choices: [{ optionId: options.find((o) => o.label === "Never")!.id, rank: null }], other: null });
   });
+
+  // Answered: the poll is locked for the leader too.
+  await lead.reload();
+  await expect(lead.getByRole("heading", { name: "How often do you export?" })).toBeVisible();
+  await expect(lead.getByRole("link", { name: "Change the poll (until the first answer)" })).toHaveCount(0);
 
   const voterContext = await browser.newContext();
   await signInAs(voterContext, voter.userId);
@@ -74,13 +88,21 @@ test("a leader adds a poll to a prompt; a participant sees no results, in the pa
 
   // The leader, a participant too, sees the results only by the same rule; the moderator sees them split by segment and as CSV.
   const moderatorContext = await browser.newContext();
-  await signInAs(moderatorContext, await userIdByEmail("maya@cohort.example"));
+  const mayaId = await userIdByEmail("maya@cohort.example");
+  await signInAs(moderatorContext, mayaId);
   const moderator = await moderatorContext.newPage();
   await moderator.goto(`/c/${slug}/t/${threadId}`);
   await moderator.getByText("By segment (staff only)").click();
   await expect(moderator.getByRole("columnheader", { name: "no segment (2)" })).toBeVisible();
   const csv = await moderator.request.get(`/c/${slug}/dashboard.csv?table=polls`);
   expect(await csv.text()).toContain('"How often do you export?","Your export habits","Every day","all members",2,1,50,""');
+
+  // Once the community has closed, the readout shows the results to those it opens to.
+  await withDatabase((db) => closeCommunityNow(db, { id: mayaId, role: "moderator" }, slug));
+  await page.goto(`/c/${slug}/readout`);
+  const readout = page.getByRole("region", { name: "What the polls said" });
+  await expect(readout).toContainText("How often do you export?");
+  await expect(readout.getByTestId("poll-results")).toContainText("2 members answered");
   await Promise.all([leaderContext.close(), voterContext.close(), moderatorContext.close()]);
 });
 
@@ -127,7 +149,11 @@ test("a participant joins agreeing to consent v1; after the moderator publishes 
   await expect(moderator.getByRole("status")).toContainText("Version 2 is published.");
   await expect(moderator.getByText(/1 member has not agreed to version 2 yet/)).toBeVisible();
 
-  // On their next visit the participant is asked, and the server refuses their writes until they agree.
+  // They are told at once (a notification, and an email by their settings); on their next
+  // visit they are asked, and the server refuses their writes until they agree.
+  await guest.goto("/notifications");
+  await expect(guest.getByRole("link", { name: /The consent for .* has changed: you will be asked to agree to version 2 on your next visit/ })).toBeVisible();
+  expect(await withDatabase((db) => db.selectFrom("outbox").select("id").where("to_address", "=", email).where("subject", "like", "The consent for %has changed%").execute())).toHaveLength(1);
   await guest.goto(`/c/${slug}`);
   await expect(guest.getByTestId("consent-pending")).toContainText("Read version 2 and agree");
   const refused = await guest.request.post(`/c/${slug}?index`, { form: { title: "Before agreeing", body: "Can I post?" }, headers: { Origin: new URL(guest.url()).origin } });

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { addMember, getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
+import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
 import { createActiveCommunity, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
 
 // Each journey drives three browsers through some twenty pages.
@@ -90,6 +91,10 @@ test("the completion table shows who has not answered, and a nudge reaches exact
   const { threadId } = await withDatabase(async (db) => {
     const prompt = await startThread(db, { id: mayaId, role: "moderator" }, slug, { title: "What do you export first?", body: "Tell us.", prompt: { masked: false, appearsAt: null } });
     await replyToThread(db, { id: ann.userId, role: "member" }, slug, prompt.threadId, { body: "The revenue report." });
+    // A poll on the prompt that Cy answered and the others did not.
+    await createPoll(db, { id: mayaId, role: "moderator" }, slug, prompt.threadId, { question: "Daily or weekly?", options: ["Daily", "Weekly"], choice: "single", allowOther: false, results: "always" });
+    const option = await db.selectFrom("poll_options").innerJoin("polls", "polls.id", "poll_options.poll_id").select("poll_options.id").where("polls.thread_id", "=", prompt.threadId).orderBy("position").executeTakeFirstOrThrow();
+    await answerPoll(db, { id: cy.userId, role: "member" }, slug, prompt.threadId, { choices: [{ optionId: option.id, rank: null }], other: null });
     return prompt;
   });
 
@@ -101,6 +106,19 @@ test("the completion table shows who has not answered, and a nudge reaches exact
   await expect(table.locator('tr[data-participant="Ann Answered"] td[data-state]')).toHaveAttribute("data-state", "answered");
   await expect(table.locator('tr[data-participant="Bo Behind"] td[data-state]')).toHaveAttribute("data-state", "not-yet");
   await expect(table.locator("tfoot")).toContainText("1 of 3");
+  await expect(table.getByRole("columnheader", { name: "Polls voted" })).toBeVisible();
+  await expect(table.locator('tr[data-participant="Cy Behind"] td').last()).toHaveText("1 of 1");
+  await expect(table.locator('tr[data-participant="Ann Answered"] td').last()).toHaveText("0 of 1");
+  // "Has not voted in poll 1": Ann and Bo; the CSV says the same.
+  await maya.getByLabel("Has not voted in").selectOption({ label: "Poll 1: Daily or weekly?" });
+  await maya.getByRole("button", { name: "Filter" }).click();
+  await expect(table.locator("tbody tr")).toHaveCount(2);
+  await expect(table.locator("tbody")).not.toContainText("Cy Behind");
+  const csv = await (await maya.request.get(`/c/${slug}/completion.csv${new URL(maya.url()).search}`)).text();
+  expect(csv).toContain('"Polls voted"');
+  expect(csv).toMatch(/"Bo Behind",.*"0 of 1"/);
+  expect(csv).not.toContain("Cy Behind");
+  await maya.getByLabel("Has not voted in").selectOption({ label: "Any poll" });
 
   // "Has not answered prompt 1": Bo and Cy.
   await maya.getByLabel("Has not answered").selectOption({ label: "Prompt 1: What do you export first?" });

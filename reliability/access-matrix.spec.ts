@@ -151,6 +151,13 @@ const WRITES: { what: string; path: (ids: Ids) => { active: string; closed?: str
     form: () => ({ intent: "create", question: "Matrix poll?", options: "Yes\nNo", choice: "single", results: "always" }),
     row: [302, 403, 404, 409, 409, 403, 409, 403],
   },
+  // The demo's poll has answers: those who may change it get past the policy to "no longer change" (409), nothing changes.
+  {
+    what: "change a poll",
+    path: (ids) => ({ active: `/c/reporting-beta/t/${ids.pollThread}/poll`, closed: `/c/integrations-council/t/${ids.closedThread}/poll` }),
+    form: () => ({ intent: "edit", question: "Matrix poll?", options: "Yes\nNo", choice: "single", results: "always" }),
+    row: [302, 403, 404, 409, 409, 403, 409, 403],
+  },
   // Members agree again to the version they already agreed to (302); staff are not members.
   { what: "agree to the consent", path: () => ({ active: "/c/reporting-beta/consent" }), form: () => ({ intent: "agree", version: "2" }), row: [302, 302, 404, 302, 403, 403, 403, 404] },
   // Tried on the closed council so the open beta's members are not asked to agree again: Lena left it (404), its members are not its moderators (403).

@@ -32,10 +32,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     header: communityHeader(community),
     participantCount: table.participantCount,
     prompts: table.prompts,
+    polls: table.polls,
     rows: table.rows,
     canNudge: table.canNudge,
     segments,
-    filters: { prompt: filters.notAnswered, segment: filters.segment },
+    filters: { prompt: filters.notAnswered, poll: filters.notVoted, segment: filters.segment },
     query: query.toString(),
     next: table.next ? `?${nextQuery}` : null,
     paged: filters.after !== undefined,
@@ -77,7 +78,7 @@ export default function CompletionPage() {
         <div>
           <h1 className="text-2xl font-bold tracking-tight">Completion</h1>
           <p className="mt-1 text-slate-600">
-            Which of the {count(page.participantCount, "participant")} answered which research prompt. A private follow-up still waiting shows as “Follow-up open”.
+            Which of the {count(page.participantCount, "participant")} answered which research prompt, and how many of the polls they voted in. A private follow-up still waiting shows as “Follow-up open”.
           </p>
         </div>
         <a href={`/c/${page.slug}/completion.csv${page.query ? `?${page.query}` : ""}`} download className={buttonClass("secondary")}>
@@ -111,6 +112,9 @@ export default function CompletionPage() {
       ) : null}
       <Form method="get" className="flex flex-wrap items-end gap-3 text-sm">
         <FilterSelect label="Has not answered" name="prompt" value={page.filters.prompt} options={page.prompts.map((p) => [p.id, `Prompt ${p.number}: ${p.title}`])} all="Any prompt" />
+        {page.polls.length > 0 ? (
+          <FilterSelect label="Has not voted in" name="poll" value={page.filters.poll} options={page.polls.map((p) => [p.id, `Poll ${p.number}: ${p.question}`])} all="Any poll" />
+        ) : null}
         <FilterSelect label="Segment" name="segment" value={page.filters.segment} options={page.segments.map((s) => [s, s])} all="Any segment" />
         <Button variant="secondary" className="py-1.5">
           Filter

@@ -3,12 +3,13 @@ import { refusalOf } from "#app/lib/testing.ts";
 import { createTestDatabase, testEngines, type TestDatabase } from "#db/testing.ts";
 import { createAccount } from "#app/features/auth/accounts.server.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
-import { DAY, HOUR, resetClock, setClock } from "#app/lib/clock.ts";
+import { DAY, HOUR, MINUTE, resetClock, setClock } from "#app/lib/clock.ts";
 import { toLocalInput } from "#app/lib/dates.ts";
 import { addMember, createCommunity, getCommunityForActor, publishCommunity } from "#app/features/communities/communities.server.ts";
 import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { askFollowUp } from "#app/features/follow-ups/follow-ups.server.ts";
-import { completionTable, myProgress, nudgeNonAnswerers } from "./completion.server.ts";
+import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
+import { completionCsvRows, completionTable, myProgress, nudgeNonAnswerers } from "./completion.server.ts";
 
 const OPENS = Date.UTC(2026, 2, 1, 9);
 const CLOSES = OPENS + 15 * DAY;
@@ -124,5 +125,45 @@ describe.each(testEngines())("completion and nudges on %s", (engine) => {
     // After the community closes, nobody is nudged.
     setClock(CLOSES + HOUR);
     expect((await refusalOf(nudgeNonAnswerers(t.db, moderator, SLUG, prompt.threadId))).status).toBe(403);
+  });
+
+  it("counts the polls each participant voted in, filters by a poll not voted in, and puts the column in the CSV", async () => {
+    setClock(OPENS + 4 * DAY);
+    const polled = await startThread(t.db, moderator, SLUG, { title: "Prompt with a poll", body: "Vote.", prompt: { masked: false, appearsAt: null } });
+    setClock(OPENS + 4 * DAY + MINUTE);
+    const another = await startThread(t.db, moderator, SLUG, { title: "Another with a poll", body: "Vote again.", prompt: { masked: false, appearsAt: null } });
+    // A poll on a prompt participants cannot see yet is not counted.
+    setClock(OPENS + 4 * DAY + 2 * MINUTE);
+    const later = await startThread(t.db, moderator, SLUG, { title: "A poll for later", body: "Soon.", prompt: { masked: false, appearsAt: toLocalInput(OPENS + 9 * DAY, "Europe/Berlin") } });
+    const poll = { options: ["Yes", "No"], choice: "single" as const, allowOther: false, results: "always" as const };
+    await createPoll(t.db, moderator, SLUG, polled.threadId, { question: "First poll?", ...poll });
+    await createPoll(t.db, moderator, SLUG, another.threadId, { question: "Second poll?", ...poll });
+    await createPoll(t.db, moderator, SLUG, later.threadId, { question: "Later poll?", ...poll });
+    const optionOf = async (threadId: string) =>
+      (await t.db.selectFrom("poll_options").innerJoin("polls", "polls.id", "poll_options.poll_id").select("poll_options.id").where("polls.thread_id", "=", threadId).orderBy("position").executeTakeFirstOrThrow()).id;
+    const vote = (who: Actor, threadId: string) => optionOf(threadId).then((optionId) => answerPoll(t.db, who, SLUG, threadId, { choices: [{ optionId, rank: null }], other: null }));
+    await vote(ana, polled.threadId);
+    await vote(ana, another.threadId);
+    await vote(ben, polled.threadId);
+    await vote(leader, polled.threadId);
+
+    const table = await completionTable(t.db, moderator, SLUG);
+    expect(table.polls.map((p) => [p.number, p.question])).toEqual([
+      [1, "First poll?"],
+      [2, "Second poll?"],
+    ]);
+    expect(byName(table.rows).map((r) => [r.name, r.summary.polls])).toEqual([
+      ["ana", "2 of 2"],
+      ["ben", "1 of 2"],
+      ["cai", "0 of 2"],
+    ]);
+    const notSecond = await completionTable(t.db, moderator, SLUG, { notVoted: table.polls[1]!.id });
+    expect(byName(notSecond.rows).map((r) => r.name)).toEqual(["ben", "cai"]);
+    const enterpriseNotFirst = await completionTable(t.db, moderator, SLUG, { notVoted: table.polls[0]!.id, segment: "enterprise" });
+    expect(enterpriseNotFirst.rows.map((r) => r.name)).toEqual(["cai"]);
+
+    const csv = completionCsvRows(table);
+    expect(csv[0]!.slice(-2)).toEqual(["Prompts answered", "Polls voted"]);
+    expect(csv.find((row) => row[0] === "ben")!.at(-1)).toBe("1 of 2");
   });
 });

@@ -12,6 +12,7 @@ import { segmentOf } from "#app/features/communities/segments.ts";
 import { threadLink } from "#app/features/discussions/links.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";
+import { pollsAnsweredByMember } from "#app/features/polls/polls.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { Refusal } from "#app/lib/refusal.ts";
@@ -23,6 +24,8 @@ type Db = Kysely<Database>;
 export interface CompletionFilters {
   /** Only those who have not answered this prompt (a thread id). */
   notAnswered?: string;
+  /** Only those who have not answered this poll (a poll id). */
+  notVoted?: string;
   segment?: string;
   after?: Cursor;
 }
@@ -85,6 +88,15 @@ export async function completionTable(db: Db, actor: Actor, slug: string, filter
           ),
         ),
       )
+      .$if(filters.notVoted !== undefined, (q) =>
+        q.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb.selectFrom("poll_answers").select("poll_answers.poll_id").where("poll_answers.poll_id", "=", filters.notVoted!).whereRef("poll_answers.user_id", "=", "memberships.user_id"),
+            ),
+          ),
+        ),
+      )
       .$if(filters.after !== undefined, (q) => q.where(pastCursor("memberships.joined_at", "memberships.user_id", filters.after!, ">")))
       .orderBy("memberships.joined_at", "asc")
       .orderBy("memberships.user_id", "asc")
@@ -98,7 +110,7 @@ export async function completionTable(db: Db, actor: Actor, slug: string, filter
   const page = people.slice(0, pageSize);
   const userIds = page.map((p) => p.id);
   const none = [""];
-  const [answers, openFollowUps, totals, nudged] = await Promise.all([
+  const [answers, openFollowUps, totals, nudged, voted] = await Promise.all([
     db
       .selectFrom("replies")
       .select(["thread_id", "author_id"])
@@ -136,6 +148,7 @@ export async function completionTable(db: Db, actor: Actor, slug: string, filter
       .where("day", "=", today)
       .groupBy("thread_id")
       .execute(),
+    pollsAnsweredByMember(db, community.id, userIds),
   ]);
   const answered = new Set(answers.map((a) => `${a.thread_id}:${a.author_id}`));
   const waiting = new Set(openFollowUps.map((f) => `${f.thread_id}:${f.participant_id}`));
@@ -145,6 +158,7 @@ export async function completionTable(db: Db, actor: Actor, slug: string, filter
     view,
     canNudge: can(actor, "completion.nudge", view),
     participantCount,
+    polls: voted.polls.map((p, index) => ({ id: p.id, number: index + 1, question: p.question })),
     prompts: prompts.map((p, index) => {
       const done = Number(totals.find((t) => t.thread_id === p.id)?.n ?? 0);
       return { id: p.id, number: index + 1, title: p.title, answered: done, notAnswered: participantCount - done, nudgedToday: Number(nudged.find((n) => n.thread_id === p.id)?.n ?? 0) };
@@ -159,7 +173,10 @@ export async function completionTable(db: Db, actor: Actor, slug: string, filter
         cells,
         answeredCount,
         /** One value per SUMMARY_COLUMNS entry, by key: the page and the CSV show them after the prompts. */
-        summary: { answered: `${answeredCount} of ${prompts.length}` } as Record<SummaryKey, string | number>,
+        summary: {
+          answered: `${answeredCount} of ${prompts.length}`,
+          polls: `${voted.answered.get(person.id)?.size ?? 0} of ${voted.polls.length}`,
+        } satisfies Record<SummaryKey, string | number>,
       };
     }),
     next: people.length > pageSize && last ? { at: last.joined_at, id: last.id } : null,

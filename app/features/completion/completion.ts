@@ -31,9 +31,12 @@ export function segmentPattern(segment: string): string {
 }
 
 /**
- * Columns after the prompts, per participant, in the page and the CSV alike. Another measure
- * of completion (polls voted, say) is one more entry here and one more value in each row's
- * summary (completionTable).
+ * Columns after the prompts, per participant, in the page and the CSV alike: the prompts
+ * answered and the polls voted in. Another measure of completion is one more entry here and
+ * one more value in each row's summary (completionTable).
  */
-export const SUMMARY_COLUMNS = [{ key: "answered", label: "Prompts answered" }] as const;
+export const SUMMARY_COLUMNS = [
+  { key: "answered", label: "Prompts answered" },
+  { key: "polls", label: "Polls voted" },
+] as const;
 export type SummaryKey = (typeof SUMMARY_COLUMNS)[number]["key"];

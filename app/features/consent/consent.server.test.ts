@@ -8,6 +8,9 @@ import { acceptInvitation, inviteMembers, openInvitation } from "#app/features/i
 import { readThread } from "#app/features/discussions/reading.server.ts";
 import { replyToThread, startThread } from "#app/features/discussions/posting.server.ts";
 import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
+import { castVote, submitIdea } from "#app/features/ideas/ideas.server.ts";
+import { answerFollowUp, askFollowUp } from "#app/features/follow-ups/follow-ups.server.ts";
+import { storeImage } from "#app/features/attachments/attachments.server.ts";
 import { ERASED_NAME } from "#app/features/privacy/erased.ts";
 import { DAY, MINUTE, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { agreeToConsent, consentAgreementsForStaff, consentPage, publishConsent, withdrawFromCommunity } from "./consent.server.ts";
@@ -66,6 +69,12 @@ describe.each(testEngines())("consent on %s", (engine) => {
     const { threadId } = await startThread(t.db, participant, slug, { title: "Before the change", body: "Hello." });
     await publishConsent(t.db, moderator, slug, { ...TEXT, quotes: "With your first name." });
     advanceClock(MINUTE);
+    // Told at once, in the app and (by default) by email; the moderator who published is not asked.
+    const told = await t.db.selectFrom("notifications").select(["user_id", "title", "link"]).where("kind", "=", "consent.changed").execute();
+    expect(told).toEqual([{ user_id: participant.id, title: `The consent for Study ${n} has changed: you will be asked to agree to version 2 on your next visit`, link: `/c/${slug}/consent` }]);
+    const mailed = await t.db.selectFrom("outbox").select(["to_address", "text_body"]).where("subject", "like", `The consent for Study ${n} has changed%`).execute();
+    expect(mailed.map((m) => m.to_address)).toEqual([email]);
+    expect(mailed[0]!.text_body).toContain(`/c/${slug}/consent`);
     expect((await getCommunityForActor(t.db, participant, slug)).community.consentPending).toBe(true);
     const refused = await refusalOf(replyToThread(t.db, participant, slug, threadId, { body: "Still here." }));
     expect(refused.message).toBe("The consent for this community has changed. Read version 2 and agree to it (Consent, on the community page) before you take part again.");
@@ -83,12 +92,48 @@ describe.each(testEngines())("consent on %s", (engine) => {
     expect((await refusalOf(publishConsent(t.db, participant, slug, TEXT))).status).toBe(403);
   });
 
+  it("refuses every kind of write by a member on an old version: thread, reply, idea, vote, poll answer, follow-up answer, upload", async () => {
+    const { slug, token, email, participant } = await setUp();
+    await acceptInvitation(t.db, token, { id: participant.id, email }, { datesConfirmed: true, consentVersion: 1 });
+    const { threadId } = await startThread(t.db, participant, slug, { title: "Mine before the change", body: "Hello." });
+    advanceClock(MINUTE);
+    const { ideaId } = await submitIdea(t.db, participant, slug, { title: "An idea before the change", body: "Worth a vote." });
+    await createPoll(t.db, moderator, slug, threadId, { question: "Yes?", options: ["Yes", "No"], choice: "single", allowOther: false, results: "always" });
+    const option = await t.db.selectFrom("poll_options").innerJoin("polls", "polls.id", "poll_options.poll_id").select("poll_options.id").where("polls.thread_id", "=", threadId).orderBy("position").executeTakeFirstOrThrow();
+    const { followUpId } = await askFollowUp(t.db, moderator, slug, threadId, { kind: "thread", id: threadId }, { question: "Say more?" });
+    await publishConsent(t.db, moderator, slug, { ...TEXT, incentive: "None any more." });
+    advanceClock(MINUTE);
+
+    const writes: [string, () => Promise<unknown>][] = [
+      ["thread", () => startThread(t.db, participant, slug, { title: "After the change", body: "Can I?" })],
+      ["reply", () => replyToThread(t.db, participant, slug, threadId, { body: "Can I?" })],
+      ["idea", () => submitIdea(t.db, participant, slug, { title: "An idea after the change", body: "Can I?" })],
+      ["vote", () => castVote(t.db, participant, slug, ideaId, true)],
+      ["poll answer", () => answerPoll(t.db, participant, slug, threadId, { choices: [{ optionId: option.id, rank: null }], other: null })],
+      ["follow-up answer", () => answerFollowUp(t.db, participant, followUpId, { body: "Can I?" })],
+      ["upload", () => storeImage(t.db, participant, slug, new Uint8Array([0x89, 0x50, 0x4e, 0x47]))],
+    ];
+    for (const [what, write] of writes) {
+      const refused = await refusalOf(write());
+      expect([what, refused.status, refused.message], what).toEqual([what, 403, expect.stringContaining("The consent for this community has changed. Read version 2")]);
+    }
+    // Nothing was written meanwhile.
+    expect(await t.db.selectFrom("poll_answers").select("user_id").where("user_id", "=", participant.id).execute()).toEqual([]);
+    expect(await t.db.selectFrom("votes").select("user_id").where("idea_id", "=", ideaId).execute()).toEqual([]);
+    expect((await t.db.selectFrom("follow_ups").select("answered_at").where("id", "=", followUpId).executeTakeFirstOrThrow()).answered_at).toBeNull();
+    // Once they agree, the same writes go through.
+    await agreeToConsent(t.db, participant, slug, 2);
+    await answerPoll(t.db, participant, slug, threadId, { choices: [{ optionId: option.id, rank: null }], other: null });
+    await castVote(t.db, participant, slug, ideaId, true);
+    await answerFollowUp(t.db, participant, followUpId, { body: "Now I can." });
+  });
+
   it("withdraws a member and, when asked, anonymises what they wrote and answered in that community only", async () => {
     const { slug, token, email, participant } = await setUp();
     await acceptInvitation(t.db, token, { id: participant.id, email }, { datesConfirmed: true, consentVersion: 1 });
     const { threadId } = await startThread(t.db, participant, slug, { title: "My view", body: "Mine." });
     await createPoll(t.db, moderator, slug, threadId, { question: "Yes?", options: ["Yes", "No"], choice: "single", allowOther: false, results: "always" });
-    const poll = await t.db.selectFrom("poll_options").select("id").orderBy("position").executeTakeFirstOrThrow();
+    const poll = await t.db.selectFrom("poll_options").innerJoin("polls", "polls.id", "poll_options.poll_id").select("poll_options.id").where("polls.thread_id", "=", threadId).orderBy("position").executeTakeFirstOrThrow();
     await answerPoll(t.db, participant, slug, threadId, { choices: [{ optionId: poll.id, rank: null }], other: null });
     // The same person in another community keeps their name there.
     const other = await setUp();
@@ -102,7 +147,7 @@ describe.each(testEngines())("consent on %s", (engine) => {
     const page = await readThread(t.db, moderator, slug, threadId);
     expect(page.opening.author).toBe(ERASED_NAME);
     expect(page.opening.authorId).not.toBe(participant.id);
-    const answers = await t.db.selectFrom("poll_answers").select("user_id").execute();
+    const answers = await t.db.selectFrom("poll_answers").innerJoin("polls", "polls.id", "poll_answers.poll_id").select("poll_answers.user_id").where("polls.thread_id", "=", threadId).execute();
     expect(answers.map((a) => a.user_id)).toEqual([page.opening.authorId]);
     expect((await readThread(t.db, moderator, other.slug, elsewhere)).opening.author).toBe(`Member ${n - 1}`);
     // The consent record stays the person's.

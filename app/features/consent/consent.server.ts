@@ -3,6 +3,7 @@ import { named } from "#app/lib/named-text.ts";
 import type { Database } from "#db/schema.ts";
 import { can, type Actor } from "#app/features/auth/policy.ts";
 import { assertAllowed, getCommunityForActor, leaveCommunity } from "#app/features/communities/communities.server.ts";
+import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { anonymiseInCommunity } from "#app/features/privacy/privacy.server.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { now } from "#app/lib/clock.ts";
@@ -34,8 +35,9 @@ export async function recordAgreement(trx: Db, communityId: string, userId: stri
 
 /**
  * Publish a new consent version (the first, or a change): members who agreed to an older one
- * read and agree again before they next write. The version number moves only if nobody else
- * published in between (a conditional update), so two moderators cannot both make version 3.
+ * read and agree again before they next write, and are told so now (a notification, and an
+ * email by their settings). The version number moves only if nobody else published in
+ * between (a conditional update), so two moderators cannot both make version 3.
  */
 export async function publishConsent(db: Db, actor: Actor, slug: string, input: ConsentInput): Promise<{ version: number }> {
   const view = await getCommunityForActor(db, actor, slug);
@@ -50,6 +52,27 @@ export async function publishConsent(db: Db, actor: Actor, slug: string, input: 
       .values({ community_id: view.community.id, version, ...input, published_by: actor.id, published_at: now() })
       .execute();
     await recordAudit(trx, actor.id, { action: "consent.publish", summary: named`Published consent version ${version} of ${view.community.name}`, undo: null });
+    // Those who run the community are never asked (policy: consentPending); everyone else behind is.
+    const behind = await trx
+      .selectFrom("memberships")
+      .select("user_id")
+      .where("community_id", "=", view.community.id)
+      .where("role", "!=", "moderator")
+      .where("consent_version", "<", version)
+      .execute();
+    const { name, slug: communitySlug } = view.community;
+    await notifyEach(
+      trx,
+      behind.map(({ user_id }) => ({
+        userId: user_id,
+        input: {
+          kind: "consent.changed" as const,
+          title: version === 1 ? named`${name} now has a consent text: you will be asked to agree to it on your next visit` : named`The consent for ${name} has changed: you will be asked to agree to version ${version} on your next visit`,
+          body: "You can read everything as before; before you post, reply, vote or answer again, read the new version and agree to it.",
+          link: `/c/${communitySlug}/consent`,
+        },
+      })),
+    );
   });
   return { version };
 }

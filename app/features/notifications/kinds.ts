@@ -9,6 +9,7 @@ export const EMAIL_KINDS: Record<NotificationKind, { label: string; defaultMode:
   "community.dates-changed": { label: "Changes to a community's dates", defaultMode: "immediate" },
   "follow-up.asked": { label: "Private follow-up questions asked of you", defaultMode: "immediate" },
   "prompt.nudge": { label: "Reminders to answer a research prompt", defaultMode: "immediate" },
+  "consent.changed": { label: "A change to a community's consent text, to agree to again", defaultMode: "immediate" },
   "follow-up.answered": { label: "Answers to follow-ups you asked (moderators and leaders)", defaultMode: "digest" },
   "prompt.new": { label: "New research prompts", defaultMode: "digest" },
   "flag.outcome": { label: "What moderators decided about flagged posts", defaultMode: "digest" },

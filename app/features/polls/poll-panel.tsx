@@ -33,6 +33,11 @@ export function PollPanel({ poll, slug, threadId, error }: { poll: PollView; slu
           {poll.question}
         </h2>
         <p className="text-sm text-slate-500">{RESULTS_NOTE[poll.results]}</p>
+        {poll.canEdit ? (
+          <Link to={`${pollPath(slug, threadId)}#change-poll`} className="text-sm">
+            Change the poll (until the first answer)
+          </Link>
+        ) : null}
       </div>
       <ActionError data={fetcher.data ?? error} />
       {poll.canAnswer ? (

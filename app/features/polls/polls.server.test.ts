@@ -7,7 +7,7 @@ import { addMember, createCommunity, getCommunityForActor, publishCommunity } fr
 import { findThread } from "#app/features/discussions/posts.server.ts";
 import { startThread } from "#app/features/discussions/posting.server.ts";
 import { DAY, resetClock, setClock } from "#app/lib/clock.ts";
-import { answerPoll, createPoll, pollForThread, pollResultsForStaff, pollsAnsweredByMember, readoutPollResults } from "./polls.server.ts";
+import { answerPoll, createPoll, editPoll, pollForThread, pollResultsForStaff, pollsAnsweredByMember, readoutPollResults } from "./polls.server.ts";
 import type { PollCreate } from "./schemas.ts";
 
 const START = Date.UTC(2026, 4, 4, 8);
@@ -141,5 +141,42 @@ describe.each(testEngines())("polls on %s", (engine) => {
     expect([...answered.entries()]).toEqual([[a.id, new Set([polls[0]!.id])]]);
     expect((await refusalOf(pollResultsForStaff(t.db, a, slug))).status).toBe(403);
     expect((await pollResultsForStaff(t.db, moderator, slug)).polls[0]?.results.answers).toBe(1);
+  });
+
+  it("lets those who may add a poll change it until the first answer, then locks it; a first answer racing a change never mixes the two", async () => {
+    const { slug, threadId, a, b, leader, read, optionIds } = await setUp();
+    const change: PollCreate = { question: "How often do you export reports?", options: ["Daily", "Weekly", "Monthly", "Never"], choice: "multiple", allowOther: false, results: "always" };
+    expect((await read(leader)).canEdit).toBe(true);
+    expect((await read(a)).canEdit).toBe(false);
+    expect((await refusalOf(editPoll(t.db, a, slug, threadId, change))).message).toBe("Only moderators and discussion leaders can do this.");
+    await editPoll(t.db, leader, slug, threadId, change);
+    const changed = await read(a);
+    expect([changed.question, changed.options.map((o) => o.label), changed.multiple, changed.allowOther, changed.results]).toEqual([change.question, change.options, true, false, "always"]);
+
+    // An answer with an option of the poll as it was is refused, not mixed in.
+    const stale = await optionIds(a);
+    await editPoll(t.db, moderator, slug, threadId, { ...change, options: ["Daily", "Weekly"] });
+    expect((await refusalOf(answerPoll(t.db, a, slug, threadId, { choices: [{ optionId: stale[3]!, rank: null }], other: null }))).message).toBe("That option is not in this poll.");
+
+    // A first answer and a change at once: one of them wins whole.
+    const [daily] = await optionIds(a);
+    const [answered, edited] = await Promise.allSettled([
+      answerPoll(t.db, a, slug, threadId, { choices: [{ optionId: daily!, rank: null }], other: null }),
+      editPoll(t.db, leader, slug, threadId, { ...change, options: ["Every day", "Every week"] }),
+    ]);
+    expect([answered.status, edited.status].sort()).toEqual(["fulfilled", "rejected"]);
+    const loser = (answered.status === "rejected" ? answered : edited) as PromiseRejectedResult;
+    // The change refused (409), or the answer: its option went while it was on its way (400 or 409).
+    expect([400, 409]).toContain(loser.reason.status);
+    const options = await optionIds(a);
+    const choices = await t.db.selectFrom("poll_answer_choices").select("option_id").where("user_id", "=", a.id).execute();
+    expect(choices.every((c) => options.includes(c.option_id))).toBe(true);
+    expect((await t.db.selectFrom("poll_answers").select("user_id").where("user_id", "=", a.id).execute()).length).toBe(answered.status === "fulfilled" ? 1 : 0);
+
+    // Once anyone answered, the poll stays as it is.
+    await answerPoll(t.db, b, slug, threadId, { choices: [{ optionId: options[0]!, rank: null }], other: null });
+    expect((await read(leader)).canEdit).toBe(false);
+    expect((await refusalOf(editPoll(t.db, leader, slug, threadId, change))).message).toBe("Members have started answering this poll; it can no longer change.");
+    expect((await read(b)).options.map((o) => o.id)).toEqual(options);
   });
 });

@@ -58,6 +58,35 @@ export async function createPoll(db: Db, actor: Actor, slug: string, threadId: s
 }
 
 /**
+ * Change a poll (question, options, switches) until its first answer: a typo or a missing
+ * option is fixed before anyone answered; after that the poll is what members answered, and
+ * it is locked. The same people may change it as may add it. The options go first, so a first
+ * answer arriving meanwhile either lands before (then this sees it and changes nothing) or
+ * finds its options gone and is refused (answerPoll).
+ */
+export async function editPoll(db: Db, actor: Actor, slug: string, threadId: string, input: PollCreate): Promise<void> {
+  const view = await getCommunityForActor(db, actor, slug);
+  const thread = await findThread(db, actor, view, threadId);
+  assertAllowed(actor, "poll.create", view);
+  const poll = await db.selectFrom("polls").select("id").where("thread_id", "=", thread.id).where("community_id", "=", view.community.id).executeTakeFirst();
+  if (!poll) throw new Refusal(404, "This thread has no poll.");
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("poll_options").where("poll_id", "=", poll.id).execute();
+    const answered = await trx.selectFrom("poll_answers").select("user_id").where("poll_id", "=", poll.id).limit(1).executeTakeFirst();
+    if (answered) throw new Refusal(409, "Members have started answering this poll; it can no longer change.");
+    await trx
+      .updateTable("polls")
+      .set({ question: input.question, multiple: input.choice === "single" ? 0 : 1, ranked: input.choice === "ranked" ? 1 : 0, allow_other: input.allowOther ? 1 : 0, ...switchesOf(input.results) })
+      .where("id", "=", poll.id)
+      .execute();
+    await trx
+      .insertInto("poll_options")
+      .values(input.options.map((label, position) => ({ id: newId(), poll_id: poll.id, label, position })))
+      .execute();
+  });
+}
+
+/**
  * Answer a poll, or change the answer while the community is open. The answer row is keyed
  * (poll, member): the upsert takes that row's lock, so simultaneous answers by one member run
  * one after the other and the last one wins; there is never a second answer.
@@ -83,7 +112,7 @@ export async function answerPoll(
   if (choices.length === 0 && !other) throw new Refusal(400, poll.ranked ? "Give at least one option a place." : "Choose an answer.");
   if (!poll.multiple && choices.length + (other ? 1 : 0) > 1) throw new Refusal(400, "Choose one answer.");
   const at = now();
-  await db.transaction().execute(async (trx) => {
+  const save = db.transaction().execute(async (trx) => {
     await trx
       .insertInto("poll_answers")
       .values({ poll_id: poll.id, user_id: actor.id, community_id: view.community.id, other_text: other, created_at: at, updated_at: at })
@@ -97,6 +126,12 @@ export async function answerPoll(
         .onConflict((conflict) => conflict.columns(["poll_id", "user_id", "option_id"]).doNothing())
         .execute();
     }
+  });
+  await save.catch(async (error: unknown) => {
+    // The poll was changed (editPoll) while this first answer was on its way: its options are new.
+    const still = await db.selectFrom("poll_options").select("id").where("poll_id", "=", poll.id).execute();
+    if (choices.some((c) => !still.some((o) => o.id === c.optionId))) throw new Refusal(409, "The poll changed while you were answering; read it again and answer.");
+    throw error;
   });
 }
 
@@ -150,6 +185,8 @@ export interface PollView {
   /** This reader's answer, to show and change. */
   mine: { choices: { optionId: string; rank: number | null }[]; other: string | null } | null;
   canAnswer: boolean;
+  /** Whoever may add a poll may change it, until its first answer. */
+  canEdit: boolean;
   /** Why this reader cannot answer, when they are a member who cannot now. */
   answerRefusal: string | null;
   /** Null when this reader may not see them: nothing of them leaves the server. */
@@ -173,6 +210,8 @@ export async function pollForThread(db: Db, actor: Actor, view: CommunityView, t
   const answer = decide(actor, "poll.answer", view);
   const threadRefusal = thread.removed === "moderator" ? "A moderator hid this thread; its poll takes no answers." : thread.locked_at !== null ? "This thread is locked; its poll takes no new answers." : null;
   const staffView = can(actor, "dashboard.view", view);
+  const canEdit =
+    can(actor, "poll.create", view) && (await db.selectFrom("poll_answers").select("user_id").where("poll_id", "=", poll.id).limit(1).executeTakeFirst()) === undefined;
   let staff: PollView["staff"] = null;
   if (staffView) {
     const [choices, answerers] = await Promise.all([
@@ -194,6 +233,7 @@ export async function pollForThread(db: Db, actor: Actor, view: CommunityView, t
     options,
     mine: mineAnswer ? { choices: mineChoices.map((c) => ({ optionId: c.option_id, rank: c.rank })), other: mineAnswer.other_text } : null,
     canAnswer: answer.allowed && threadRefusal === null,
+    canEdit,
     answerRefusal: view.membership ? (threadRefusal ?? (answer.allowed ? null : answer.message)) : null,
     tally: seeResults.allowed ? await resultsOf(db, poll, options) : null,
     resultsHiddenBecause: seeResults.allowed ? null : seeResults.message,
@@ -252,16 +292,29 @@ export async function readoutPollResults(db: Db, view: CommunityView) {
 }
 
 /**
- * Which members answered which polls in a community: the polls in order, and for each member
- * id the ids of the polls they answered (for the completion table's "polls voted" column). One query.
+ * Which members answered which polls in a community: the polls participants can see now (on
+ * threads not removed and already visible), in their threads' order, and for each member id (of `userIds`
+ * when given: one page of the completion table) the ids of the polls they answered. One query.
  */
-export async function pollsAnsweredByMember(db: Db, communityId: string): Promise<{ polls: { id: string; threadId: string; question: string }[]; answered: Map<string, Set<string>> }> {
+export async function pollsAnsweredByMember(
+  db: Db,
+  communityId: string,
+  userIds?: string[],
+): Promise<{ polls: { id: string; threadId: string; question: string }[]; answered: Map<string, Set<string>> }> {
   const rows = await db
     .selectFrom("polls")
-    .leftJoin("poll_answers", "poll_answers.poll_id", "polls.id")
-    .select(["polls.id", "polls.thread_id", "polls.question", "polls.created_at", "poll_answers.user_id"])
+    .innerJoin("threads", "threads.id", "polls.thread_id")
+    .leftJoin("poll_answers", (join) =>
+      join.onRef("poll_answers.poll_id", "=", "polls.id").$call((on) => (userIds === undefined ? on : on.on("poll_answers.user_id", "in", userIds.length ? userIds : [""]))),
+    )
+    .select(["polls.id", "polls.thread_id", "polls.question", "poll_answers.user_id"])
     .where("polls.community_id", "=", communityId)
+    .where("threads.removed", "is", null)
+    .where("threads.visible_from", "<=", now())
+    // In the order of their threads, as the completion table orders its prompts.
+    .orderBy("threads.visible_from")
     .orderBy("polls.created_at")
+    .orderBy("polls.id")
     .execute();
   const polls = new Map<string, { id: string; threadId: string; question: string }>();
   const answered = new Map<string, Set<string>>();

@@ -11,6 +11,8 @@ import { castVote, listIdeas, submitIdea } from "#app/features/ideas/ideas.serve
 import { DAY, SECOND, advanceClock, resetClock, setClock } from "#app/lib/clock.ts";
 import { ERASED_NAME, eraseAccount, exportMyData } from "./privacy.server.ts";
 import { joinWithNewAccount } from "#app/features/invitations/invitations.server.ts";
+import { agreeToConsent, publishConsent, recordAgreement, withdrawFromCommunity } from "#app/features/consent/consent.server.ts";
+import { answerPoll, createPoll } from "#app/features/polls/polls.server.ts";
 import { quoteMarkdown } from "#app/features/discussions/quote.ts";
 import { listOutbox } from "#app/features/email/outbox.server.ts";
 import { inviteFromNomination, listOwnNominations, nominate } from "#app/features/nominations/nominations.server.ts";
@@ -175,5 +177,65 @@ describe.each(testEngines())("privacy on %s", (engine) => {
     const { userId } = await createAccount(t.db, { email: "only-admin@example.com", displayName: "Admin", password: "a long password", role: "admin" });
     const others = await t.db.selectFrom("users").select("id").where("role", "=", "admin").where("id", "!=", userId).execute();
     if (others.length === 0) expect((await refusalOf(eraseAccount(t.db, { id: userId, role: "admin" }, "a long password"))).status).toBe(409);
+  });
+
+  it("exports the member's poll answers and consent records (version, when agreed, when withdrawn), and nobody else's", async () => {
+    setClock(START - DAY);
+    // A moderator of its own, so the posting limits of the tests before do not apply.
+    const moderator: Actor = { id: (await createAccount(t.db, { email: "mod-consented@example.com", displayName: "Mod C", password: "a long password", role: "moderator" })).userId, role: "moderator" };
+    await createCommunity(t.db, moderator, { name: "Consented", slug: "consented", purpose: "A study with a consent text and a poll.", timeZone: "UTC", startsAt: "2026-09-01T08:00", endsAt: "2026-09-10T08:00" });
+    await publishCommunity(t.db, moderator, "consented");
+    await publishConsent(t.db, moderator, "consented", { collected: "Posts.", readers: "Us.", quotes: "Unnamed.", retention: "A year.", incentive: "" });
+    const { community } = await getCommunityForActor(t.db, moderator, "consented");
+    const people: Actor[] = [];
+    for (const name of ["Paula", "Quinn"]) {
+      const { userId } = await createAccount(t.db, { email: `${name.toLowerCase()}@example.com`, displayName: name, password: "a long password", role: "member" });
+      await addMember(t.db, { communityId: community.id, userId, role: "participant", datesConfirmedAt: 1 });
+      await t.db.transaction().execute((trx) => recordAgreement(trx, community.id, userId, 1));
+      people.push({ id: userId, role: "member" });
+    }
+    const [paula, quinn] = people as [Actor, Actor];
+    setClock(START + DAY);
+    await publishConsent(t.db, moderator, "consented", { collected: "Posts and answers.", readers: "Us.", quotes: "Unnamed.", retention: "A year.", incentive: "" });
+    advanceClock(SECOND);
+    await agreeToConsent(t.db, paula, "consented", 2);
+    const { threadId } = await startThread(t.db, moderator, "consented", { title: "Rank these", body: "Please.", prompt: { masked: false, appearsAt: null } });
+    await createPoll(t.db, moderator, "consented", threadId, { question: "Which first?", options: ["Alpha", "Beta", "Gamma"], choice: "ranked", allowOther: false, results: "always" });
+    const options = await t.db.selectFrom("poll_options").select(["id", "label"]).orderBy("position").execute();
+    const id = (label: string) => options.find((o) => o.label === label)!.id;
+    advanceClock(SECOND);
+    await answerPoll(t.db, paula, "consented", threadId, { choices: [{ optionId: id("Gamma"), rank: 1 }, { optionId: id("Alpha"), rank: 2 }], other: null });
+    advanceClock(SECOND);
+    await answerPoll(t.db, paula, "consented", threadId, { choices: [{ optionId: id("Beta"), rank: 1 }, { optionId: id("Gamma"), rank: 2 }], other: null });
+    await t.db.transaction().execute((trx) => recordAgreement(trx, community.id, quinn.id, 2));
+    await answerPoll(t.db, quinn, "consented", threadId, { choices: [{ optionId: id("Alpha"), rank: 1 }], other: null });
+
+    const data = await exportMyData(t.db, paula);
+    expect(data.pollAnswers).toEqual([
+      {
+        community: "Consented",
+        thread: "Rank these",
+        question: "Which first?",
+        choices: [{ option: "Beta", rank: 1 }, { option: "Gamma", rank: 2 }],
+        other: null,
+        answered_at: new Date(START + DAY + 2 * SECOND).toISOString(),
+        changed_at: new Date(START + DAY + 3 * SECOND).toISOString(),
+      },
+    ]);
+    expect(data.consent).toEqual([
+      { community: "Consented", version: 1, agreed_at: new Date(START - DAY).toISOString(), withdrawn_at: null },
+      { community: "Consented", version: 2, agreed_at: new Date(START + DAY + SECOND).toISOString(), withdrawn_at: null },
+    ]);
+
+    // Withdrawing (without anonymising) keeps the answers hers and dates the withdrawal.
+    advanceClock(DAY);
+    await withdrawFromCommunity(t.db, paula, "consented", { anonymise: false });
+    const after = await exportMyData(t.db, paula);
+    expect(after.consent.map((c) => [c.version, c.withdrawn_at])).toEqual([
+      [1, new Date(START + 2 * DAY + 3 * SECOND).toISOString()],
+      [2, new Date(START + 2 * DAY + 3 * SECOND).toISOString()],
+    ]);
+    expect(after.pollAnswers.map((a) => a.question)).toEqual(["Which first?"]);
+    expect((await exportMyData(t.db, quinn)).pollAnswers.map((a) => a.choices)).toEqual([[{ option: "Alpha", rank: 1 }]]);
   });
 });

@@ -20,7 +20,7 @@ export { ERASED_NAME };
 
 /** Everything a member wrote or chose in Cohort, as one JSON-ready object (their right of access). */
 export async function exportMyData(db: Db, actor: Actor) {
-  const [account, memberships, threads, replies, ideas, votes, flags, invitations, images] = await Promise.all([
+  const [account, memberships, threads, replies, ideas, votes, flags, invitations, images, pollAnswers, pollChoices, consents] = await Promise.all([
     db.selectFrom("users").select(["email", "display_name", "role", "created_at"]).where("id", "=", actor.id).executeTakeFirstOrThrow(),
     db
       .selectFrom("memberships")
@@ -77,6 +77,32 @@ export async function exportMyData(db: Db, actor: Actor) {
       .where("invitations.accepted_by", "=", actor.id)
       .execute(),
     imagesForExport(db, actor.id),
+    db
+      .selectFrom("poll_answers")
+      .innerJoin("polls", "polls.id", "poll_answers.poll_id")
+      .innerJoin("threads", "threads.id", "polls.thread_id")
+      .innerJoin("communities", "communities.id", "poll_answers.community_id")
+      .select(["poll_answers.poll_id", "communities.name as community", "threads.title as thread", "polls.question", "poll_answers.other_text", "poll_answers.created_at", "poll_answers.updated_at"])
+      .where("poll_answers.user_id", "=", actor.id)
+      .orderBy("poll_answers.created_at")
+      .execute(),
+    db
+      .selectFrom("poll_answer_choices")
+      .innerJoin("poll_options", "poll_options.id", "poll_answer_choices.option_id")
+      .select(["poll_answer_choices.poll_id", "poll_options.label", "poll_answer_choices.rank"])
+      .where("poll_answer_choices.user_id", "=", actor.id)
+      .orderBy("poll_answer_choices.rank")
+      .orderBy("poll_options.position")
+      .execute(),
+    // What you agreed to, and when you withdrew (left) where you are no longer a member.
+    db
+      .selectFrom("consent_agreements")
+      .innerJoin("communities", "communities.id", "consent_agreements.community_id")
+      .leftJoin("former_memberships", (join) => join.onRef("former_memberships.community_id", "=", "consent_agreements.community_id").on("former_memberships.user_id", "=", actor.id))
+      .select(["communities.name as community", "consent_agreements.version", "consent_agreements.agreed_at", "former_memberships.left_at"])
+      .where("consent_agreements.user_id", "=", actor.id)
+      .orderBy("consent_agreements.agreed_at")
+      .execute(),
   ]);
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   return {
@@ -98,6 +124,14 @@ export async function exportMyData(db: Db, actor: Actor) {
     invitations: invitations.map((i) => ({ ...i, created_at: iso(i.created_at), accepted_at: iso(i.accepted_at) })),
     // The images you attached, each with its description and a link that downloads it (signed in as you).
     images,
+    pollAnswers: pollAnswers.map(({ poll_id, other_text, created_at, updated_at, ...answer }) => ({
+      ...answer,
+      choices: pollChoices.filter((c) => c.poll_id === poll_id).map((c) => (c.rank === null ? c.label : { option: c.label, rank: c.rank })),
+      other: other_text,
+      answered_at: iso(created_at),
+      changed_at: updated_at === created_at ? null : iso(updated_at),
+    })),
+    consent: consents.map((c) => ({ community: c.community, version: c.version, agreed_at: iso(c.agreed_at), withdrawn_at: iso(c.left_at) })),
   };
 }
 
