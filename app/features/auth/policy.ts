@@ -7,6 +7,7 @@
 import type { CommunityRole, GlobalRole } from "#db/schema.ts";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import type { Phase } from "#app/features/communities/phase.ts";
+import { Refusal } from "#app/lib/refusal.ts";
 
 export interface Actor {
   id: string;
@@ -15,6 +16,7 @@ export interface Actor {
 
 export const STAFF_ROLES: readonly GlobalRole[] = ["moderator", "product", "admin"];
 
+/** Staff: any of the staff roles. The rules below build on it; it answers no action by itself. */
 export function isStaff(actor: Actor | null): boolean {
   return actor !== null && STAFF_ROLES.includes(actor.role);
 }
@@ -32,8 +34,6 @@ export interface CommunityContext {
 interface Resources {
   /** See and change one's own account. */
   "account.manage": undefined;
-  /** Open the staff pages (any staff role). */
-  "staff.view": undefined;
   /** Administer the instance: users, roles, outbox, settings. */
   "admin.manage": undefined;
   /** Change another user's global role. */
@@ -157,7 +157,6 @@ type Rule<A extends Action> = (actor: Actor, resource: Resources[A]) => Decision
 
 const rules: { [A in Action]: Rule<A> } = {
   "account.manage": () => ALLOW,
-  "staff.view": (actor) => when(isStaff(actor), forbid()),
   "admin.manage": (actor) => when(actor.role === "admin", forbid()),
   // Admins manage roles, but not their own: an instance must never lose its last admin by
   // accident, and a role change ends the changer's own sessions.
@@ -395,4 +394,10 @@ export function decide<A extends Action>(actor: Actor | null, action: A, ...reso
 /** May this actor do this now? */
 export function can<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): boolean {
   return decide(actor, action, ...resource).allowed;
+}
+
+/** Throw the policy's refusal (a 404 or a 403 with its reason) unless the action is allowed. */
+export function assertAllowed<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): void {
+  const decision = decide(actor, action, ...resource);
+  if (!decision.allowed) throw new Refusal(decision.status, decision.message);
 }

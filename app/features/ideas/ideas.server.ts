@@ -2,8 +2,8 @@ import type { ImageChoice } from "#app/features/attachments/attachments.server.t
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
-import { can, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { postThread } from "#app/features/discussions/discussions.server.ts";
 import { refreshStrength } from "#app/features/suggestions/suggestions.server.ts";
 import { DAY, now } from "#app/lib/clock.ts";

@@ -7,8 +7,8 @@
 import type { Kysely } from "kysely";
 import { named } from "#app/lib/named-text.ts";
 import type { Database, NominationStatus } from "#db/schema.ts";
-import { can, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { inviteMembers } from "#app/features/communities/invitations.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { notify } from "#app/features/notifications/notifications.server.ts";

@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
 import type { CommunityRole, Database, GlobalRole, ThreadKind } from "#db/schema.ts";
-import { can, isStaff, type Actor, type CommunityContext } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, isStaff, type Actor, type CommunityContext } from "#app/features/auth/policy.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { postLink } from "#app/features/discussions/discussions.server.ts";
 import { listedPost } from "#app/features/discussions/visibility.ts";

@@ -1,7 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { Database, PostKind } from "#db/schema.ts";
-import { STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
 import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
