@@ -344,7 +344,7 @@ const rules: { [A in Action]: Rule<A> } = {
   "completion.own": (actor, context) => {
     const view = rules["community.view"](actor, context);
     if (!view.allowed) return view;
-    return when(context.membership?.role === "participant", forbid());
+    return when(onlyTakesPart(context), forbid());
   },
 
   // A profile nobody may see answers exactly as one that does not exist, so ids leak nothing.
@@ -377,7 +377,17 @@ export function consentPending(actor: Actor, context: CommunityContext): boolean
 
 /** Leads a community's discussions: whoever runs it, or a member made discussion leader there. */
 function leadsDiscussions(actor: Actor, context: CommunityContext): boolean {
-  return runsCommunity(actor, context) || context.membership?.role === "leader";
+  return runsCommunity(actor, context) || isDiscussionLeader(context.membership?.role);
+}
+
+/** A member made discussion leader of a community (those who run it lead too, but by another role). */
+export function isDiscussionLeader(role: CommunityRole | null | undefined): boolean {
+  return role === "leader";
+}
+
+/** A member who only takes part, neither leading nor moderating: the one the bias controls (shuffled ideas) are for. */
+export function onlyTakesPart(context: Pick<CommunityContext, "membership">): boolean {
+  return context.membership?.role === "participant";
 }
 
 /** The policy's full answer: allowed, or refused with a status and a reason. */
