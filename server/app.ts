@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { createGzip } from "node:zlib";
+import { now } from "#app/lib/clock.ts";
 import { hasSessionCookie, isAllowedOrigin, securityHeaders } from "#app/lib/security.ts";
 import { clientOf, parseTrustProxy, type Client } from "./client-address.ts";
 import { gzip, isCompressible, shouldCompress } from "./compression.ts";
@@ -66,7 +67,7 @@ export async function createRequestListener(options: AppOptions): Promise<Listen
     const siteOrigin = options.appOrigin ?? `${client.https ? "https" : "http"}://${req.headers.host ?? ""}`;
     const origin = req.headers.origin;
     if (!isAllowedOrigin(method, origin, siteOrigin)) {
-      console.warn(JSON.stringify({ event: "origin.refused", method, path: target.split("?")[0], origin: origin ?? null, at: new Date().toISOString() }));
+      console.warn(JSON.stringify({ event: "origin.refused", method, path: target.split("?")[0], origin: origin ?? null, at: new Date(now()).toISOString() }));
       req.resume();
       return send(res, 403, { ...headers, "Content-Type": "text/plain; charset=utf-8" }, "Forbidden: this request did not come from this site.");
     }

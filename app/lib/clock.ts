@@ -11,6 +11,11 @@ export function now(): number {
   return fixedAt ?? Date.now() + offsetMs;
 }
 
+/** How far this clock runs ahead of the real time (0 unless a test set it), for libraries that read the real time themselves (Lucia). */
+export function aheadOfRealTime(): number {
+  return now() - Date.now();
+}
+
 /** Freeze the clock at a moment (tests). */
 export function setClock(at: number | Date): void {
   fixedAt = typeof at === "number" ? at : at.getTime();

@@ -1,4 +1,4 @@
-import { openDatabase, type DatabaseHandle } from "#db/client.ts";
+import { openDatabase, ping, type DatabaseHandle } from "#db/client.ts";
 import { env } from "./env.server.ts";
 
 let handle: DatabaseHandle | null = null;
@@ -11,4 +11,9 @@ export function database(): DatabaseHandle {
 
 export function getDb() {
   return database().db;
+}
+
+/** Does the app's database answer? Throws if not (for /healthz). */
+export async function pingDatabase(): Promise<void> {
+  await ping(getDb());
 }

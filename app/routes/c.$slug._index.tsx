@@ -13,6 +13,7 @@ import { now } from "#app/lib/clock.ts";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { communityHeader, describeTimeBox, getCommunityForActor, leaveCommunity, listAnnouncements } from "#app/features/communities/communities.server.ts";
 import { CommunityHeader } from "#app/features/communities/community-header.tsx";
+import { COMMUNITY_ROLE_LABEL } from "#app/features/communities/roles.ts";
 import { PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
@@ -113,7 +114,7 @@ export default function CommunityPage() {
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
           <CommunityHeader header={data.header} title />
-          {data.membershipRole ? <p className="mt-1 text-sm text-slate-600">You are a {data.membershipRole === "leader" ? "discussion leader" : data.membershipRole} here.</p> : null}
+          {data.membershipRole ? <p className="mt-1 text-sm text-slate-600">You are a {COMMUNITY_ROLE_LABEL[data.membershipRole].toLowerCase()} here.</p> : null}
           {data.progress && data.progress.prompts > 0 ? (
             <p className="mt-1 text-sm font-medium text-brand-800" data-progress>
               {data.progress.answered} of {count(data.progress.prompts, "research prompt")} answered

@@ -4,7 +4,8 @@ import { storeImage } from "#app/features/attachments/attachments.server.ts";
 import { readPostForm, UPLOAD_FIELD } from "#app/features/attachments/form.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { Refusal, orRespond } from "#app/lib/refusal.ts";
-import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { assertAllowed } from "#app/features/auth/policy.ts";
 
 /**
  * Upload one image ahead of its post (the JavaScript path: preview and progress while the

@@ -186,7 +186,6 @@ function IdeaForm({ slug, returnTo, offered }: { slug: string; returnTo: string;
     }, 400);
     return () => clearTimeout(timer.current);
     // fetcher.load is stable enough; the draft is what matters.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [title, body, slug]);
   const live = fetcher.data && "similar" in fetcher.data ? fetcher.data.similar : null;
   const similar = live ?? offered?.similar ?? [];

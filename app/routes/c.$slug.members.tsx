@@ -6,6 +6,7 @@ import { requireUser } from "#app/features/auth/request.server.ts";
 import { changeMemberRole, communityHeader, getCommunityToManage, listMembers, removeMember } from "#app/features/communities/communities.server.ts";
 import { CommunityHeader } from "#app/features/communities/community-header.tsx";
 import { InviteFormSchema } from "#app/features/invitations/invite-schema.ts";
+import { COMMUNITY_ROLE_LABEL, isCommunityRole, isRoleOffered } from "#app/features/communities/roles.ts";
 import {
   invitationFunnel,
   inviteMembers,
@@ -85,7 +86,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       }
       case "update-invitation": {
         const role = String(formData.get("role"));
-        if (role !== "participant" && role !== "leader") throw new Refusal(400, "Choose the role offered.");
+        if (!isRoleOffered(role)) throw new Refusal(400, "Choose the role offered.");
         const note = String(formData.get("note") ?? "");
         if (note.length > 2000) throw new Refusal(400, "Keep the note under 2,000 characters.");
         const resend = formData.get("resend") === "on";
@@ -104,7 +105,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       }
       case "change-role": {
         const role = String(formData.get("role"));
-        if (role !== "participant" && role !== "leader" && role !== "moderator") throw new Refusal(400, "Choose a role.");
+        if (!isCommunityRole(role)) throw new Refusal(400, "Choose a role.");
         await changeMemberRole(db, user, slug, String(formData.get("userId")), role);
         return { result: undefined, report: null, notice: "Role changed." };
       }
@@ -201,7 +202,7 @@ export default function MembersPage() {
                       ) : null}
                     </td>
                     <td className="px-4 py-2">
-                      {invitation.role === "leader" ? "Discussion leader" : "Participant"}
+                      {COMMUNITY_ROLE_LABEL[invitation.role]}
                       {invitation.state === "pending" ? <ChangeInvitation invitation={invitation} /> : null}
                     </td>
                     <td className="px-4 py-2">{invitation.sent}</td>

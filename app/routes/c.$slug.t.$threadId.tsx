@@ -173,7 +173,6 @@ export default function ThreadPage() {
   useEffect(() => {
     if (!location.hash && page.firstUnread) document.getElementById(`reply-${page.firstUnread}`)?.scrollIntoView({ block: "start" });
     // Only when a page of the thread first shows.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [page.thread.id, page.earlier]);
 
   /** With JavaScript, "Quote" quotes the passage selected in that post, or the whole post, without leaving the page. */

@@ -1,12 +1,11 @@
-import { database } from "#app/lib/db.server.ts";
-import { ping } from "#db/client.ts";
+import { database, pingDatabase } from "#app/lib/db.server.ts";
 
 /** For load balancers and people: is the app up, and can it reach its database? */
 export async function loader() {
   const handle = database();
   const started = performance.now();
   try {
-    await ping(handle.db);
+    await pingDatabase();
     const latencyMs = Math.round((performance.now() - started) * 100) / 100;
     return Response.json(
       { status: "ok", database: { engine: handle.engine, status: "ok", latencyMs } },

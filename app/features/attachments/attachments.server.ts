@@ -9,9 +9,9 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, PostKind } from "#db/schema.ts";
-import type { Actor } from "#app/features/auth/policy.ts";
+import { assertAllowed, can, type Actor } from "#app/features/auth/policy.ts";
 import { reserveAttempt } from "#app/features/auth/rate-limit.server.ts";
-import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { DAY, HOUR, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal, describeWait } from "#app/lib/refusal.ts";

@@ -6,6 +6,7 @@
  */
 import type { CommunityRole, GlobalRole } from "#db/schema.ts";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
+import { Refusal } from "#app/lib/refusal.ts";
 
 /**
  * The phases a community goes through, which the rules below decide on. The policy names
@@ -21,6 +22,7 @@ export interface Actor {
 
 export const STAFF_ROLES: readonly GlobalRole[] = ["moderator", "product", "admin"];
 
+/** Staff: any of the staff roles. The rules below build on it; it answers no action by itself. */
 export function isStaff(actor: Actor | null): boolean {
   return actor !== null && STAFF_ROLES.includes(actor.role);
 }
@@ -38,8 +40,6 @@ export interface CommunityContext {
 interface Resources {
   /** See and change one's own account. */
   "account.manage": undefined;
-  /** Open the staff pages (any staff role). */
-  "staff.view": undefined;
   /** Administer the instance: users, roles, outbox, settings. */
   "admin.manage": undefined;
   /** Change another user's global role. */
@@ -163,7 +163,6 @@ type Rule<A extends Action> = (actor: Actor, resource: Resources[A]) => Decision
 
 const rules: { [A in Action]: Rule<A> } = {
   "account.manage": () => ALLOW,
-  "staff.view": (actor) => when(isStaff(actor), forbid()),
   "admin.manage": (actor) => when(actor.role === "admin", forbid()),
   // Admins manage roles, but not their own: an instance must never lose its last admin by
   // accident, and a role change ends the changer's own sessions.
@@ -351,7 +350,7 @@ const rules: { [A in Action]: Rule<A> } = {
   "completion.own": (actor, context) => {
     const view = rules["community.view"](actor, context);
     if (!view.allowed) return view;
-    return when(context.membership?.role === "participant", forbid());
+    return when(onlyTakesPart(context), forbid());
   },
 
   // A profile nobody may see answers exactly as one that does not exist, so ids leak nothing.
@@ -384,7 +383,17 @@ export function consentPending(actor: Actor, context: CommunityContext): boolean
 
 /** Leads a community's discussions: whoever runs it, or a member made discussion leader there. */
 function leadsDiscussions(actor: Actor, context: CommunityContext): boolean {
-  return runsCommunity(actor, context) || context.membership?.role === "leader";
+  return runsCommunity(actor, context) || isDiscussionLeader(context.membership?.role);
+}
+
+/** A member made discussion leader of a community (those who run it lead too, but by another role). */
+export function isDiscussionLeader(role: CommunityRole | null | undefined): boolean {
+  return role === "leader";
+}
+
+/** A member who only takes part, neither leading nor moderating: the one the bias controls (shuffled ideas) are for. */
+export function onlyTakesPart(context: Pick<CommunityContext, "membership">): boolean {
+  return context.membership?.role === "participant";
 }
 
 /** The policy's full answer: allowed, or refused with a status and a reason. */
@@ -401,4 +410,10 @@ export function decide<A extends Action>(actor: Actor | null, action: A, ...reso
 /** May this actor do this now? */
 export function can<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): boolean {
   return decide(actor, action, ...resource).allowed;
+}
+
+/** Throw the policy's refusal (a 404 or a 403 with its reason) unless the action is allowed. */
+export function assertAllowed<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): void {
+  const decision = decide(actor, action, ...resource);
+  if (!decision.allowed) throw new Refusal(decision.status, decision.message);
 }

@@ -9,7 +9,7 @@ import { Lucia, TimeSpan } from "lucia";
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import type { Kysely } from "kysely";
 import type { Database, GlobalRole } from "#db/schema.ts";
-import { DAY, MINUTE, now } from "#app/lib/clock.ts";
+import { aheadOfRealTime, DAY, MINUTE, now } from "#app/lib/clock.ts";
 import { hashToken } from "#app/lib/ids.ts";
 import { SESSION_COOKIE } from "#app/lib/security.ts";
 
@@ -37,8 +37,8 @@ declare module "lucia" {
 
 // Lucia judges expiry by the real time, Cohort by the one clock. The adapter converts
 // between the two so that a test that sets the clock sees sessions expire and renew.
-const toLuciaDate = (clockMs: number) => new Date(Date.now() + (clockMs - now()));
-const fromLuciaDate = (date: Date) => now() + (date.getTime() - Date.now());
+const toLuciaDate = (clockMs: number) => new Date(clockMs - aheadOfRealTime());
+const fromLuciaDate = (date: Date) => date.getTime() + aheadOfRealTime();
 
 function kyselyAdapter(db: Kysely<Database>): Adapter {
   const deleteStale = (at: number) =>

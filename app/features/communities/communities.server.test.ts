@@ -7,13 +7,13 @@ import { resetClock, setClock } from "#app/lib/clock.ts";
 import {
   addMember,
   archiveCommunity,
-  assertAllowed,
   createCommunity,
   getCommunityForActor,
   listHomeCommunities,
   publishCommunity,
   updateCommunity,
 } from "./communities.server.ts";
+import { assertAllowed } from "#app/features/auth/policy.ts";
 import { unreadCount } from "#app/features/notifications/notifications.server.ts";
 
 const form = (slug: string) => ({
@@ -95,6 +95,19 @@ describe.each(testEngines())("communities on %s", (engine) => {
     setClock(Date.UTC(2026, 2, 17, 17));
     view2 = await getCommunityForActor(t.db, participant, "draft-then-live");
     expect(() => assertAllowed(participant, "community.participate", view2)).toThrow("This community closed on 17 March 2026; it is read only.");
+  });
+
+  it("lists a draft for the member made its moderator, as its page opens for them (issue 15)", async () => {
+    setClock(Date.UTC(2026, 1, 1));
+    await createCommunity(t.db, moderator, form("draft-with-a-moderator"));
+    const { community } = await getCommunityForActor(t.db, moderator, "draft-with-a-moderator");
+    const communityModerator = await person("member", "community-mod");
+    await addMember(t.db, { communityId: community.id, userId: communityModerator.id, role: "moderator", datesConfirmedAt: null });
+    await addMember(t.db, { communityId: community.id, userId: participant.id, role: "participant", datesConfirmedAt: null });
+    expect((await getCommunityForActor(t.db, communityModerator, "draft-with-a-moderator")).community.phase).toBe("draft");
+    expect((await listHomeCommunities(t.db, communityModerator)).map((c) => c.slug)).toContain("draft-with-a-moderator");
+    expect((await listHomeCommunities(t.db, participant)).map((c) => c.slug)).not.toContain("draft-with-a-moderator");
+    expect((await listHomeCommunities(t.db, product)).map((c) => c.slug)).toContain("draft-with-a-moderator");
   });
 
   it("lets moderators change the dates, reports that they changed, and archive", async () => {

@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from "kysely";
 import { named } from "#app/lib/named-text.ts";
 import type { CommunitiesTable, CommunityRole, Database } from "#db/schema.ts";
-import { can, consentPending, decide, isStaff, type Action, type Actor, type CommunityContext, type ResourceArgs } from "#app/features/auth/policy.ts";
+import { assertAllowed, can, consentPending, type Actor, type CommunityContext } from "#app/features/auth/policy.ts";
+import { visibleCommunities } from "#app/features/auth/scopes.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { formatCountdown, formatDayInZone, formatInZone, fromLocalInput } from "#app/lib/dates.ts";
 import { newId } from "#app/lib/ids.ts";
@@ -20,12 +21,6 @@ export type CommunityRow = Selectable<CommunitiesTable>;
 export interface CommunityView extends CommunityContext {
   /** consentPending: this reader is a member who must agree to the current consent before writing (the header asks them). */
   community: CommunityRow & { phase: Phase; consentPending: boolean };
-}
-
-/** Throw the policy's refusal (a 404 or a 403 with its reason) unless the action is allowed. */
-export function assertAllowed<A extends Action>(actor: Actor | null, action: A, ...resource: ResourceArgs<A>): void {
-  const decision = decide(actor, action, ...resource);
-  if (!decision.allowed) throw new Refusal(decision.status, decision.message);
 }
 
 /**
@@ -154,11 +149,12 @@ export interface CommunitySummary {
 }
 
 /**
- * The communities on someone's home page: staff see every community that is not archived;
- * members see those they belong to, once published. One query whatever the numbers.
+ * The communities on someone's home page: those the policy lets them see (staff every one;
+ * members theirs once published; a community's moderators its draft too), less the archived
+ * ones, which are no longer listed. One query whatever the numbers.
  */
 export async function listHomeCommunities(db: Kysely<Database>, actor: Actor): Promise<CommunitySummary[]> {
-  let query = db
+  const query = db
     .selectFrom("communities")
     .select((eb) => [
       "communities.slug",
@@ -175,19 +171,9 @@ export async function listHomeCommunities(db: Kysely<Database>, actor: Actor): P
         .as("members"),
     ])
     .where("communities.archived_at", "is", null)
+    .where("communities.id", "in", visibleCommunities(db, actor))
     .orderBy("communities.starts_at", "asc")
     .limit(200);
-  if (!isStaff(actor)) {
-    query = query.where("communities.published_at", "is not", null).where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("memberships")
-          .select("memberships.user_id")
-          .whereRef("memberships.community_id", "=", "communities.id")
-          .where("memberships.user_id", "=", actor.id),
-      ),
-    );
-  }
   const at = now();
   return (await query.execute()).map((row) => ({
     slug: row.slug,

@@ -6,8 +6,8 @@
 import { named } from "#app/lib/named-text.ts";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
-import { can, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { threadLink } from "#app/features/discussions/links.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";

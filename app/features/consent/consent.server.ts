@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import { named } from "#app/lib/named-text.ts";
 import type { Database } from "#db/schema.ts";
-import { can, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor, leaveCommunity } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor, leaveCommunity } from "#app/features/communities/communities.server.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { anonymiseInCommunity } from "#app/features/privacy/privacy.server.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";

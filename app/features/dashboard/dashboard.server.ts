@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
-import { STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { invitationFunnel } from "#app/features/invitations/invitations.server.ts";
 import { SUGGESTION_STATUSES } from "#app/features/suggestions/statuses.ts";
 import { FEEDBACK_KINDS } from "#app/features/triage/feedback-kinds.ts";

@@ -5,8 +5,8 @@
 import type { Kysely } from "kysely";
 import { named } from "#app/lib/named-text.ts";
 import type { Database, FlagReason } from "#db/schema.ts";
-import type { Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";

@@ -1,23 +1,12 @@
 import type { Kysely } from "kysely";
 import type { Database, FlagReason, PostKind, Removal } from "#db/schema.ts";
-import { can, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, type Actor } from "#app/features/auth/policy.ts";
+import { moderatedCommunities } from "#app/features/auth/scopes.server.ts";
 
 const QUEUE_LIMIT = 200;
 
 /** Whether the policy lets this actor moderate without being any community's moderator: then they moderate every one. */
 export const moderatesEveryCommunity = (actor: Actor) => can(actor, "moderation.view", { moderatesSomeCommunity: false });
-
-/** The communities this actor moderates: every one, or those they are a moderator of. */
-function moderatedCommunities(db: Kysely<Database>, actor: Actor) {
-  const everyOne = moderatesEveryCommunity(actor);
-  return db
-    .selectFrom("communities")
-    .select(["communities.id"])
-    .$if(!everyOne, (q) =>
-      q.innerJoin("memberships", "memberships.community_id", "communities.id").where("memberships.user_id", "=", actor.id).where("memberships.role", "=", "moderator"),
-    );
-}
 
 /** How many flags wait for this actor's decision (for the header). */
 export async function openFlagCount(db: Kysely<Database>, actor: Actor): Promise<number> {

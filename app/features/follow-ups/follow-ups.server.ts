@@ -8,8 +8,9 @@
 import { named } from "#app/lib/named-text.ts";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
-import { can, decide, isStaff, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, decide, isStaff, type Actor } from "#app/features/auth/policy.ts";
+import { ledCommunities } from "#app/features/auth/scopes.server.ts";
+import { getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { enforcePostingLimits } from "#app/features/discussions/posting.server.ts";
 import { findPost, findThread, type PostRef } from "#app/features/discussions/posts.server.ts";
@@ -255,25 +256,15 @@ export async function needingMyReply(db: Db, actor: Actor) {
 export const OPEN_FOLLOW_UPS_PER_PAGE = 50;
 
 /**
- * Open follow-ups across the communities this reader leads (staff: all), oldest first, by
- * key; a community that has closed drops out, since its participants can no longer answer.
+ * Open follow-ups across the communities whose discussions this reader leads (moderators and
+ * admins: every one), oldest first, by key; a community that has closed drops out, since its
+ * participants can no longer answer.
  */
 export async function listOpenFollowUps(db: Db, actor: Actor, after?: Cursor) {
-  const memberships = isStaff(actor)
-    ? []
-    : await db
-        .selectFrom("memberships")
-        .innerJoin("communities", "communities.id", "memberships.community_id")
-        .selectAll("communities")
-        .select("memberships.role as membership_role")
-        .where("memberships.user_id", "=", actor.id)
-        .execute();
+  const led = ledCommunities(db, actor);
+  const leadsSomeCommunity = can(actor, "follow-up.list", { leadsSomeCommunity: false }) || (await led.executeTakeFirst()) !== undefined;
+  assertAllowed(actor, "follow-up.list", { leadsSomeCommunity });
   const at = now();
-  // Outside staff, seeing all of a community's discussions is leading it.
-  const led = memberships
-    .filter((c) => can(actor, "discussion.see-all", { community: { ...c, phase: phaseOf(c, at) }, membership: { role: c.membership_role } }))
-    .map((c) => c.id);
-  assertAllowed(actor, "follow-up.list", { leadsSomeCommunity: led.length > 0 });
   const rows = await db
     .selectFrom("follow_ups")
     .innerJoin("communities", "communities.id", "follow_ups.community_id")
@@ -295,7 +286,7 @@ export async function listOpenFollowUps(db: Db, actor: Actor, after?: Cursor) {
     .where("follow_ups.answered_at", "is", null)
     .where("communities.archived_at", "is", null)
     .where("communities.ends_at", ">", at)
-    .$if(!isStaff(actor), (q) => q.where("follow_ups.community_id", "in", led.length ? led : [""]))
+    .where("follow_ups.community_id", "in", led)
     .$if(after !== undefined, (q) => q.where(pastCursor("follow_ups.created_at", "follow_ups.id", after!, ">")))
     .orderBy("follow_ups.created_at", "asc")
     .orderBy("follow_ups.id", "asc")

@@ -2,8 +2,8 @@ import type { ImageChoice } from "#app/features/attachments/attachments.server.t
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
-import { can, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, onlyTakesPart, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { postThread } from "#app/features/discussions/posting.server.ts";
 import { refreshStrength } from "#app/features/suggestions/strength.server.ts";
 import { DAY, now } from "#app/lib/clock.ts";
@@ -41,7 +41,7 @@ export function sortsFor(actor: Actor, view: CommunityView): { sorts: IdeaSort[]
   const sorts: IdeaSort[] = seeVotes ? ["top", "trending", "new"] : ["new"];
   if (shuffle) sorts.unshift("shuffled");
   // Participants start from their shuffle where the community asks for one.
-  const initial = shuffle && view.membership?.role === "participant" ? "shuffled" : sorts[0]!;
+  const initial = shuffle && onlyTakesPart(view) ? "shuffled" : sorts[0]!;
   return { sorts, initial };
 }
 

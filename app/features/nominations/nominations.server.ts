@@ -7,8 +7,8 @@
 import type { Kysely } from "kysely";
 import { named } from "#app/lib/named-text.ts";
 import type { Database, NominationStatus } from "#db/schema.ts";
-import { can, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { inviteMembers } from "#app/features/invitations/invitations.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { notify } from "#app/features/notifications/notifications.server.ts";
@@ -17,8 +17,12 @@ import { pastCursor, type Cursor } from "#app/lib/cursor.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import type { NominateInput } from "./schemas.ts";
+import type { RoleOffered } from "#app/features/communities/roles.ts";
 
 /** How many nominations one person may make a day: generous for a support team, a wall for a script. */
+/** What the nominator is told about the role their nominee was invited to, besides the invitation itself. */
+const ASKED_AS: Record<RoleOffered, string | null> = { leader: "They were asked to lead discussions.", participant: null };
+
 export const DAILY_NOMINATIONS_PER_PERSON = 100;
 export const OPEN_NOMINATIONS_PAGE = 20;
 
@@ -150,7 +154,7 @@ export async function inviteFromNomination(
           await notify(trx, nomination.nominated_by, {
             kind: "nomination.outcome",
             title: named`${{ user: actor.id }} invited ${{ nomination: nomination.id }}, whom you nominated, to ${communityName}`,
-            body: input.role === "leader" ? "They were asked to lead discussions." : null,
+            body: ASKED_AS[input.role],
             link: "/nominations",
           });
         }

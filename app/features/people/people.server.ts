@@ -9,7 +9,7 @@ import { changeRole, provisionAccount } from "#app/features/auth/accounts.server
 import type { Actor } from "#app/features/auth/policy.ts";
 import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
 import { endUserSessions } from "#app/features/auth/session.server.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed } from "#app/features/auth/policy.ts";
 import { recordAudit } from "#app/features/audit/audit.server.ts";
 import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";

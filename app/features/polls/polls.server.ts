@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
-import { can, decide, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed, getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, decide, type Actor } from "#app/features/auth/policy.ts";
+import { getCommunityForActor, type CommunityView } from "#app/features/communities/communities.server.ts";
 import { segmentOf } from "#app/features/communities/segments.ts";
 import { findThread } from "#app/features/discussions/posts.server.ts";
 import { now } from "#app/lib/clock.ts";

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { CommunityRole, Database, GlobalRole, ThreadKind } from "#db/schema.ts";
-import { can, isStaff, type Actor, type CommunityContext } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, can, isStaff, type Actor, type CommunityContext } from "#app/features/auth/policy.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
+import { COMMUNITY_ROLE_LABEL } from "#app/features/communities/roles.ts";
 import { postLink } from "#app/features/discussions/links.ts";
 import { listedPost } from "#app/features/discussions/visibility.ts";
 import { now } from "#app/lib/clock.ts";
@@ -33,7 +33,6 @@ export const PROFILE_POSTS = 20;
 // Rows read past a page, so that a few posts this reader may not see rarely shorten it.
 const EXAMINED = 2 * PROFILE_POSTS;
 
-export const COMMUNITY_ROLE_LABEL: Record<CommunityRole, string> = { participant: "Participant", leader: "Discussion leader", moderator: "Moderator" };
 const STAFF_LABEL: Record<GlobalRole, string | null> = { member: null, moderator: "Moderator", product: "Product team", admin: "Admin" };
 
 export interface ProfilePost {

@@ -1,7 +1,8 @@
 import { followUpLink } from "#app/features/follow-ups/follow-ups.server.ts";
 import { PostgresAdapter, sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
-import { can, isStaff, type Actor } from "#app/features/auth/policy.ts";
+import { can, type Actor } from "#app/features/auth/policy.ts";
+import { visibleCommunities } from "#app/features/auth/scopes.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { replyLink } from "#app/features/discussions/links.ts";
 import { listedPost } from "#app/features/discussions/visibility.ts";
@@ -35,13 +36,13 @@ interface Hit {
 }
 
 /**
- * The best matches among documents in these communities (null: every community and the
- * suggestions), best first: SQLite's FTS5 with bm25, or PostgreSQL's tsvector with ts_rank.
- * Every word must match, as a prefix.
+ * The best matches among documents in these communities (a subquery of their ids), and the
+ * suggestions if asked for, best first: SQLite's FTS5 with bm25, or PostgreSQL's tsvector
+ * with ts_rank. Every word must match, as a prefix.
  */
-async function candidates(db: Db, terms: string[], communities: string[] | null): Promise<Hit[]> {
-  if (communities !== null && communities.length === 0) return [];
-  const inCommunities = communities === null ? sql`true` : sql`d.community_id in (${sql.join(communities)})`;
+async function candidates(db: Db, terms: string[], scope: { communities: ReturnType<typeof visibleCommunities>; suggestions: boolean }): Promise<Hit[]> {
+  // Suggestions belong to no community.
+  const inCommunities = scope.suggestions ? sql`(d.community_id in (${scope.communities}) or d.community_id is null)` : sql`d.community_id in (${scope.communities})`;
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     const query = terms.map((t) => `${t}:*`).join(" & ");
     const { rows } = await sql<Hit>`
@@ -110,20 +111,13 @@ export async function ideasMatchingAny(db: Db, communityId: string, words: strin
 export async function search(db: Db, actor: Actor, query: string): Promise<SearchResult[]> {
   const terms = searchTerms(query);
   if (!terms.length) return [];
-  // Staff read every community (the community.view rule); suggestions are for whoever may view them.
-  const everyCommunity = isStaff(actor);
+  // The communities this reader may see (the community.view rule); suggestions are for whoever may view them.
   const seesSuggestions = can(actor, "suggestion.view");
-  const memberships = await db
-    .selectFrom("memberships")
-    .innerJoin("communities", "communities.id", "memberships.community_id")
-    .selectAll("communities")
-    .select("memberships.role as membership_role")
-    .where("memberships.user_id", "=", actor.id)
-    .execute();
+  // The reader's role in each community they belong to: what else they see there (discussion.see-all).
+  const memberships = await db.selectFrom("memberships").select(["community_id as id", "role as membership_role"]).where("user_id", "=", actor.id).execute();
   const at = now();
-  const viewable = memberships.filter((c) => can(actor, "community.view", { community: { ...c, phase: phaseOf(c, at) }, membership: { role: c.membership_role } }));
   // Titles and snippets come from the Markdown as written: shown without its markers.
-  const hits = (await candidates(db, terms, everyCommunity ? null : viewable.map((c) => c.id))).map((hit) => ({
+  const hits = (await candidates(db, terms, { communities: visibleCommunities(db, actor), suggestions: seesSuggestions })).map((hit) => ({
     ...hit,
     title_marked: stripMarkdownMarkers(hit.title_marked),
     snippet: stripMarkdownMarkers(hit.snippet),

@@ -6,7 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed } from "#app/features/auth/policy.ts";
 import { now } from "#app/lib/clock.ts";
 import { renderMarkdown } from "#app/lib/markdown.server.ts";
 import { Refusal } from "#app/lib/refusal.ts";

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
-import type { Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, type Actor } from "#app/features/auth/policy.ts";
 import { STATUS_LABEL } from "./statuses.ts";
 import { postLink } from "#app/features/discussions/links.ts";
 import { isoDay } from "#app/lib/dates.ts";

@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
 import { named, plainNamedText } from "#app/lib/named-text.ts";
 import type { Database, SuggestionStatus } from "#db/schema.ts";
-import { isStaff, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, isStaff, type Actor } from "#app/features/auth/policy.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { publicOrigin } from "#app/lib/origin.server.ts";
 import { enqueueWebhookEvent } from "#app/features/webhooks/webhooks.server.ts";

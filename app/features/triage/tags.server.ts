@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, TagsTable } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed } from "#app/features/auth/policy.ts";
 import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";

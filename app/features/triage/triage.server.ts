@@ -1,7 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { Database, PostKind } from "#db/schema.ts";
-import { STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed, isDiscussionLeader, STAFF_ROLES, type Actor } from "#app/features/auth/policy.ts";
 import { named } from "#app/lib/named-text.ts";
 import { now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
@@ -189,7 +188,7 @@ export async function listInbox(db: Db, actor: Actor, filters: InboxFilters): Pr
         ...answered,
         // Replies above the newest ones read here were written too; count them as others' replies.
         repliesByOthers: answered.repliesByOthers + Math.max(0, Number(row.replies ?? 0) - (answers.get(row.id)?.seen ?? 0)),
-        authorLeads: row.member_role === "leader",
+        authorLeads: isDiscussionLeader(row.member_role),
         authorEvangelist: row.source !== null && row.source !== "",
         ageMs: at - row.created_at,
         repeats: original?.title ?? null,

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed } from "#app/features/auth/policy.ts";
 import { undoSuggestionEntry, type SuggestionUndo } from "#app/features/suggestions/suggestions.server.ts";
 import { embed, named, storedNamedText } from "#app/lib/named-text.ts";
 import { namesFor } from "#app/lib/named-text.server.ts";

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, WebhookEvent } from "#db/schema.ts";
 import type { Actor } from "#app/features/auth/policy.ts";
-import { assertAllowed } from "#app/features/communities/communities.server.ts";
+import { assertAllowed } from "#app/features/auth/policy.ts";
 import { MINUTE, HOUR, now } from "#app/lib/clock.ts";
 import { newId } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
