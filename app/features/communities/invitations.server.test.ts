@@ -339,6 +339,8 @@ describe("daily invitation limit and delivery", () => {
     const over = await refusalOf(inviteMembers(t.db, mod, "big-study", { emails: batch(999, 2), role: "participant" }, { siteOrigin: SITE }));
     expect(over.status).toBe(429);
     expect(over.message).toBe("You can send 1000 invitations a day; you have 1 left today.");
+    // Every invitation counted was sent at this instant: the first frees a day from now.
+    expect(over.retryAfterSeconds).toBe(DAY / 1000);
     expect((await refusalOf(inviteMembers(t.db, mod, "big-study", { emails: batch(2000, 501), role: "participant" }, { siteOrigin: SITE }))).message).toBe("Invite at most 500 addresses at once.");
     setClock(Date.UTC(2026, 5, 2, 0, 0, 1));
     await expect(inviteMembers(t.db, mod, "big-study", { emails: batch(999, 2), role: "participant" }, { siteOrigin: SITE })).resolves.toHaveProperty("invited");

@@ -195,12 +195,16 @@ export async function inviteMembers(
     await trx.updateTable("users").set({ updated_at: sql<number>`updated_at` }).where("id", "=", actor.id).execute();
     const sentToday = await trx
       .selectFrom("invitations")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")])
       .where("invited_by", "=", actor.id)
       .where("created_at", ">", at - DAY)
       .executeTakeFirstOrThrow();
     if (Number(sentToday.n) + valid.length > DAILY_INVITES_PER_MODERATOR) {
-      throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`);
+      // Retry-After: when the oldest invitation of the last day stops counting.
+      const retryAfterSeconds = Math.max(1, Math.ceil((Number(sentToday.oldest ?? at) + DAY - at) / 1000));
+      throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`, {
+        retryAfterSeconds,
+      });
     }
     const written: { id: string; email: string }[] = [];
     for (const email of toInvite) {
