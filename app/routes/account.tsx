@@ -10,7 +10,7 @@ import { sessionCookie } from "#app/features/auth/session.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { preferencesOf } from "#app/features/notifications/email.server.ts";
 import { EMAIL_KINDS, EMAIL_MODE_LABEL } from "#app/features/notifications/kinds.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { actOn, withSubmission } from "#app/lib/form-action.server.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, TextAreaField, TextField } from "#app/ui/field.tsx";
 import { PersonLink } from "#app/ui/person-link.tsx";
@@ -36,38 +36,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "account.manage");
   const formData = await request.formData();
   const db = getDb();
-  if (formData.get("intent") === "profile") {
-    const submission = parseWithZod(formData, { schema: ProfileSchema });
-    if (submission.status !== "success") return data({ form: "profile" as const, result: submission.reply(), changed: false }, { status: 400 });
-    try {
-      await updateProfile(db, user, submission.value);
-      return { form: "profile" as const, result: submission.reply(), changed: true };
-    } catch (error) {
-      if (!(error instanceof Refusal)) throw error;
-      return data({ form: "profile" as const, result: submission.reply({ formErrors: [error.message] }), changed: false }, { status: error.status });
-    }
-  }
-  const submission = parseWithZod(formData, { schema: ChangePasswordSchema });
-  if (submission.status !== "success") {
-    return data({ form: "password" as const, result: submission.reply({ hideFields: ["currentPassword", "newPassword"] }), changed: false }, { status: 400 });
-  }
-  try {
-    const { token } = await changePassword(
-      db,
-      { userId: user.id, currentPassword: submission.value.currentPassword, newPassword: submission.value.newPassword },
-      { clientAddress: context.clientAddress },
-    );
-    return data(
-      { form: "password" as const, result: submission.reply({ resetForm: true }), changed: true },
-      { headers: { "Set-Cookie": sessionCookie(db, token, request) } },
-    );
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    return data(
-      { form: "password" as const, result: submission.reply({ formErrors: [error.message], hideFields: ["currentPassword", "newPassword"] }), changed: false },
-      { status: error.status },
-    );
-  }
+  return actOn(formData.get("intent"), {
+    profile: () =>
+      withSubmission(
+        formData,
+        ProfileSchema,
+        async (input, submission) => {
+          await updateProfile(db, user, input);
+          return { form: "profile" as const, result: submission.reply(), changed: true };
+        },
+        { failed: { form: "profile" as const, changed: false } },
+      ),
+    password: () =>
+      withSubmission(
+        formData,
+        ChangePasswordSchema,
+        async ({ currentPassword, newPassword }, submission) => {
+          const { token } = await changePassword(db, { userId: user.id, currentPassword, newPassword }, { clientAddress: context.clientAddress });
+          return data({ form: "password" as const, result: submission.reply({ resetForm: true }), changed: true }, { headers: { "Set-Cookie": sessionCookie(db, token, request) } });
+        },
+        { hideFields: ["currentPassword", "newPassword"], failed: { form: "password" as const, changed: false } },
+      ),
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Your account · Cohort" }];
@@ -78,8 +68,9 @@ export default function AccountPage() {
   const saved = searchParams.get("email") === "saved";
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const profileData = actionData?.form === "profile" ? actionData : undefined;
-  const passwordData = actionData?.form === "password" ? actionData : undefined;
+  const answered = actionData && "form" in actionData ? actionData : undefined;
+  const profileData = answered?.form === "profile" ? answered : undefined;
+  const passwordData = answered?.form === "password" ? answered : undefined;
   const [profileForm, profileFields] = useForm({
     id: "profile",
     lastResult: profileData?.result,
@@ -153,6 +144,7 @@ export default function AccountPage() {
           </p>
         ) : null}
         <FormAlert id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="intent" value="password" />
         <TextField label="Current password" type="password" field={fields.currentPassword} autoComplete="current-password" />
         <TextField
           label="New password"

@@ -5,7 +5,7 @@ import { requirePermission } from "#app/features/auth/request.server.ts";
 import { blankSessionCookie } from "#app/features/auth/session.server.ts";
 import { eraseAccount } from "#app/features/privacy/privacy.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 
@@ -21,12 +21,12 @@ const EraseSchema = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "account.manage");
-  const parsed = EraseSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  const db = getDb();
-  return formAction(eraseAccount(db, user, parsed.data.password, { clientAddress: context.clientAddress }), () =>
-    redirect("/login?erased=1", { headers: { "Set-Cookie": blankSessionCookie(db, request) } }),
-  );
+  return act(async () => {
+    const { password } = parseForm(EraseSchema, await request.formData());
+    const db = getDb();
+    await eraseAccount(db, user, password, { clientAddress: context.clientAddress });
+    return redirect("/login?erased=1", { headers: { "Set-Cookie": blankSessionCookie(db, request) } });
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Erase your account · Cohort" }];

@@ -6,6 +6,7 @@ import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { env } from "#app/lib/env.server.ts";
 import { LinkedText } from "#app/ui/linked-text.tsx";
 import { getDb } from "#app/lib/db.server.ts";
+import { act } from "#app/lib/form-action.server.ts";
 import { Button } from "#app/ui/button.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -32,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requirePermission(request, context, "admin.manage");
   const config = env();
-  return deliverQueued(getDb(), { smtpUrl: config.SMTP_URL, from: config.EMAIL_FROM });
+  return act(() => deliverQueued(getDb(), { smtpUrl: config.SMTP_URL, from: config.EMAIL_FROM }));
 }
 
 export const meta: MetaFunction = () => [{ title: "Outbox · Cohort" }];

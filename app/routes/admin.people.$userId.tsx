@@ -12,7 +12,7 @@ import { ChangeRoleSchema } from "#app/features/people/schemas.ts";
 import { now } from "#app/lib/clock.ts";
 import { formatInZone, formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { actOn, parseForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { count } from "#app/lib/plural.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
@@ -51,22 +51,26 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const db = getDb();
   const client = { clientAddress: context.clientAddress };
-  const back = (done: string) => () => redirect(`/admin/people/${userId}?done=${done}`);
-  switch (form.get("intent")) {
-    case "role": {
-      const parsed = ChangeRoleSchema.safeParse({ role: form.get("role") });
-      if (!parsed.success) return invalidForm(parsed.error.issues);
-      return formAction(changePersonRole(db, user, { userId, role: parsed.data.role }), back("role"));
-    }
-    case "suspend":
-      return formAction(suspendPerson(db, user, userId, client), back("suspended"));
-    case "reactivate":
-      return formAction(reactivatePerson(db, user, userId, client), back("reactivated"));
-    case "reset-link":
-      return formAction(sendPasswordResetFor(db, userId, { sentBy: user.id, siteOrigin: siteOrigin(request) }), back("reset-link"));
-    default:
-      return invalidForm([{ message: "Choose what to change." }]);
-  }
+  const back = (done: string) => redirect(`/admin/people/${userId}?done=${done}`);
+  return actOn(form.get("intent"), {
+    role: async () => {
+      const { role } = parseForm(ChangeRoleSchema, { role: form.get("role") });
+      await changePersonRole(db, user, { userId, role });
+      return back("role");
+    },
+    suspend: async () => {
+      await suspendPerson(db, user, userId, client);
+      return back("suspended");
+    },
+    reactivate: async () => {
+      await reactivatePerson(db, user, userId, client);
+      return back("reactivated");
+    },
+    "reset-link": async () => {
+      await sendPasswordResetFor(db, userId, { sentBy: user.id, siteOrigin: siteOrigin(request) });
+      return back("reset-link");
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.displayName ?? "Person"} · People · Cohort` }];

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { ROLES } from "#app/features/auth/schemas.ts";
@@ -11,7 +11,7 @@ import { now } from "#app/lib/clock.ts";
 import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { formatInZone, formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { withSubmission } from "#app/lib/form-action.server.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, SelectField, TextField } from "#app/ui/field.tsx";
 import { Table } from "#app/ui/table.tsx";
@@ -45,15 +45,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "admin.manage");
-  const submission = parseWithZod(await request.formData(), { schema: CreatePersonSchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), created: null }, { status: 400 });
-  try {
-    const created = await createPerson(getDb(), user, submission.value);
-    return { result: submission.reply({ resetForm: true }), created: { ...created, role: ROLE_NAMES[created.role] } };
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    return data({ result: submission.reply({ formErrors: [error.message] }), created: null }, { status: error.status });
-  }
+  return withSubmission(
+    await request.formData(),
+    CreatePersonSchema,
+    async (input, submission) => {
+      const created = await createPerson(getDb(), user, input);
+      return { result: submission.reply({ resetForm: true }), created: { ...created, role: ROLE_NAMES[created.role] } };
+    },
+    { failed: { created: null } },
+  );
 }
 
 export const meta: MetaFunction = () => [{ title: "People · Cohort" }];

@@ -5,7 +5,7 @@ import { InvitationContact } from "#app/features/settings/invitation-contact.tsx
 import { INVITATION_CONTACT_MAX, SettingsSchema } from "#app/features/settings/schemas.ts";
 import { getInvitationContact, setInvitationContact } from "#app/features/settings/settings.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 
@@ -17,9 +17,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "admin.manage");
-  const parsed = SettingsSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  return formAction(setInvitationContact(getDb(), user, parsed.data.invitationContact), () => redirect("/admin/settings?saved=1"));
+  return act(async () => {
+    const { invitationContact } = parseForm(SettingsSchema, await request.formData());
+    await setInvitationContact(getDb(), user, invitationContact);
+    return redirect("/admin/settings?saved=1");
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Settings · Cohort" }];

@@ -5,7 +5,7 @@ import { requirePermission } from "#app/features/auth/request.server.ts";
 import { createWebhook, listWebhooks, removeWebhook, retryDelivery, WEBHOOK_EVENTS } from "#app/features/webhooks/webhooks.server.ts";
 import { formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction } from "#app/lib/form-action.server.ts";
+import { actOn } from "#app/lib/form-action.server.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 import { count } from "#app/lib/plural.ts";
@@ -35,15 +35,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "admin.manage");
   const form = await request.formData();
   const db = getDb();
-  const intent = form.get("intent");
   const id = String(form.get("id") ?? "");
-  const work =
-    intent === "remove"
-      ? removeWebhook(db, user, id)
-      : intent === "retry"
-        ? retryDelivery(db, user, id)
-        : createWebhook(db, user, { url: String(form.get("url") ?? ""), events: form.getAll("events").map(String).filter((e): e is WebhookEvent => e in WEBHOOK_EVENTS) });
-  return formAction(work as Promise<unknown>, () => redirect("/admin/webhooks"));
+  const back = () => redirect("/admin/webhooks");
+  return actOn(form.get("intent"), {
+    create: async () => {
+      await createWebhook(db, user, { url: String(form.get("url") ?? ""), events: form.getAll("events").map(String).filter((e): e is WebhookEvent => e in WEBHOOK_EVENTS) });
+      return back();
+    },
+    remove: async () => {
+      await removeWebhook(db, user, id);
+      return back();
+    },
+    retry: async () => {
+      await retryDelivery(db, user, id);
+      return back();
+    },
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Webhooks · Cohort" }];

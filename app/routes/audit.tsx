@@ -7,7 +7,7 @@ import { listAudit } from "#app/features/audit/audit.server.ts";
 import { undoAction } from "#app/features/triage/undo.server.ts";
 import { formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 
@@ -24,9 +24,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "audit.view");
-  const parsed = z.object({ auditId: z.string().min(1).max(64) }).safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  return formAction(undoAction(getDb(), user, parsed.data.auditId), () => redirect("/audit"));
+  return act(async () => {
+    const { auditId } = parseForm(z.object({ auditId: z.string().min(1).max(64) }), await request.formData());
+    await undoAction(getDb(), user, auditId);
+    return redirect("/audit");
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Cohort" }];

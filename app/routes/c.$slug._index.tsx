@@ -17,7 +17,7 @@ import { COMMUNITY_ROLE_LABEL } from "#app/features/communities/roles.ts";
 import { PhaseBanner, TimeBox } from "#app/features/communities/time-box.tsx";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, actOn, parseForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { imagesOfForm, readPostForm } from "#app/features/attachments/form.server.ts";
 import { ImageFields } from "#app/features/attachments/images.tsx";
@@ -87,19 +87,22 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
   // A new thread may carry images: the form is read with the upload handler's limits.
-  const work = readPostForm(request).then(async (form): Promise<{ to: string } | { issues: { message: string }[] }> => {
-    if (form.fields.get("intent") === "leave") {
-      await leaveCommunity(getDb(), user, slug);
-      return { to: `/?left=${encodeURIComponent(slug)}` };
-    }
-    const parsed = ThreadSchema.safeParse(Object.fromEntries(form.fields));
-    if (!parsed.success) return { issues: parsed.error.issues };
-    const { title, body, prompt, masked, appearsAt } = parsed.data;
-    const images = await imagesOfForm(getDb(), user, slug, form);
-    const { threadId } = await startThread(getDb(), user, slug, { title, body, images, prompt: prompt ? { masked, appearsAt } : undefined });
-    return { to: `/c/${slug}/t/${threadId}` };
+  return act(async () => {
+    const form = await readPostForm(request);
+    // The new-thread form names no intent; leaving does.
+    return actOn(form.fields.get("intent") ?? "start", {
+      start: async () => {
+        const { title, body, prompt, masked, appearsAt } = parseForm(ThreadSchema, form.fields);
+        const images = await imagesOfForm(getDb(), user, slug, form);
+        const { threadId } = await startThread(getDb(), user, slug, { title, body, images, prompt: prompt ? { masked, appearsAt } : undefined });
+        return redirect(`/c/${slug}/t/${threadId}`);
+      },
+      leave: async () => {
+        await leaveCommunity(getDb(), user, slug);
+        return redirect(`/?left=${encodeURIComponent(slug)}`);
+      },
+    });
   });
-  return formAction(work, (result) => ("issues" in result ? invalidForm(result.issues) : redirect(result.to)));
 }
 
 // A 429 says when to try again.

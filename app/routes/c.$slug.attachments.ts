@@ -3,6 +3,7 @@ import { requireUser } from "#app/features/auth/request.server.ts";
 import { storeImage } from "#app/features/attachments/attachments.server.ts";
 import { readPostForm, UPLOAD_FIELD } from "#app/features/attachments/form.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
+import { actForScript } from "#app/lib/form-action.server.ts";
 import { Refusal, orRespond } from "#app/lib/refusal.ts";
 import { getCommunityForActor } from "#app/features/communities/communities.server.ts";
 import { assertAllowed } from "#app/features/auth/policy.ts";
@@ -17,18 +18,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // Who may upload is decided before the body is read.
   const view = await orRespond(getCommunityForActor(getDb(), user, slug));
   await orRespond(Promise.resolve().then(() => assertAllowed(user, "community.participate", view)));
-  const work = readPostForm(request).then((form) => {
+  // Answered as JSON, the refusal's message included: the uploader shows it beside the image.
+  return actForScript(async () => {
+    const form = await readPostForm(request);
     const file = form.files.find((f) => f.field === UPLOAD_FIELD);
     if (!file) throw new Refusal(400, "Choose an image to upload.");
-    return storeImage(getDb(), user, slug, file.bytes);
+    return { image: await storeImage(getDb(), user, slug, file.bytes) };
   });
-  // Answered as JSON, the refusal's message included: the uploader shows it beside the image.
-  try {
-    return Response.json({ image: await work });
-  } catch (error) {
-    if (error instanceof Refusal) return Response.json({ error: error.message }, { status: error.status });
-    throw error;
-  }
 }
 
 /** Nothing to show: uploads are only ever sent. */

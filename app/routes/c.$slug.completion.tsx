@@ -9,7 +9,7 @@ import { completionFilters } from "#app/features/completion/filters.ts";
 import { CELL_LABEL, SUMMARY_COLUMNS, type CellState } from "#app/features/completion/completion.ts";
 import { formatCursor } from "#app/lib/cursor.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { count } from "#app/lib/plural.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
@@ -49,11 +49,11 @@ const NudgeSchema = z.object({ intent: z.literal("nudge"), prompt: z.string().mi
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
-  const parsed = NudgeSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  return formAction(nudgeNonAnswerers(getDb(), user, slug, parsed.data.prompt), ({ sent, alreadyToday }) =>
-    redirect(`/c/${slug}/completion?prompt=${encodeURIComponent(parsed.data.prompt)}&nudged=${sent}&skipped=${alreadyToday}`),
-  );
+  return act(async () => {
+    const { prompt } = parseForm(NudgeSchema, await request.formData());
+    const { sent, alreadyToday } = await nudgeNonAnswerers(getDb(), user, slug, prompt);
+    return redirect(`/c/${slug}/completion?prompt=${encodeURIComponent(prompt)}&nudged=${sent}&skipped=${alreadyToday}`);
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Completion · ${data.name} · Cohort` : "Cohort" }];

@@ -9,7 +9,7 @@ import { ConsentTextView } from "#app/features/consent/consent-text.tsx";
 import { CONSENT_PARTS, ConsentSchema } from "#app/features/consent/schemas.ts";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button, buttonClass } from "#app/ui/button.tsx";
@@ -53,22 +53,24 @@ const ConsentActionSchema = z.discriminatedUnion("intent", [
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
-  const parsed = ConsentActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  const input = parsed.data;
   const db = getDb();
-  switch (input.intent) {
-    case "agree":
-      return formAction(agreeToConsent(db, user, slug, input.version), () => redirect(`/c/${slug}/consent?agreed=1`));
-    case "withdraw":
-      return formAction(withdrawFromCommunity(db, user, slug, { anonymise: input.anonymise === "on" }), () =>
-        redirect(`/?left=${encodeURIComponent(slug)}${input.anonymise === "on" ? "&anonymised=1" : ""}`),
-      );
-    case "publish": {
-      const { intent: _intent, ...text } = input;
-      return formAction(publishConsent(db, user, slug, text), ({ version }) => redirect(`/c/${slug}/consent?published=${version}`));
+  return act(async () => {
+    // The schema names each intent: one it does not name is refused with the form's message.
+    const input = parseForm(ConsentActionSchema, await request.formData());
+    switch (input.intent) {
+      case "agree":
+        await agreeToConsent(db, user, slug, input.version);
+        return redirect(`/c/${slug}/consent?agreed=1`);
+      case "withdraw":
+        await withdrawFromCommunity(db, user, slug, { anonymise: input.anonymise === "on" });
+        return redirect(`/?left=${encodeURIComponent(slug)}${input.anonymise === "on" ? "&anonymised=1" : ""}`);
+      case "publish": {
+        const { intent: _intent, ...text } = input;
+        const { version } = await publishConsent(db, user, slug, text);
+        return redirect(`/c/${slug}/consent?published=${version}`);
+      }
     }
-  }
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Consent · ${data.name} · Cohort` : "Consent · Cohort" }];

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
@@ -18,7 +17,9 @@ import { CommunityFormSchema } from "#app/features/communities/schemas.ts";
 import { timeZoneOptions, toLocalInput } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { count } from "#app/lib/plural.ts";
-import { orRespond, Refusal } from "#app/lib/refusal.ts";
+import { actOn, withSubmission } from "#app/lib/form-action.server.ts";
+import { orRespond } from "#app/lib/refusal.ts";
+import { ActionError } from "#app/ui/action-error.tsx";
 import { Button, buttonClass } from "#app/ui/button.tsx";
 
 // ?confirm=archive and ?confirm=close ask before acting: states of the page, so they work without JavaScript.
@@ -59,33 +60,40 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // Who may change it is decided before what they sent is read.
   await orRespond(getCommunityToManage(db, user, slug));
   const formData = await request.formData();
-  const intent = formData.get("intent");
-  if (intent === "publish" || intent === "archive") {
-    await orRespond(intent === "publish" ? publishCommunity(db, user, slug) : archiveCommunity(db, user, slug));
-    return redirect(`/c/${slug}`);
-  }
-  if (intent === "close-now") {
-    await orRespond(closeCommunityNow(db, user, slug));
-    return redirect(`/c/${slug}`);
-  }
-  const submission = parseWithZod(formData, { schema: CommunityFormSchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), shorten: null }, { status: 400 });
-  try {
-    // Bringing a live community's close forward is said out loud before it is saved.
-    if (formData.get("confirmed") !== "shorten") {
-      const warning = await shorteningWarning(db, user, slug, submission.value);
-      if (warning) {
-        const fields = [...formData.entries()].flatMap(([name, value]) => (typeof value === "string" && name !== "intent" ? [[name, value] as const] : []));
-        return data({ result: submission.reply(), shorten: { warning, fields } }, { status: 200 });
-      }
-    }
-    await updateCommunity(db, user, slug, submission.value);
-    return redirect(`/c/${slug}`);
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    if (error.status === 404) throw new Response(error.message, { status: 404 });
-    return data({ result: submission.reply({ formErrors: [error.message] }), shorten: null }, { status: error.status });
-  }
+  const back = () => redirect(`/c/${slug}`);
+  return actOn(formData.get("intent"), {
+    publish: async () => {
+      await publishCommunity(db, user, slug);
+      return back();
+    },
+    archive: async () => {
+      await archiveCommunity(db, user, slug);
+      return back();
+    },
+    "close-now": async () => {
+      await closeCommunityNow(db, user, slug);
+      return back();
+    },
+    save: () =>
+      withSubmission(
+        formData,
+        CommunityFormSchema,
+        async (input, submission) => {
+          // Bringing a live community's close forward is said out loud before it is saved;
+          // the confirmation posts the same fields again, the intent included.
+          if (formData.get("confirmed") !== "shorten") {
+            const warning = await shorteningWarning(db, user, slug, input);
+            if (warning) {
+              const fields = [...formData.entries()].flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as const] : []));
+              return data({ result: submission.reply(), shorten: { warning, fields } }, { status: 200 });
+            }
+          }
+          await updateCommunity(db, user, slug, input);
+          return back();
+        },
+        { failed: { shorten: null } },
+      ),
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.name} · Cohort` : "Cohort" }];
@@ -100,7 +108,8 @@ export default function EditCommunityPage() {
         <CommunityHeader header={page.header} />
         <h1 className="mt-2 text-2xl font-bold tracking-tight">Edit {page.name}</h1>
       </div>
-      {actionData?.shorten ? (
+      <ActionError data={actionData} />
+      {actionData && "shorten" in actionData && actionData.shorten ? (
         <Confirmation heading="Close it earlier?" cancelTo={`/c/${page.slug}/edit`} cancelLabel="Cancel, keep the dates">
           <p className="text-sm text-slate-800">{actionData.shorten.warning}</p>
           <p className="text-sm text-slate-800">Members read the new dates in an announcement and a notification.</p>
@@ -142,7 +151,7 @@ export default function EditCommunityPage() {
           </Form>
         </Confirmation>
       ) : null}
-      <CommunityFormFields defaults={page.defaults} timeZones={page.timeZones} lastResult={actionData?.result} submitLabel="Save changes" slugEditable={false} />
+      <CommunityFormFields defaults={page.defaults} timeZones={page.timeZones} lastResult={actionData && "result" in actionData ? actionData.result : undefined} submitLabel="Save changes" slugEditable={false} />
       <section aria-labelledby="lifecycle-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="lifecycle-heading" className="text-lg font-semibold">
           Publishing and closing

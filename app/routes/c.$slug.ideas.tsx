@@ -18,9 +18,8 @@ import { PersonLink } from "#app/ui/person-link.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatDayInZone, formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
-import { imagesOfForm, readPostForm, type PostForm } from "#app/features/attachments/form.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
+import { imagesOfForm, readPostForm } from "#app/features/attachments/form.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { safeRedirect } from "#app/lib/security.ts";
 import { ImageFields } from "#app/features/attachments/images.tsx";
@@ -69,27 +68,26 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const slug = params.slug ?? "";
-  // A new idea may carry images: the form is read with the upload handler's limits.
-  const form = await readPostForm(request).catch((error: unknown) => error);
-  if (form instanceof Refusal) return data({ error: form.message }, { status: form.status });
-  if (form instanceof Error) throw form;
-  const { fields } = form as PostForm;
-  const parsed = IdeasActionSchema.safeParse(Object.fromEntries(fields));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  const input = parsed.data;
-  if (input.intent === "submit") {
-    // Before a new idea goes in, the member is offered the ones like it (without JavaScript too).
-    if (!input.anyway) {
-      const similar = await orRespond(similarIdeas(getDb(), user, slug, input));
-      if (similar.length) return data({ similar, draft: { title: input.title, body: input.body } });
+  return act(async () => {
+    // A new idea may carry images: the form is read with the upload handler's limits.
+    const form = await readPostForm(request);
+    // The schema names each intent: one it does not name is refused with the form's message.
+    const input = parseForm(IdeasActionSchema, form.fields);
+    if (input.intent === "submit") {
+      // Before a new idea goes in, the member is offered the ones like it (without JavaScript too).
+      if (!input.anyway) {
+        const similar = await similarIdeas(getDb(), user, slug, input);
+        if (similar.length) return data({ similar, draft: { title: input.title, body: input.body } });
+      }
+      const images = await imagesOfForm(getDb(), user, slug, form);
+      const { ideaId } = await submitIdea(getDb(), user, slug, { ...input, images });
+      return redirect(`/c/${slug}/t/${ideaId}`);
     }
-    const work = imagesOfForm(getDb(), user, slug, form as PostForm).then((images) => submitIdea(getDb(), user, slug, { ...input, images }));
-    return formAction(work, ({ ideaId }) => redirect(`/c/${slug}/t/${ideaId}`));
-  }
-  const vote = castVote(getDb(), user, slug, input.ideaId, input.intent === "vote");
-  // With JavaScript the button asked: answer with the outcome. A plain form goes back where it was.
-  if (input.via === "js") return formAction(vote, (result) => data(result));
-  return formAction(vote, () => redirect(safeRedirect(input.returnTo, `/c/${slug}/ideas`)));
+    const vote = await castVote(getDb(), user, slug, input.ideaId, input.intent === "vote");
+    // With JavaScript the button asked: answer with the outcome. A plain form goes back where it was.
+    if (input.via === "js") return data(vote);
+    return redirect(safeRedirect(input.returnTo, `/c/${slug}/ideas`));
+  });
 }
 
 // A 429 says when to try again.

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "#app/features/auth/request.server.ts";
 import { changeMemberRole, communityHeader, getCommunityToManage, listMembers, removeMember } from "#app/features/communities/communities.server.ts";
@@ -21,7 +21,9 @@ import { deliverNow } from "#app/features/email/outbox.server.ts";
 import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { siteOrigin } from "#app/lib/origin.server.ts";
+import { actOn, withSubmission } from "#app/lib/form-action.server.ts";
 import { orRespond, Refusal } from "#app/lib/refusal.ts";
+import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, SelectField, TextAreaField, TextField } from "#app/ui/field.tsx";
 import { LinkedText } from "#app/ui/linked-text.tsx";
@@ -67,60 +69,56 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // Who may manage members is decided before what they sent is read.
   await orRespond(getCommunityToManage(db, user, slug));
   const formData = await request.formData();
-  const intent = String(formData.get("intent") ?? "");
-  try {
-    switch (intent) {
-      case "invite": {
-        const submission = parseWithZod(formData, { schema: InviteFormSchema });
-        if (submission.status !== "success") return data({ result: submission.reply(), report: null, notice: null }, { status: 400 });
-        const { outboxIds, ...report } = await inviteMembers(
-          db,
-          user,
-          slug,
-          { ...submission.value, attributes: parseAttributes(submission.value.attributes) },
-          { siteOrigin: siteOrigin(request) },
-        );
-        await deliverNow(db, outboxIds);
-        // The addresses are cleared for the next batch; the role offered stays as chosen.
-        return { result: submission.reply({ resetForm: true }), report, notice: null, role: submission.value.role };
-      }
-      case "update-invitation": {
-        const role = String(formData.get("role"));
-        if (!isRoleOffered(role)) throw new Refusal(400, "Choose the role offered.");
-        const note = String(formData.get("note") ?? "");
-        if (note.length > 2000) throw new Refusal(400, "Keep the note under 2,000 characters.");
-        const resend = formData.get("resend") === "on";
-        const { changed, outboxId } = await updateInvitation(db, user, slug, String(formData.get("invitationId")), { role, note, resend }, { siteOrigin: siteOrigin(request) });
-        if (outboxId) await deliverNow(db, [outboxId]);
-        const notice = [changed ? "Invitation changed." : "Nothing was changed.", outboxId ? "It was sent again with a new link; the old one no longer works." : "It was not sent again; the link already sent still works."].join(" ");
-        return { result: undefined, report: null, notice };
-      }
-      case "revoke":
-        await revokeInvitation(db, user, slug, String(formData.get("invitationId")));
-        return { result: undefined, report: null, notice: "Invitation withdrawn; its link no longer works." };
-      case "resend": {
-        const id = await resendInvitation(db, user, slug, String(formData.get("invitationId")), { siteOrigin: siteOrigin(request) });
-        await deliverNow(db, [id]);
-        return { result: undefined, report: null, notice: "Invitation sent again with a new link; the old one no longer works." };
-      }
-      case "change-role": {
-        const role = String(formData.get("role"));
-        if (!isCommunityRole(role)) throw new Refusal(400, "Choose a role.");
-        await changeMemberRole(db, user, slug, String(formData.get("userId")), role);
-        return { result: undefined, report: null, notice: "Role changed." };
-      }
-      case "remove":
-        await removeMember(db, user, slug, String(formData.get("userId")));
-        return { result: undefined, report: null, notice: "Member removed." };
-      default:
-        throw new Refusal(400, "Unknown action.");
-    }
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    if (error.status === 404) throw new Response(error.message, { status: 404 });
-    return data({ result: undefined, report: null, notice: null, error: error.message }, { status: error.status });
-  }
+  const invitationId = String(formData.get("invitationId"));
+  const memberId = String(formData.get("userId"));
+  const origin = { siteOrigin: siteOrigin(request) };
+  const done = (notice: string) => ({ result: undefined, report: null, notice });
+  return actOn(formData.get("intent"), {
+    invite: () =>
+      withSubmission(
+        formData,
+        InviteFormSchema,
+        async (input, submission) => {
+          const { outboxIds, ...report } = await inviteMembers(db, user, slug, { ...input, attributes: parseAttributes(input.attributes) }, origin);
+          await deliverNow(db, outboxIds);
+          // The addresses are cleared for the next batch; the role offered stays as chosen.
+          return { result: submission.reply({ resetForm: true }), report, notice: null, role: input.role };
+        },
+        { failed: { report: null, notice: null } },
+      ),
+    "update-invitation": async () => {
+      const role = String(formData.get("role"));
+      if (!isRoleOffered(role)) throw new Refusal(400, "Choose the role offered.");
+      const note = String(formData.get("note") ?? "");
+      if (note.length > 2000) throw new Refusal(400, "Keep the note under 2,000 characters.");
+      const resend = formData.get("resend") === "on";
+      const { changed, outboxId } = await updateInvitation(db, user, slug, invitationId, { role, note, resend }, origin);
+      if (outboxId) await deliverNow(db, [outboxId]);
+      return done([changed ? "Invitation changed." : "Nothing was changed.", outboxId ? "It was sent again with a new link; the old one no longer works." : "It was not sent again; the link already sent still works."].join(" "));
+    },
+    revoke: async () => {
+      await revokeInvitation(db, user, slug, invitationId);
+      return done("Invitation withdrawn; its link no longer works.");
+    },
+    resend: async () => {
+      await deliverNow(db, [await resendInvitation(db, user, slug, invitationId, origin)]);
+      return done("Invitation sent again with a new link; the old one no longer works.");
+    },
+    "change-role": async () => {
+      const role = String(formData.get("role"));
+      if (!isCommunityRole(role)) throw new Refusal(400, "Choose a role.");
+      await changeMemberRole(db, user, slug, memberId, role);
+      return done("Role changed.");
+    },
+    remove: async () => {
+      await removeMember(db, user, slug, memberId);
+      return done("Member removed.");
+    },
+  });
 }
+
+// A 429 (the day's invitations are spent) says when to try again.
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Members of ${data.name} · Cohort` : "Cohort" }];
 
@@ -129,9 +127,10 @@ const STATE_LABEL = { pending: "Waiting", accepted: "Accepted", expired: "Expire
 export default function MembersPage() {
   const page = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const answered = actionData && "notice" in actionData ? actionData : undefined;
   const navigation = useNavigation();
   const [form, fields] = useForm({
-    lastResult: actionData?.result,
+    lastResult: answered?.result,
     defaultValue: { role: actionData && "role" in actionData ? actionData.role : "participant" },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteFormSchema }),
     shouldValidate: "onBlur",
@@ -143,7 +142,7 @@ export default function MembersPage() {
         <CommunityHeader header={page.header} />
         <h1 className="mt-2 text-2xl font-bold tracking-tight">Members and invitations</h1>
       </div>
-      {actionData?.notice ? <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">{actionData.notice}</p> : null}
+      {answered?.notice ? <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">{answered.notice}</p> : null}
       {error ? <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{error}</p> : null}
 
       <section aria-labelledby="funnel-heading">
@@ -165,7 +164,7 @@ export default function MembersPage() {
 
       <section aria-labelledby="invite-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="invite-heading" className="text-lg font-semibold">Invite people</h2>
-        {actionData?.report ? <InviteReportView report={actionData.report} /> : null}
+        {answered?.report ? <InviteReportView report={answered.report} /> : null}
         <Form method="post" {...getFormProps(form)} className="mt-4 space-y-5">
           <input type="hidden" name="intent" value="invite" />
           <FormAlert id={form.errorId} errors={form.errors} />

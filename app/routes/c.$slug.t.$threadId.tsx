@@ -21,7 +21,7 @@ import { communityHeader, describeTimeBox } from "#app/features/communities/comm
 import { CommunityHeader } from "#app/features/communities/community-header.tsx";
 import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { imagesOfForm, imagesToRemove, readPostForm, type PostForm } from "#app/features/attachments/form.server.ts";
 import { ImageFields } from "#app/features/attachments/images.tsx";
@@ -146,13 +146,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const slug = params.slug ?? "";
   const threadId = params.threadId ?? "";
   // Replies and edits may carry images: the form is read with the upload handler's limits.
-  const work = readPostForm(request).then(async (form): Promise<{ target: string | undefined } | { issues: { message: string }[] }> => {
-    const parsed = ThreadActionSchema.safeParse(Object.fromEntries(form.fields));
-    return parsed.success ? { target: await perform(user, slug, threadId, parsed.data, form) } : { issues: parsed.error.issues };
+  return act(async () => {
+    const form = await readPostForm(request);
+    // The schema names each intent: one it does not name is refused with the form's message.
+    const target = await perform(user, slug, threadId, parseForm(ThreadActionSchema, form.fields), form);
+    // Post/redirect/get: without JavaScript the browser shows the page again; with it, Remix
+    // follows the redirect in place and revalidates, so the page never reloads.
+    return redirect(`/c/${slug}/t/${threadId}${target ?? ""}`);
   });
-  // Post/redirect/get: without JavaScript the browser shows the page again; with it, Remix
-  // follows the redirect in place and revalidates, so the page never reloads.
-  return formAction(work, (result) => ("issues" in result ? invalidForm(result.issues) : redirect(`/c/${slug}/t/${threadId}${result.target ?? ""}`)));
 }
 
 // A 429 says when to try again.

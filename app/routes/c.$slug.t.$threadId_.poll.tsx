@@ -7,8 +7,8 @@ import { answerPoll, createPoll, editPoll, pollPage } from "#app/features/polls/
 import { PollPanel } from "#app/features/polls/poll-panel.tsx";
 import { parsePollAnswer, PollCreateSchema, type PollCreate } from "#app/features/polls/schemas.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
-import { orRespond } from "#app/lib/refusal.ts";
+import { actOn, parseForm } from "#app/lib/form-action.server.ts";
+import { orRespond, Refusal } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 
@@ -34,22 +34,22 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const threadId = params.threadId ?? "";
   const form = await request.formData();
   const back = () => redirect(`/c/${slug}/t/${threadId}#poll`);
-  if (form.get("intent") === "create") {
-    const parsed = PollCreateSchema.safeParse(Object.fromEntries(form));
-    if (!parsed.success) return invalidForm(parsed.error.issues);
-    return formAction(createPoll(getDb(), user, slug, threadId, parsed.data), back);
-  }
-  if (form.get("intent") === "edit") {
-    const parsed = PollCreateSchema.safeParse(Object.fromEntries(form));
-    if (!parsed.success) return invalidForm(parsed.error.issues);
-    return formAction(editPoll(getDb(), user, slug, threadId, parsed.data), back);
-  }
-  if (form.get("intent") === "answer") {
-    const answer = parsePollAnswer(form);
-    if ("error" in answer) return invalidForm([{ message: answer.error }]);
-    return formAction(answerPoll(getDb(), user, slug, threadId, answer), back);
-  }
-  return invalidForm([{ message: "Choose what to do: add a poll or answer it." }]);
+  return actOn(form.get("intent"), {
+    create: async () => {
+      await createPoll(getDb(), user, slug, threadId, parseForm(PollCreateSchema, form));
+      return back();
+    },
+    edit: async () => {
+      await editPoll(getDb(), user, slug, threadId, parseForm(PollCreateSchema, form));
+      return back();
+    },
+    answer: async () => {
+      const answer = parsePollAnswer(form);
+      if ("error" in answer) throw new Refusal(400, answer.error);
+      await answerPoll(getDb(), user, slug, threadId, answer);
+      return back();
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Poll · ${data.thread.title} · Cohort` : "Poll · Cohort" }];

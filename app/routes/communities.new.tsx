@@ -1,5 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "#app/features/auth/request.server.ts";
 import { createCommunity } from "#app/features/communities/communities.server.ts";
@@ -8,7 +7,7 @@ import { CommunityFormSchema } from "#app/features/communities/schemas.ts";
 import { DAY, now } from "#app/lib/clock.ts";
 import { timeZoneOptions, toLocalInput } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { withSubmission } from "#app/lib/form-action.server.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "community.create");
@@ -23,15 +22,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "community.create");
-  const submission = parseWithZod(await request.formData(), { schema: CommunityFormSchema });
-  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  try {
-    const { slug } = await createCommunity(getDb(), user, submission.value);
+  return withSubmission(await request.formData(), CommunityFormSchema, async (input) => {
+    const { slug } = await createCommunity(getDb(), user, input);
     return redirect(`/c/${slug}`);
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: error.status });
-  }
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "New community · Cohort" }];

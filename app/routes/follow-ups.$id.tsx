@@ -7,7 +7,7 @@ import { postAnchor } from "#app/features/discussions/post-card.tsx";
 import { answerFollowUp, readFollowUp } from "#app/features/follow-ups/follow-ups.server.ts";
 import { formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction } from "#app/lib/form-action.server.ts";
+import { act } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
@@ -42,8 +42,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = params.id ?? "";
   // The use case asks the policy first, then validates: someone who may not answer learns nothing from the form.
-  const form = await request.formData();
-  return formAction(answerFollowUp(getDb(), user, id, { body: form.get("body") }), () => redirect(`/follow-ups/${id}?answered=1`));
+  return act(async () => {
+    const form = await request.formData();
+    await answerFollowUp(getDb(), user, id, { body: form.get("body") });
+    return redirect(`/follow-ups/${id}?answered=1`);
+  });
 }
 
 export const headers = passRetryAfter;

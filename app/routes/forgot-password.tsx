@@ -1,32 +1,26 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { requestPasswordReset } from "#app/features/auth/password-reset.server.ts";
 import { ForgotPasswordSchema } from "#app/features/auth/schemas.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { siteOrigin } from "#app/lib/origin.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { withSubmission } from "#app/lib/form-action.server.ts";
 import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, TextField } from "#app/ui/field.tsx";
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), sent: null }, { status: 400 });
-  try {
-    const { message } = await requestPasswordReset(
-      getDb(),
-      submission.value,
-      { clientAddress: context.clientAddress },
-      { siteOrigin: siteOrigin(request) },
-    );
-    return { result: submission.reply({ resetForm: true }), sent: message };
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    const headers: HeadersInit = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {};
-    return data({ result: submission.reply({ formErrors: [error.message] }), sent: null }, { status: error.status, headers });
-  }
+  return withSubmission(
+    await request.formData(),
+    ForgotPasswordSchema,
+    async (input, submission) => {
+      const { message } = await requestPasswordReset(getDb(), input, { clientAddress: context.clientAddress }, { siteOrigin: siteOrigin(request) });
+      return { result: submission.reply({ resetForm: true }), sent: message };
+    },
+    { failed: { sent: null } },
+  );
 }
 
 // A 429 says when to try again.

@@ -1,19 +1,20 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "#app/lib/zod.ts";
-import { findUserByEmail, signIn } from "#app/features/auth/accounts.server.ts";
+import { findUserByEmail } from "#app/features/auth/accounts.server.ts";
 import { getCurrentUser } from "#app/features/auth/request.server.ts";
 import { DisplayNameSchema, NewPasswordSchema } from "#app/features/auth/schemas.ts";
 import { sessionCookie } from "#app/features/auth/session.server.ts";
 import { describeTimeBox } from "#app/features/communities/communities.server.ts";
-import { INVALID_INVITATION, acceptInvitation, joinWithNewAccount, openInvitation } from "#app/features/invitations/invitations.server.ts";
+import { INVALID_INVITATION, joinByInvitation, openInvitation, type InvitationJoiner } from "#app/features/invitations/invitations.server.ts";
 import { phaseOf } from "#app/features/communities/phase.ts";
 import { describeRoleOffered } from "#app/features/invitations/role-offered.ts";
 import { TimeBox } from "#app/features/communities/time-box.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatDayInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
+import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Button } from "#app/ui/button.tsx";
 import { ConsentTextView } from "#app/features/consent/consent-text.tsx";
 
@@ -47,38 +48,22 @@ const JoinSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const db = getDb();
-  const token = params.token ?? "";
-  const parsed = JoinSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ error: parsed.error.issues.map((i) => i.message).join(" ") }, { status: 400 });
-  const input = parsed.data;
-  const datesConfirmed = input.confirmDates === "on";
-  const confirmations = { datesConfirmed, consentVersion: input.consentVersion ?? null };
-  try {
-    const invitation = await openInvitation(db, token);
-    if (!invitation) throw new Refusal(404, INVALID_INVITATION);
-    if (!datesConfirmed) throw new Refusal(400, "Confirm that you have seen when the community opens and closes.");
-    let user = await getCurrentUser(request, context);
-    let newToken: string | null = null;
-    const client = { clientAddress: context.clientAddress };
-    if (input.intent === "signup-and-join") {
-      // The account is created only if the join succeeds (one transaction).
-      const joined = await joinWithNewAccount(db, token, { displayName: input.displayName, password: input.password }, confirmations, client);
-      return redirect(`/c/${joined.slug}`, { headers: { "Set-Cookie": sessionCookie(db, joined.sessionToken, request) } });
-    } else if (input.intent === "signin-and-join") {
-      const signedIn = await signIn(db, { email: invitation.email, password: input.password }, client);
-      newToken = signedIn.token;
-      user = { id: signedIn.userId, email: invitation.email, displayName: "", role: "member" };
-    }
-    if (!user) throw new Refusal(400, "Sign in or create your account to join.");
-    const { slug } = await acceptInvitation(db, token, user, confirmations);
-    // A fresh session on accepting, as on any sign-in.
-    const headers: HeadersInit = newToken ? { "Set-Cookie": sessionCookie(db, newToken, request) } : {};
-    return redirect(`/c/${slug}`, { headers });
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    return data({ error: error.message }, { status: error.status });
-  }
+  return act(async () => {
+    const input = parseForm(JoinSchema, await request.formData());
+    const joiner: InvitationJoiner =
+      input.intent === "signup-and-join"
+        ? { by: "new-account", displayName: input.displayName, password: input.password }
+        : input.intent === "signin-and-join"
+          ? { by: "sign-in", password: input.password }
+          : { by: "session", user: await getCurrentUser(request, context) };
+    const confirmations = { datesConfirmed: input.confirmDates === "on", consentVersion: input.consentVersion ?? null };
+    const { slug, sessionToken } = await joinByInvitation(db, params.token ?? "", joiner, confirmations, { clientAddress: context.clientAddress });
+    return redirect(`/c/${slug}`, { headers: sessionToken ? { "Set-Cookie": sessionCookie(db, sessionToken, request) } : {} });
+  });
 }
+
+// A 429 (too many sign-in attempts) says when to try again.
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Invitation to ${data.community.name} · Cohort` : "Invitation · Cohort" }];
 

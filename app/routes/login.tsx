@@ -1,14 +1,14 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { signIn } from "#app/features/auth/accounts.server.ts";
 import { redirectIfSignedIn } from "#app/features/auth/request.server.ts";
 import { SignInSchema } from "#app/features/auth/schemas.ts";
 import { sessionCookie } from "#app/features/auth/session.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { withSubmission } from "#app/lib/form-action.server.ts";
 import { safeRedirect } from "#app/lib/security.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, TextField } from "#app/ui/field.tsx";
@@ -19,24 +19,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: SignInSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
-  }
   const db = getDb();
-  try {
-    const { token } = await signIn(db, submission.value, { clientAddress: context.clientAddress });
-    return redirect(safeRedirect(submission.value.redirectTo), {
-      headers: { "Set-Cookie": sessionCookie(db, token, request) },
-    });
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    const headers: HeadersInit = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {};
-    return data(
-      { result: submission.reply({ formErrors: [error.message], hideFields: ["password"] }) },
-      { status: error.status, headers },
-    );
-  }
+  return withSubmission(
+    await request.formData(),
+    SignInSchema,
+    async (input) => {
+      const { token } = await signIn(db, input, { clientAddress: context.clientAddress });
+      return redirect(safeRedirect(input.redirectTo), { headers: { "Set-Cookie": sessionCookie(db, token, request) } });
+    },
+    { hideFields: ["password"] },
+  );
 }
 
 // A 429 says when to try again.

@@ -12,7 +12,7 @@ import { ActionError } from "#app/ui/action-error.tsx";
 import { now } from "#app/lib/clock.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { PersonLink } from "#app/ui/person-link.tsx";
 
@@ -61,12 +61,13 @@ const ModerationSchema = z.object({
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   await orRespond(assertModerator(getDb(), user));
-  const parsed = ModerationSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  const { intent, slug, threadId, kind, id } = parsed.data;
-  const community = new URL(request.url).searchParams.get("community");
-  const back = new URLSearchParams({ ...(community ? { community } : {}), done: intent, slug, threadId, kind, id });
-  return formAction(moderatePost(getDb(), user, slug, threadId, { kind, id }, intent), () => redirect(`/moderation?${back}`));
+  return act(async () => {
+    const { intent, slug, threadId, kind, id } = parseForm(ModerationSchema, await request.formData());
+    const community = new URL(request.url).searchParams.get("community");
+    const back = new URLSearchParams({ ...(community ? { community } : {}), done: intent, slug, threadId, kind, id });
+    await moderatePost(getDb(), user, slug, threadId, { kind, id }, intent);
+    return redirect(`/moderation?${back}`);
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Moderation · Cohort" }];

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { can } from "#app/features/auth/policy.ts";
 import { requirePermission } from "#app/features/auth/request.server.ts";
@@ -20,7 +20,8 @@ import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { formatDayInZone, formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { siteOrigin } from "#app/lib/origin.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { actOn, parseForm, withSubmission } from "#app/lib/form-action.server.ts";
+import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, SelectField, TextAreaField, TextField } from "#app/ui/field.tsx";
 import { LinkedText } from "#app/ui/linked-text.tsx";
@@ -62,42 +63,36 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "nomination.create");
   const db = getDb();
   const formData = await request.formData();
-  const intent = String(formData.get("intent") ?? "");
-  try {
-    switch (intent) {
-      case "nominate": {
-        const submission = parseWithZod(formData, { schema: NominateSchema });
-        if (submission.status !== "success") return data({ result: submission.reply(), notice: null, error: null }, { status: 400 });
-        await nominate(db, user, submission.value);
-        const notice = can(user, "nomination.review")
-          ? `${submission.value.name} is nominated; the nomination waits below with the others.`
-          : `Thank you: ${submission.value.name} is nominated. A moderator will invite them or tell you why not; you will get a notification either way.`;
-        return { result: submission.reply({ resetForm: true }), notice, error: null };
-      }
-      case "invite": {
-        await requirePermission(request, context, "nomination.review");
-        const parsed = InviteFromNominationSchema.safeParse(Object.fromEntries(formData));
-        if (!parsed.success) throw new Refusal(400, parsed.error.issues.map((i) => i.message).join(" "));
-        const result = await inviteFromNomination(db, user, parsed.data, { siteOrigin: siteOrigin(request) });
-        await deliverNow(db, result.outboxIds);
-        return { result: undefined, notice: `Invitation sent to ${result.communityName}; the nominator has been told.`, error: null };
-      }
-      case "decline": {
-        await requirePermission(request, context, "nomination.review");
-        const parsed = DeclineNominationSchema.safeParse(Object.fromEntries(formData));
-        if (!parsed.success) throw new Refusal(400, parsed.error.issues.map((i) => i.message).join(" "));
-        const { name } = await declineNomination(db, user, parsed.data);
-        return { result: undefined, notice: `${name}'s nomination is declined; the nominator has been told why.`, error: null };
-      }
-      default:
-        throw new Refusal(400, "Unknown action.");
-    }
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    if (error.status === 404) throw new Response(error.message, { status: 404 });
-    return data({ result: undefined, notice: null, error: error.message }, { status: error.status });
-  }
+  return actOn(formData.get("intent"), {
+    nominate: () =>
+      withSubmission(
+        formData,
+        NominateSchema,
+        async (input, submission) => {
+          await nominate(db, user, input);
+          const notice = can(user, "nomination.review")
+            ? `${input.name} is nominated; the nomination waits below with the others.`
+            : `Thank you: ${input.name} is nominated. A moderator will invite them or tell you why not; you will get a notification either way.`;
+          return { result: submission.reply({ resetForm: true }), notice, error: null };
+        },
+        { failed: { notice: null, error: null } },
+      ),
+    invite: async () => {
+      await requirePermission(request, context, "nomination.review");
+      const result = await inviteFromNomination(db, user, parseForm(InviteFromNominationSchema, formData), { siteOrigin: siteOrigin(request) });
+      await deliverNow(db, result.outboxIds);
+      return { result: undefined, notice: `Invitation sent to ${result.communityName}; the nominator has been told.`, error: null };
+    },
+    decline: async () => {
+      await requirePermission(request, context, "nomination.review");
+      const { name } = await declineNomination(db, user, parseForm(DeclineNominationSchema, formData));
+      return { result: undefined, notice: `${name}'s nomination is declined; the nominator has been told why.`, error: null };
+    },
+  });
 }
+
+// A 429 (the day's nominations are spent) says when to try again.
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Nominations · Cohort" }];
 
@@ -106,9 +101,10 @@ type Shown = ReturnType<typeof useLoaderData<typeof loader>>["own"][number];
 export default function NominationsPage() {
   const page = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const answered = actionData && "notice" in actionData ? actionData : undefined;
   const navigation = useNavigation();
   const [form, fields] = useForm({
-    lastResult: actionData?.result,
+    lastResult: answered?.result,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NominateSchema }),
     shouldValidate: "onBlur",
   });
@@ -120,9 +116,9 @@ export default function NominationsPage() {
           Met a customer who cares and had something specific to say? Nominate them: a moderator invites them to a research community, or tells you why not.
         </p>
       </div>
-      {actionData?.notice ? (
+      {answered?.notice ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
-          {actionData.notice}
+          {answered.notice}
         </p>
       ) : null}
       {actionData?.error ? (

@@ -5,6 +5,7 @@ import { listNotifications, markAllRead } from "#app/features/notifications/noti
 import { now } from "#app/lib/clock.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
+import { act } from "#app/lib/form-action.server.ts";
 import { Button } from "#app/ui/button.tsx";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -24,8 +25,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "account.manage");
-  await markAllRead(getDb(), user.id);
-  return { markedAll: true };
+  return act(async () => {
+    await markAllRead(getDb(), user.id);
+    return { markedAll: true };
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Cohort" }];
@@ -44,7 +47,7 @@ export default function NotificationsPage() {
           </Form>
         ) : null}
       </div>
-      {actionData?.markedAll ? (
+      {actionData && "markedAll" in actionData ? (
         <p role="status" className="text-sm text-green-800">
           All marked as read.
         </p>

@@ -6,7 +6,7 @@ import { INVALID_RESET_LINK, isResetLinkUsable, resetPassword } from "#app/featu
 import { PASSWORD_MIN, ResetPasswordSchema } from "#app/features/auth/schemas.ts";
 import { sessionCookie } from "#app/features/auth/session.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { withSubmission } from "#app/lib/form-action.server.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, TextField } from "#app/ui/field.tsx";
 
@@ -19,18 +19,17 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["password"] }), done: false, invalid: false }, { status: 400 });
-  }
   const db = getDb();
-  try {
-    const { token } = await resetPassword(db, { token: params.token ?? "", password: submission.value.password }, { clientAddress: context.clientAddress });
-    return data({ result: submission.reply({ resetForm: true }), done: true, invalid: false }, { headers: { "Set-Cookie": sessionCookie(db, token, request) } });
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    return data({ result: submission.reply({ formErrors: [error.message], hideFields: ["password"] }), done: false, invalid: true }, { status: error.status });
-  }
+  // A link that is used, expired or unknown is refused with 404: the not-found page says so.
+  return withSubmission(
+    await request.formData(),
+    ResetPasswordSchema,
+    async (input, submission) => {
+      const { token } = await resetPassword(db, { token: params.token ?? "", password: input.password }, { clientAddress: context.clientAddress });
+      return data({ result: submission.reply({ resetForm: true }), done: true }, { headers: { "Set-Cookie": sessionCookie(db, token, request) } });
+    },
+    { hideFields: ["password"], failed: { done: false } },
+  );
 }
 
 // The token is in the address: no cache keeps this page.
@@ -64,7 +63,7 @@ export default function ResetPasswordPage() {
     );
   }
 
-  if (!usable || actionData?.invalid) {
+  if (!usable) {
     return (
       <main id="main" className="mx-auto max-w-md px-4 py-12">
         <h1 className="text-2xl font-bold tracking-tight">Set a new password</h1>

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { signUp } from "#app/features/auth/accounts.server.ts";
 import { redirectIfSignedIn } from "#app/features/auth/request.server.ts";
@@ -10,7 +10,8 @@ import { InvitationContact } from "#app/features/settings/invitation-contact.tsx
 import { getInvitationContact } from "#app/features/settings/settings.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
 import { env } from "#app/lib/env.server.ts";
-import { Refusal } from "#app/lib/refusal.ts";
+import { withSubmission } from "#app/lib/form-action.server.ts";
+import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { safeRedirect } from "#app/lib/security.ts";
 import { Button } from "#app/ui/button.tsx";
 import { FormAlert, TextField } from "#app/ui/field.tsx";
@@ -22,21 +23,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   if (env().SIGNUP !== "open") throw new Response(INVITATION_ONLY, { status: 403 });
-  const submission = parseWithZod(await request.formData(), { schema: SignUpSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
-  }
   const db = getDb();
-  try {
-    const { token } = await signUp(db, submission.value, { clientAddress: context.clientAddress });
-    return redirect(safeRedirect(submission.value.redirectTo), {
-      headers: { "Set-Cookie": sessionCookie(db, token, request) },
-    });
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    return data({ result: submission.reply({ formErrors: [error.message], hideFields: ["password"] }) }, { status: error.status });
-  }
+  return withSubmission(
+    await request.formData(),
+    SignUpSchema,
+    async (input) => {
+      const { token } = await signUp(db, input, { clientAddress: context.clientAddress });
+      return redirect(safeRedirect(input.redirectTo), { headers: { "Set-Cookie": sessionCookie(db, token, request) } });
+    },
+    { hideFields: ["password"] },
+  );
 }
+
+// A 429 says when to try again.
+export const headers = passRetryAfter;
 
 const INVITATION_ONLY = "Cohort accounts are created from an invitation. Open the invitation link you were emailed to join.";
 

@@ -14,7 +14,7 @@ import { TagChip } from "#app/features/triage/tags.tsx";
 import { siteOrigin } from "#app/lib/origin.server.ts";
 import { formatInZone } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
@@ -42,24 +42,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "suggestion.edit");
   const id = params.id ?? "";
-  const form = await request.formData();
-  const parsed = SuggestionActionSchema.safeParse({ ...Object.fromEntries(form), tag: form.getAll("tag").map(String) });
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  const input = parsed.data;
   const db = getDb();
-  if (input.intent === "save") {
-    const details = { title: input.title, problem: input.problem, tagIds: input.tag, ownerId: input.owner, staffNotes: input.notes };
-    return formAction(saveSuggestion(db, user, id, { details, answer: input }, { siteOrigin: siteOrigin(request) }), async ({ notified, emailIds }) => {
+  return act(async () => {
+    const form = await request.formData();
+    const input = parseForm(SuggestionActionSchema, { ...Object.fromEntries(form), tag: form.getAll("tag").map(String) });
+    if (input.intent === "save") {
+      const details = { title: input.title, problem: input.problem, tagIds: input.tag, ownerId: input.owner, staffNotes: input.notes };
+      const { notified, emailIds } = await saveSuggestion(db, user, id, { details, answer: input }, { siteOrigin: siteOrigin(request) });
       if (emailIds.length) await deliverNow(db, emailIds);
       return redirect(`/suggestions/${id}?saved=all&notified=${notified}`);
-    });
-  }
-  if (input.intent === "details") {
-    return formAction(updateSuggestion(db, user, id, { title: input.title, problem: input.problem, tagIds: input.tag, ownerId: input.owner, staffNotes: input.notes }), () =>
-      redirect(`/suggestions/${id}?saved=details`),
-    );
-  }
-  return formAction(answerSuggestion(db, user, id, input, { siteOrigin: siteOrigin(request) }), async ({ notified, emailIds }) => {
+    }
+    if (input.intent === "details") {
+      await updateSuggestion(db, user, id, { title: input.title, problem: input.problem, tagIds: input.tag, ownerId: input.owner, staffNotes: input.notes });
+      return redirect(`/suggestions/${id}?saved=details`);
+    }
+    const { notified, emailIds } = await answerSuggestion(db, user, id, input, { siteOrigin: siteOrigin(request) });
     // After the commit: the email goes out now if SMTP is configured; it waits in the outbox otherwise.
     if (emailIds.length) await deliverNow(db, emailIds);
     return redirect(`/suggestions/${id}?saved=answer&notified=${notified}`);

@@ -14,7 +14,7 @@ import { formatCursor, parseCursor } from "#app/lib/cursor.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { count } from "#app/lib/plural.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 import { FilterSelect } from "#app/ui/filter-select.tsx";
@@ -44,9 +44,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "suggestion.edit");
-  const parsed = NewSuggestionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  return formAction(createSuggestion(getDb(), user, parsed.data), ({ id }) => redirect(`/suggestions/${id}`));
+  return act(async () => {
+    const { id } = await createSuggestion(getDb(), user, parseForm(NewSuggestionSchema, await request.formData()));
+    return redirect(`/suggestions/${id}`);
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Suggestions · Cohort" }];

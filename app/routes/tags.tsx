@@ -8,7 +8,8 @@ import { importCodebook } from "#app/features/research/refi-qda.server.ts";
 import { TAG_COLORS, TAG_PALETTE, TagChip } from "#app/features/triage/tags.tsx";
 import { getDb } from "#app/lib/db.server.ts";
 import { count } from "#app/lib/plural.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
+import { Refusal } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
 
@@ -28,20 +29,23 @@ const CODEBOOK_LIMIT = 512 * 1024;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "triage.work");
-  const form = await request.formData();
   const db = getDb();
-  if (form.get("intent") === "import") {
-    const file = form.get("codebook");
-    if (!(file instanceof File) || file.size === 0) return invalidForm([{ message: "Choose a codebook file (.qdc) to import." }]);
-    if (file.size > CODEBOOK_LIMIT) return invalidForm([{ message: "That file is too large for a codebook (at most 512 KB)." }]);
-    const xml = await file.text();
-    return formAction(importCodebook(db, user, xml), ({ created, existing }) => redirect(`/tags?imported=${created.length}&kept=${existing.length}`));
-  }
-  const parsed = TagActionSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  const input = parsed.data;
-  const work: Promise<unknown> = input.intent === "create" ? createTag(db, user, input) : input.intent === "update" ? updateTag(db, user, input.id, input) : mergeTags(db, user, input.id, input.into);
-  return formAction(work, () => redirect("/tags"));
+  return act(async () => {
+    const form = await request.formData();
+    if (form.get("intent") === "import") {
+      const file = form.get("codebook");
+      if (!(file instanceof File) || file.size === 0) throw new Refusal(400, "Choose a codebook file (.qdc) to import.");
+      if (file.size > CODEBOOK_LIMIT) throw new Refusal(400, "That file is too large for a codebook (at most 512 KB).");
+      const { created, existing } = await importCodebook(db, user, await file.text());
+      return redirect(`/tags?imported=${created.length}&kept=${existing.length}`);
+    }
+    // The schema names the other intents: one it does not name is refused.
+    const input = parseForm(TagActionSchema, form);
+    if (input.intent === "create") await createTag(db, user, input);
+    else if (input.intent === "update") await updateTag(db, user, input.id, input);
+    else await mergeTags(db, user, input.id, input.into);
+    return redirect("/tags");
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Tags · Cohort" }];

@@ -14,7 +14,7 @@ import { listCommunityChoices, listSegments } from "#app/features/communities/co
 import { now } from "#app/lib/clock.ts";
 import { formatRelative } from "#app/lib/dates.ts";
 import { getDb } from "#app/lib/db.server.ts";
-import { formAction, invalidForm } from "#app/lib/form-action.server.ts";
+import { act, parseForm } from "#app/lib/form-action.server.ts";
 import { orRespond } from "#app/lib/refusal.ts";
 import { ActionError } from "#app/ui/action-error.tsx";
 import { Button } from "#app/ui/button.tsx";
@@ -54,9 +54,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const url = new URL(request.url);
   url.searchParams.delete("done");
   url.searchParams.delete("item");
-  const parsed = TriageActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalidForm(parsed.error.issues);
-  const input = parsed.data;
   const back = (auditId?: string, merged?: boolean) => {
     if (auditId) url.searchParams.set("done", auditId);
     url.searchParams.delete("merged");
@@ -64,19 +61,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(`/triage?${url.searchParams.toString()}`);
   };
   const db = getDb();
-  switch (input.intent) {
-    case "triage":
-      return formAction(
-        triageItem(db, user, { kind: input.kind, id: input.id }, { quote: input.quote, tags: (input.tags ?? "").split(","), suggestion: input.suggestion, image: input.image }),
-        ({ auditId }) => back(auditId),
-      );
-    case "dismiss":
-      return formAction(dismissItem(db, user, { kind: input.kind, id: input.id }, input.reason), ({ auditId }) => back(auditId));
-    case "undo":
-      return formAction(undoAction(db, user, input.auditId), () => back());
-    case "merge":
-      return formAction(mergeIdea(db, user, input.community, input.from, input.into), () => back(undefined, true));
-  }
+  return act(async () => {
+    // The schema names each intent: one it does not name is refused with the form's message.
+    const input = parseForm(TriageActionSchema, await request.formData());
+    switch (input.intent) {
+      case "triage": {
+        const item = { kind: input.kind, id: input.id };
+        const { auditId } = await triageItem(db, user, item, { quote: input.quote, tags: (input.tags ?? "").split(","), suggestion: input.suggestion, image: input.image });
+        return back(auditId);
+      }
+      case "dismiss":
+        return back((await dismissItem(db, user, { kind: input.kind, id: input.id }, input.reason)).auditId);
+      case "undo":
+        await undoAction(db, user, input.auditId);
+        return back();
+      case "merge":
+        await mergeIdea(db, user, input.community, input.from, input.into);
+        return back(undefined, true);
+    }
+  });
 }
 
 export const meta: MetaFunction = () => [{ title: "Triage · Cohort" }];

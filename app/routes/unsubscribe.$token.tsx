@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Form, Link, useActionData } from "@remix-run/react";
 import { unsubscribe } from "#app/features/notifications/email.server.ts";
 import { getDb } from "#app/lib/db.server.ts";
+import { act } from "#app/lib/form-action.server.ts";
 import { Button } from "#app/ui/button.tsx";
 
 // Opening the link changes nothing (mail scanners open links); the button does.
@@ -10,7 +11,7 @@ export async function loader(_: LoaderFunctionArgs) {
 }
 
 export async function action({ params }: ActionFunctionArgs) {
-  return { done: await unsubscribe(getDb(), params.token ?? "") };
+  return act(async () => ({ done: await unsubscribe(getDb(), params.token ?? "") }));
 }
 
 export const meta: MetaFunction = () => [{ title: "Unsubscribe · Cohort" }];
@@ -27,7 +28,7 @@ export default function UnsubscribePage() {
             <Button>Stop all email</Button>
           </Form>
         </>
-      ) : result.done ? (
+      ) : "done" in result && result.done ? (
         <p role="status" className="text-slate-700">
           Done: Cohort will not email you any more. <Link to="/account">Change your email settings</Link>.
         </p>

@@ -13,6 +13,7 @@ import {
   acceptInvitation,
   invitationFunnel,
   inviteMembers,
+  joinByInvitation,
   joinWithNewAccount,
   openInvitation,
   parseEmailList,
@@ -284,6 +285,26 @@ describe.each(testEngines())("invitations on %s", (engine) => {
     expect(await t.db.selectFrom("memberships").select("user_id").where("community_id", "=", community.id).where("user_id", "=", joined.userId).executeTakeFirst()).toBeTruthy();
   });
 
+  it("joins from the invitation page by signing in as the invited address, with a fresh session, after refusing what cannot join", async () => {
+    const { slug, token, user, community } = await setUp();
+    const client = { clientAddress: "192.0.2.7" };
+    const dated = { datesConfirmed: true };
+    expect((await refusalOf(joinByInvitation(t.db, "no-such-token", { by: "session", user }, dated, client))).status).toBe(404);
+    expect((await refusalOf(joinByInvitation(t.db, token, { by: "sign-in", password: "password!" }, { datesConfirmed: false }, client))).status).toBe(400);
+    const nobody = await refusalOf(joinByInvitation(t.db, token, { by: "session", user: null }, dated, client));
+    expect(nobody).toMatchObject({ status: 400, message: "Sign in or create your account to join." });
+    expect((await refusalOf(joinByInvitation(t.db, token, { by: "sign-in", password: "not the password" }, dated, client))).status).toBe(400);
+    const joined = await joinByInvitation(t.db, token, { by: "sign-in", password: "password!" }, dated, client);
+    expect(joined.slug).toBe(slug);
+    expect(joined.sessionToken).toEqual(expect.any(String));
+    expect(await t.db.selectFrom("memberships").select("user_id").where("community_id", "=", community.id).where("user_id", "=", user.id).executeTakeFirst()).toBeTruthy();
+  });
+
+  it("joins as the person already signed in, starting no new session", async () => {
+    const { slug, token, user } = await setUp();
+    expect(await joinByInvitation(t.db, token, { by: "session", user }, { datesConfirmed: true }, { clientAddress: "192.0.2.8" })).toEqual({ slug, sessionToken: null });
+  });
+
 });
 
 describe.each(testEngines())("the daily invitation limit under parallel batches on %s", (engine) => {
@@ -339,6 +360,8 @@ describe("daily invitation limit and delivery", () => {
     const over = await refusalOf(inviteMembers(t.db, mod, "big-study", { emails: batch(999, 2), role: "participant" }, { siteOrigin: SITE }));
     expect(over.status).toBe(429);
     expect(over.message).toBe("You can send 1000 invitations a day; you have 1 left today.");
+    // Every invitation counted was sent at this instant: the first frees a day from now.
+    expect(over.retryAfterSeconds).toBe(DAY / 1000);
     expect((await refusalOf(inviteMembers(t.db, mod, "big-study", { emails: batch(2000, 501), role: "participant" }, { siteOrigin: SITE }))).message).toBe("Invite at most 500 addresses at once.");
     setClock(Date.UTC(2026, 5, 2, 0, 0, 1));
     await expect(inviteMembers(t.db, mod, "big-study", { emails: batch(999, 2), role: "participant" }, { siteOrigin: SITE })).resolves.toHaveProperty("invited");

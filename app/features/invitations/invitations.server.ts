@@ -15,7 +15,7 @@ import { formatDayInZone, formatInZone } from "#app/lib/dates.ts";
 import { hashToken, newId, newToken } from "#app/lib/ids.ts";
 import { Refusal } from "#app/lib/refusal.ts";
 import { EmailSchema } from "#app/features/auth/schemas.ts";
-import { insertAccount, type ClientInfo } from "#app/features/auth/accounts.server.ts";
+import { insertAccount, signIn, type ClientInfo } from "#app/features/auth/accounts.server.ts";
 import { hashPassword } from "#app/features/auth/password.server.ts";
 import { recordSecurityEvent } from "#app/features/auth/security-events.server.ts";
 import { createSession } from "#app/features/auth/session.server.ts";
@@ -195,12 +195,16 @@ export async function inviteMembers(
     await trx.updateTable("users").set({ updated_at: sql<number>`updated_at` }).where("id", "=", actor.id).execute();
     const sentToday = await trx
       .selectFrom("invitations")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")])
       .where("invited_by", "=", actor.id)
       .where("created_at", ">", at - DAY)
       .executeTakeFirstOrThrow();
     if (Number(sentToday.n) + valid.length > DAILY_INVITES_PER_MODERATOR) {
-      throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`);
+      // Retry-After: when the oldest invitation of the last day stops counting.
+      const retryAfterSeconds = Math.max(1, Math.ceil((Number(sentToday.oldest ?? at) + DAY - at) / 1000));
+      throw new Refusal(429, `You can send ${DAILY_INVITES_PER_MODERATOR} invitations a day; you have ${Math.max(0, DAILY_INVITES_PER_MODERATOR - Number(sentToday.n))} left today.`, {
+        retryAfterSeconds,
+      });
     }
     const written: { id: string; email: string }[] = [];
     for (const email of toInvite) {
@@ -359,6 +363,47 @@ export async function joinWithNewAccount(
   const sessionToken = await createSession(db, userId);
   await recordSecurityEvent(db, { kind: "sign-up", userId, subject: opened.email, detail: "invitation", ...client });
   return { slug, userId, sessionToken };
+}
+
+/** Who joins from the invitation page: the person signed in, the invited address signing in, or a new account. */
+export type InvitationJoiner =
+  | { by: "session"; user: { id: string; email: string } | null }
+  | { by: "sign-in"; password: string }
+  | { by: "new-account"; displayName: string; password: string };
+
+/**
+ * The invitation page's one write: open the invitation, settle who is joining (the session
+ * they have, a sign-in as the invited address, or a new account made in the same transaction
+ * as the join), and accept. The session token is returned when this started a session: a
+ * fresh session on accepting, as on any sign-in.
+ */
+export async function joinByInvitation(
+  db: Kysely<Database>,
+  token: string,
+  joiner: InvitationJoiner,
+  options: JoinConfirmations,
+  client: ClientInfo,
+): Promise<{ slug: string; sessionToken: string | null }> {
+  const invitation = await openInvitation(db, token);
+  if (!invitation) throw new Refusal(404, INVALID_INVITATION);
+  if (!options.datesConfirmed) throw new Refusal(400, "Confirm that you have seen when the community opens and closes.");
+  switch (joiner.by) {
+    case "new-account": {
+      // The account is created only if the join succeeds (one transaction).
+      const { slug, sessionToken } = await joinWithNewAccount(db, token, joiner, options, client);
+      return { slug, sessionToken };
+    }
+    case "sign-in": {
+      const { userId, token: sessionToken } = await signIn(db, { email: invitation.email, password: joiner.password }, client);
+      const { slug } = await acceptInvitation(db, token, { id: userId, email: invitation.email }, options);
+      return { slug, sessionToken };
+    }
+    case "session": {
+      if (!joiner.user) throw new Refusal(400, "Sign in or create your account to join.");
+      const { slug } = await acceptInvitation(db, token, joiner.user, options);
+      return { slug, sessionToken: null };
+    }
+  }
 }
 
 /** An invitation this address may accept now, or the refusal that says why not. */
