@@ -195,7 +195,7 @@ function UserMenu({ user }: { user: HeaderUser }) {
       summary={
         <>
           <Avatar name={user.displayName} />
-          <span>{user.displayName}</span>
+          <span className="whitespace-nowrap">{user.displayName}</span>
           {role ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{role}</span> : null}
           <svg aria-hidden="true" viewBox="0 0 12 12" className="h-3 w-3 fill-slate-500 group-open:rotate-180">
             <path d="M2 4h8l-4 5z" />
