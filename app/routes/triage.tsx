@@ -239,7 +239,7 @@ export default function TriagePage() {
                       {entry.score}
                     </span>
                   </span>
-                  <span className="mt-0.5 block text-xs text-slate-500">
+                  <span className="mt-0.5 block text-xs text-slate-600">
                     {entry.author} · {entry.kind === "reply" ? "reply" : entry.thread.kind === "idea" ? "idea" : "thread"} · {entry.community.name} · {entry.when}
                   </span>
                 </button>
