@@ -14,9 +14,6 @@ function chromiumExecutable(): string | undefined {
 
 export default defineConfig({
   testDir: "e2e",
-  // The accessibility sweep (axe on every page for every reader) takes long and still finds
-  // faults to fix (issue 15); it runs on its own with `npm run test:a11y` until it is green.
-  testIgnore: process.env.A11Y ? [] : ["**/accessibility.spec.ts"],
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   retries: 0,

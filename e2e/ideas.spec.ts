@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { BASE_URL, createActiveCommunity, createUser, signInAs, submitIdeaAs, userIdByEmail, withDatabase } from "./support.ts";
 
-const voteButton = (page: Page, title: string) => page.getByRole("button", { name: new RegExp(`^(Vote for|Take back your vote for|Voted for) ${title}( \\(\\d+ votes?\\)|: take back your vote)?$`) });
+const voteButton = (page: Page, title: string) => page.getByRole("button", { name: new RegExp(`^(Vote for|Take back your vote for|Voted for) ${title}(, \\d+ votes?|: take back your vote)?$`) });
 
 for (const javaScriptEnabled of [true, false]) {
   test(`a member votes and takes the vote back (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {

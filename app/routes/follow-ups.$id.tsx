@@ -79,7 +79,10 @@ export default function FollowUpPage() {
       <ActionError data={actionData} />
       <section aria-labelledby="post-heading" className="rounded-lg bg-slate-50 p-5 ring-1 ring-slate-200">
         <h2 id="post-heading" className="text-sm font-medium text-slate-600">
-          {f.yours ? "Your post" : `${f.participant.name}'s post`} in <Link to={f.postLink}>“{f.threadTitle}”</Link>
+          {f.yours ? "Your post" : `${f.participant.name}'s post`} in{" "}
+          <Link to={f.postLink} className="underline">
+            “{f.threadTitle}”
+          </Link>
           {f.post ? ` · ${f.post.when}` : null}
         </h2>
         {f.post?.removedNotice ? <p className="mt-2 text-sm italic text-slate-500">{f.post.removedNotice}.</p> : null}

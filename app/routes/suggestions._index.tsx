@@ -129,7 +129,7 @@ export default function BoardPage() {
             return (
               <section key={status} aria-label={STATUS_LABEL[status]} className="space-y-2 rounded-lg bg-slate-100 p-2">
                 <h2 className="px-1 text-sm font-semibold">
-                  {STATUS_LABEL[status]} <span className="text-slate-500">({total})</span>
+                  {STATUS_LABEL[status]} <span className="text-slate-600">({total})</span>
                 </h2>
                 {inColumn.map((s) => (
                   <Link key={s.id} to={`/suggestions/${s.id}`} className="block rounded-md bg-white p-3 text-sm text-slate-900 no-underline shadow-sm ring-1 ring-slate-200 hover:ring-brand-400 hover:no-underline">

@@ -8,6 +8,7 @@ import { dismissItem, listInbox, triageItem } from "#app/features/triage/triage.
 import { mergeIdea } from "#app/features/ideas/ideas.server.ts";
 import { TriageActionSchema, triageFilters } from "#app/features/triage/schemas.ts";
 import { TagChip } from "#app/features/triage/tags.tsx";
+import { PASSAGE_PICKER_TOGGLE, PassagePicker } from "#app/features/triage/passage-picker.tsx";
 import { undoAction } from "#app/features/triage/undo.server.ts";
 import { undoableEntry } from "#app/features/audit/audit.server.ts";
 import { listCommunityChoices, listSegments } from "#app/features/communities/communities.server.ts";
@@ -88,6 +89,7 @@ const SHORTCUTS: [string, string][] = [
   ["j / ↓", "next item"],
   ["k / ↑", "previous item"],
   ["h", "keep the selected text as the highlight (else the whole post)"],
+  ["s", "select passage: choose the post's sentences with the keyboard"],
   ["t", "tag: type tag names, comma-separated, then Enter"],
   ["l", "link: type a suggestion's title (or a new one), then Enter"],
   ["d", "dismiss: type the reason, then Enter"],
@@ -141,6 +143,7 @@ export default function TriagePage() {
           const text = window.getSelection()?.toString().trim() ?? "";
           setPassage(text);
         },
+        s: () => document.getElementById(PASSAGE_PICKER_TOGGLE)?.click(),
         u: () => undoRef.current?.requestSubmit(),
         "?": () => setHelp((open) => !open),
       };
@@ -239,7 +242,7 @@ export default function TriagePage() {
                       {entry.score}
                     </span>
                   </span>
-                  <span className="mt-0.5 block text-xs text-slate-500">
+                  <span className="mt-0.5 block text-xs text-slate-600">
                     {entry.author} · {entry.kind === "reply" ? "reply" : entry.thread.kind === "idea" ? "idea" : "thread"} · {entry.community.name} · {entry.when}
                   </span>
                 </button>
@@ -262,7 +265,7 @@ export default function TriagePage() {
                 </p>
               </div>
               {/* Rendered from Markdown with raw HTML disabled when it was written. */}
-              <div data-item-body className="prose-cohort max-h-72 overflow-y-auto rounded-md bg-slate-50 p-3" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
+              <div id="triage-item-body" data-item-body className="prose-cohort max-h-72 overflow-y-auto rounded-md bg-slate-50 p-3" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
               <PostImages images={item.images} author={item.author} />
               <div className="text-xs" aria-label={`Passion score ${item.score}`}>
                 <p className="flex flex-wrap items-center gap-1.5">
@@ -337,9 +340,10 @@ export default function TriagePage() {
                 <input type="hidden" name="id" value={item.id} />
                 <div className="space-y-1">
                   <label htmlFor="triage-quote" className="block text-sm font-medium">
-                    Highlight <span className="font-normal text-slate-500">(select text in the post and press h; empty keeps the whole post)</span>
+                    Highlight <span className="font-normal text-slate-500">(select text in the post and press h, or choose its sentences with Select passage; empty keeps the whole post)</span>
                   </label>
                   <textarea id="triage-quote" name="quote" rows={2} value={passage} onChange={(e) => setPassage(e.target.value)} className="block w-full rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300" />
+                  <PassagePicker key={item.id} bodyId="triage-item-body" onChoose={setPassage} />
                 </div>
                 {item.images.length ? (
                   <fieldset className="space-y-1">

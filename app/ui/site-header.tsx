@@ -190,12 +190,12 @@ function UserMenu({ user }: { user: HeaderUser }) {
     <Disclosure
       className="group relative hidden lg:block"
       summaryClassName="flex list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-100"
-      // The name holds what the toggle shows (the name and role), so a speech user can say it.
-      label={`Account menu for ${user.displayName}${role ? ` (${role})` : ""}`}
+      // The name holds what the toggle shows (the name and role, not in parentheses, which count as an aside), so a speech user can say it.
+      label={`Account menu for ${user.displayName}${role ? `, ${role}` : ""}`}
       summary={
         <>
           <Avatar name={user.displayName} />
-          <span>{user.displayName}</span>
+          <span className="whitespace-nowrap">{user.displayName}</span>{" "}
           {role ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{role}</span> : null}
           <svg aria-hidden="true" viewBox="0 0 12 12" className="h-3 w-3 fill-slate-500 group-open:rotate-180">
             <path d="M2 4h8l-4 5z" />

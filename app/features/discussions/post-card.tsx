@@ -85,7 +85,7 @@ export function PostCard({
       ) : post.bodyHtml ? (
         <>
           {/* Rendered from Markdown with raw HTML disabled when it was written. */}
-          <div className={`prose-cohort mt-2 ${post.removed ? "opacity-60" : ""}`} data-post-body dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+          <div className={`prose-cohort mt-2 ${post.removed ? "border-l-2 border-dashed border-slate-300 pl-3 text-slate-600" : ""}`} data-post-body dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
           <PostImages images={post.images} author={post.author} />
         </>
       ) : null}

@@ -34,10 +34,11 @@ export function VoteButton({
   const wanted = fetcher.state !== "idle" && fetcher.formData ? fetcher.formData.get("intent") === "vote" : voted;
   const shown = votes === null ? null : votes + (wanted === voted ? 0 : wanted ? 1 : -1);
   const error = fetcher.state === "idle" && fetcher.data && "error" in fetcher.data ? fetcher.data.error : null;
-  // The name holds what the button shows (the count, or "Vote"/"Voted"), so a speech user can say it (WCAG 2.5.3).
+  // The name holds what the button shows (the count, or "Vote"/"Voted"), so a speech user can say it
+  // (WCAG 2.5.3); not in parentheses, which axe and speech software treat as an aside.
   const label =
     shown !== null
-      ? `${wanted ? "Take back your vote for" : "Vote for"} ${title} (${count(shown, "vote")})`
+      ? `${wanted ? "Take back your vote for" : "Vote for"} ${title}, ${count(shown, "vote")}`
       : wanted
         ? `Voted for ${title}: take back your vote`
         : `Vote for ${title}`;

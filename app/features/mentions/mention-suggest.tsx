@@ -32,7 +32,6 @@ export function MentionSuggest({ slug, textareaId }: { slug: string; textareaId:
     let timer: ReturnType<typeof setTimeout> | undefined;
     let asked = 0;
     box.setAttribute("aria-autocomplete", "list");
-    box.setAttribute("aria-controls", listId);
 
     const close = () => {
       setOpen(false);
@@ -93,6 +92,13 @@ export function MentionSuggest({ slug, textareaId }: { slug: string; textareaId:
       box.removeEventListener("mention-choose", onChoose);
     };
   }, [slug, textareaId, listId]);
+
+  // The textarea names the list only while it is there: a reference to a missing id is invalid ARIA.
+  useEffect(() => {
+    const box = document.getElementById(textareaId);
+    if (open) box?.setAttribute("aria-controls", listId);
+    else box?.removeAttribute("aria-controls");
+  }, [open, textareaId, listId]);
 
   if (!open) return null;
   return (
