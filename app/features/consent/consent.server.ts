@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { named } from "#app/lib/named-text.ts";
 import type { Database } from "#db/schema.ts";
-import { assertAllowed, can, type Actor } from "#app/features/auth/policy.ts";
+import { assertAllowed, can, consentPending, type Actor } from "#app/features/auth/policy.ts";
 import { getCommunityForActor, leaveCommunity } from "#app/features/communities/communities.server.ts";
 import { notifyEach } from "#app/features/notifications/notifications.server.ts";
 import { anonymiseInCommunity } from "#app/features/privacy/privacy.server.ts";
@@ -52,19 +52,12 @@ export async function publishConsent(db: Db, actor: Actor, slug: string, input: 
       .values({ community_id: view.community.id, version, ...input, published_by: actor.id, published_at: now() })
       .execute();
     await recordAudit(trx, actor.id, { action: "consent.publish", summary: named`Published consent version ${version} of ${view.community.name}`, undo: null });
-    // Those who run the community are never asked (policy: consentPending); everyone else behind is.
-    const behind = await trx
-      .selectFrom("memberships")
-      .select("user_id")
-      .where("community_id", "=", view.community.id)
-      .where("role", "!=", "moderator")
-      .where("consent_version", "<", version)
-      .execute();
+    const behind = await membersToAgree(trx, view.community.id, version);
     const { name, slug: communitySlug } = view.community;
     await notifyEach(
       trx,
-      behind.map(({ user_id }) => ({
-        userId: user_id,
+      behind.map(({ id }) => ({
+        userId: id,
         input: {
           kind: "consent.changed" as const,
           title: version === 1 ? named`${name} now has a consent text: you will be asked to agree to it on your next visit` : named`The consent for ${name} has changed: you will be asked to agree to version ${version} on your next visit`,
@@ -113,16 +106,7 @@ export async function consentPage(db: Db, actor: Actor, slug: string) {
     db.selectFrom("consent_agreements").select(["version", "agreed_at"]).where("community_id", "=", communityId).where("user_id", "=", actor.id).orderBy("version", "desc").execute(),
     staff ? agreementHistory(db, communityId) : Promise.resolve([]),
     staff
-      ? db
-          .selectFrom("memberships")
-          .innerJoin("users", "users.id", "memberships.user_id")
-          .select(["users.id", "users.display_name as name", "memberships.consent_version"])
-          .where("memberships.community_id", "=", communityId)
-          .where("memberships.role", "!=", "moderator")
-          .where("memberships.consent_version", "<", view.community.consent_version)
-          .orderBy("users.display_name")
-          .limit(2000)
-          .execute()
+      ? membersToAgree(db, communityId, view.community.consent_version, 2000)
       : Promise.resolve([]),
   ]);
   const texts: ConsentText[] = versions.map((row) => ({ version: row.version, publishedAt: row.published_at, collected: row.collected, readers: row.readers, quotes: row.quotes, retention: row.retention, incentive: row.incentive }));
@@ -135,6 +119,26 @@ export async function consentPage(db: Db, actor: Actor, slug: string) {
     canPublish: can(actor, "consent.publish", view),
     staff: staff ? { agreements, waiting } : null,
   };
+}
+
+/**
+ * The members who must agree to `version` before they write again, by the policy's own
+ * rule (consentPending: those who run the community are never asked), by name; the page shows
+ * the first `limit`, the notice of a new version goes to all.
+ */
+async function membersToAgree(db: Db, communityId: string, version: number, limit?: number) {
+  const behind = await db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["users.id", "users.role", "users.display_name as name", "memberships.role as membershipRole", "memberships.consent_version"])
+    .where("memberships.community_id", "=", communityId)
+    .where("memberships.consent_version", "<", version)
+    .orderBy("users.display_name")
+    .$if(limit !== undefined, (q) => q.limit(limit!))
+    .execute();
+  return behind
+    .filter((m) => consentPending({ id: m.id, role: m.role }, { community: { consent_version: version, phase: "active", starts_at: 0, ends_at: 0, time_zone: "UTC" }, membership: { role: m.membershipRole, consentVersion: m.consent_version } }))
+    .map(({ id, name, consent_version }) => ({ id, name, consent_version }));
 }
 
 /** Every agreement in a community, newest first: member, version, when. For staff and their CSV. */
