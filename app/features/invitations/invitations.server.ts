@@ -386,7 +386,7 @@ export async function joinByInvitation(
 ): Promise<{ slug: string; sessionToken: string | null }> {
   const invitation = await openInvitation(db, token);
   if (!invitation) throw new Refusal(404, INVALID_INVITATION);
-  if (!options.datesConfirmed) throw new Refusal(400, "Confirm that you have seen when the community opens and closes.");
+  assertDatesConfirmed(options);
   switch (joiner.by) {
     case "new-account": {
       // The account is created only if the join succeeds (one transaction).
@@ -406,6 +406,11 @@ export async function joinByInvitation(
   }
 }
 
+/** Joining needs the dates confirmed: checked before a sign-in is spent on the join, and again on accepting. */
+function assertDatesConfirmed(options: JoinConfirmations) {
+  if (!options.datesConfirmed) throw new Refusal(400, "Confirm that you have seen when the community opens and closes.");
+}
+
 /** An invitation this address may accept now, or the refusal that says why not. */
 async function acceptableInvitation(db: Kysely<Database>, token: string, email: string, options: JoinConfirmations) {
   const opened = await openInvitation(db, token);
@@ -414,7 +419,7 @@ async function acceptableInvitation(db: Kysely<Database>, token: string, email: 
     throw new Refusal(409, `This community closed on ${formatDayInZone(opened.community.ends_at, opened.community.time_zone)}; it can no longer be joined.`);
   }
   if (opened.email !== email) throw new Refusal(403, `This invitation is for ${opened.email}. Sign in with that address to accept it.`);
-  if (!options.datesConfirmed) throw new Refusal(400, "Confirm that you have seen when the community opens and closes.");
+  assertDatesConfirmed(options);
   const consent = opened.community.consent;
   if (consent && options.consentVersion !== consent.version) {
     throw new Refusal(
