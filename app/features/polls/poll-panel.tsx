@@ -152,9 +152,11 @@ export function Results({ tally, ranked }: { tally: PollResultsView; ranked: boo
                 {option.count} · {option.percent}%{ranked && option.averageRank !== null ? ` · average place ${option.averageRank}` : ""}
               </span>
             </div>
-            <div className="mt-1 h-2 rounded-full bg-slate-100" aria-hidden="true">
-              <div className="h-2 rounded-full bg-brand-500" style={{ width: `${option.percent}%` }} />
-            </div>
+            {/* SVG attributes, not an inline style: the Content-Security-Policy allows no inline styles, which drew every bar full. */}
+            <svg className="mt-1 block h-2 w-full" aria-hidden="true">
+              <rect width="100%" height="100%" rx="4" className="fill-slate-100" />
+              {option.percent > 0 ? <rect width={`${option.percent}%`} height="100%" rx="4" className="fill-brand-500" /> : null}
+            </svg>
           </li>
         ))}
       </ul>
