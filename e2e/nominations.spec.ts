@@ -169,6 +169,7 @@ test("a moderator invites an address again after withdrawing its invitation: a n
   const guest = uniqueEmail("again");
   await inviteOne(page, guest, "participant");
   const { link: oldLink } = await invitationLinkFor(admin.page, guest);
+  await rowOf(page, guest).getByText("Withdraw…").click();
   await page.getByRole("button", { name: `Withdraw invitation to ${guest}` }).click();
   await expect(page.getByRole("status")).toContainText("Invitation withdrawn");
   await expect(rowOf(page, guest)).toContainText("Withdrawn");

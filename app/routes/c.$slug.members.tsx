@@ -25,6 +25,7 @@ import { actOn, withSubmission } from "#app/lib/form-action.server.ts";
 import { orRespond, Refusal } from "#app/lib/refusal.ts";
 import { passRetryAfter } from "#app/lib/retry-after.ts";
 import { Button } from "#app/ui/button.tsx";
+import { Disclosure } from "#app/ui/disclosure.tsx";
 import { FormAlert, SelectField, TextAreaField, TextField } from "#app/ui/field.tsx";
 import { LinkedText } from "#app/ui/linked-text.tsx";
 import { Table } from "#app/ui/table.tsx";
@@ -217,10 +218,14 @@ export default function MembersPage() {
                             <button name="intent" value="resend" className="text-brand-700 hover:underline">Resend<span className="sr-only"> to {invitation.email}</span></button>
                           </Form>
                           {invitation.state === "pending" ? (
-                            <Form method="post">
-                              <input type="hidden" name="invitationId" value={invitation.id} />
-                              <button name="intent" value="revoke" className="text-red-700 hover:underline">Withdraw<span className="sr-only"> invitation to {invitation.email}</span></button>
-                            </Form>
+                            <ConfirmDanger
+                              toggle="Withdraw…"
+                              name={`invitation to ${invitation.email}`}
+                              consequence={`The link sent to ${invitation.email} stops working at once. Resend makes a new one later if you change your mind.`}
+                              intent="revoke"
+                              field={["invitationId", invitation.id]}
+                              confirm="Withdraw"
+                            />
                           ) : null}
                         </div>
                       ) : null}
@@ -260,10 +265,14 @@ export default function MembersPage() {
                     ))}
                   </td>
                   <td className="px-4 py-2">
-                    <Form method="post">
-                      <input type="hidden" name="userId" value={member.user_id} />
-                      <button name="intent" value="remove" className="text-red-700 hover:underline">Remove<span className="sr-only"> {member.display_name}</span></button>
-                    </Form>
+                    <ConfirmDanger
+                      toggle="Remove…"
+                      name={member.display_name}
+                      consequence={`${member.display_name} loses access to this community and its notifications. What they wrote stays, under their name.`}
+                      intent="remove"
+                      field={["userId", member.user_id]}
+                      confirm="Remove"
+                    />
                   </td>
                 </tr>
               ))}
@@ -292,6 +301,22 @@ function InviteReportView({ report }: { report: InviteReport }) {
           </p>
         ))}
     </div>
+  );
+}
+
+/** A destructive row action: the toggle opens what will happen and the one button that does it (Escape closes it). */
+function ConfirmDanger({ toggle, name, consequence, intent, field, confirm }: { toggle: string; name: string; consequence: string; intent: string; field: [string, string]; confirm: string }) {
+  return (
+    <Disclosure summary={toggle} label={`${toggle.replace("…", "")} ${name}…`} summaryClassName="cursor-pointer text-red-700 hover:underline">
+      <Form method="post" className="mt-2 w-64 space-y-2 rounded-md border border-red-200 bg-red-50 p-3 text-sm">
+        <p className="text-slate-800">{consequence}</p>
+        <input type="hidden" name={field[0]} value={field[1]} />
+        <Button name="intent" value={intent} variant="danger" className="px-3 py-1">
+          {confirm}
+          <span className="sr-only"> {name}</span>
+        </Button>
+      </Form>
+    </Disclosure>
   );
 }
 
