@@ -14,10 +14,6 @@ function chromiumExecutable(): string | undefined {
 
 export default defineConfig({
   testDir: "e2e",
-  // The accessibility sweep (axe on every page for every reader, some 230 scans) needs longer
-  // on two busy cores than the rest of the journeys together; it runs on its own with
-  // `npm run test:a11y` until it is fast enough for every run (issue 15 keeps it open).
-  testIgnore: process.env.A11Y ? [] : ["**/accessibility.spec.ts"],
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
