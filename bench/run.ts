@@ -38,6 +38,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
+import { SCALE_SHAPE } from "../db/scale-shape.ts";
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -54,6 +55,7 @@ const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim() || 100);
 
 interface Fixture {
+  shape?: number;
   engine: string;
   database: string;
   password: string;
@@ -73,8 +75,8 @@ async function ensureDatabase(engine: Engine, posts: number, name: string): Prom
   const fixture = `bench/.data/fixture-${engine}-${posts}.json`;
   const database = engine === "postgres" ? `${POSTGRES}/${name.replace(/-/g, "_")}` : `data/${name}.db`;
   const known = existsSync(fixture) ? (JSON.parse(readFileSync(fixture, "utf8")) as Fixture) : null;
-  // A database seeded before the image thread existed is seeded again.
-  const seeded = known?.database === database && known.imageThread !== undefined && existsSync(known.attachments ?? "");
+  // A database seeded with an older shape (db/scale-shape.ts) is seeded again.
+  const seeded = known?.database === database && known.shape === SCALE_SHAPE && existsSync(known.attachments ?? "");
   if (!seeded || (engine === "sqlite" && !existsSync(database))) {
     console.log(`Seeding ${posts.toLocaleString("en")} posts into ${database} (once; kept for later runs)…`);
     if (engine === "postgres") {
