@@ -64,8 +64,8 @@ interface Fixture {
   community: string;
   thread: string;
   /** The same thread with images on some replies, and the directory their files are in. */
-  imageThread?: string;
-  attachments?: string;
+  imageThread: string;
+  attachments: string;
   idea: string;
 }
 
@@ -76,7 +76,7 @@ async function ensureDatabase(engine: Engine, posts: number, name: string): Prom
   const database = engine === "postgres" ? `${POSTGRES}/${name.replace(/-/g, "_")}` : `data/${name}.db`;
   const known = existsSync(fixture) ? (JSON.parse(readFileSync(fixture, "utf8")) as Fixture) : null;
   // A database seeded with an older shape (db/scale-shape.ts) is seeded again.
-  const seeded = known?.database === database && known.shape === SCALE_SHAPE && existsSync(known.attachments ?? "");
+  const seeded = known?.database === database && known.shape === SCALE_SHAPE && existsSync(known.attachments);
   if (!seeded || (engine === "sqlite" && !existsSync(database))) {
     console.log(`Seeding ${posts.toLocaleString("en")} posts into ${database} (once; kept for later runs)…`);
     if (engine === "postgres") {
@@ -340,7 +340,7 @@ async function main() {
   const started = Date.now();
   const targets: Target[] = [];
   const engineName = (engine: Engine) => (engine === "sqlite" ? "SQLite" : "PostgreSQL");
-  const cohort = (fixture: Fixture) => ({ DATABASE_URL: fixture.database, SEED_DEMO: "0", ATTACHMENTS_DIR: resolve(fixture.attachments!) });
+  const cohort = (fixture: Fixture) => ({ DATABASE_URL: fixture.database, SEED_DEMO: "0", ATTACHMENTS_DIR: resolve(fixture.attachments) });
   for (const engine of engines) {
     const { big, small } = fixtures.get(engine)!;
     const name = engineName(engine);

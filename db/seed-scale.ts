@@ -9,10 +9,10 @@
  * so the bench measures the thread page with and without images in the same run.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { SCALE_SHAPE } from "./scale-shape.ts";
 import sharp from "sharp";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema.ts";
+import { SCALE_SHAPE } from "./scale-shape.ts";
 import { openDatabase } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
 import { hashPassword } from "#app/features/auth/password.server.ts";
