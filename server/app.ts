@@ -1,6 +1,5 @@
 import { createRequest } from "@remix-run/node-fetch-server";
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
-import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -9,9 +8,11 @@ import { pathToFileURL } from "node:url";
 import { createGzip } from "node:zlib";
 import { now } from "#app/lib/clock.ts";
 import { hasSessionCookie, isAllowedOrigin, securityHeaders } from "#app/lib/security.ts";
+import { cspNonce } from "./csp-nonce.ts";
 import { clientOf, parseTrustProxy, type Client } from "./client-address.ts";
-import { gzip, isCompressible, shouldCompress } from "./compression.ts";
+import { COMPRESSION_THRESHOLD, gzip, isCompressible, shouldCompress } from "./compression.ts";
 import { readFormBody, refuseTarget, type Refusal } from "./request-body.ts";
+import { wholeOrStream } from "./response-body.ts";
 import { loadStaticFiles, staticAnswer } from "./static-files.ts";
 
 export interface AppOptions {
@@ -57,7 +58,7 @@ export async function createRequestListener(options: AppOptions): Promise<Listen
     const method = req.method ?? "GET";
     const target = req.url ?? "/";
     const client = clientOf(req, trust);
-    const nonce = randomBytes(16).toString("base64");
+    const nonce = cspNonce();
     const headers: Record<string, string | string[]> = {};
     for (const [key, value] of Object.entries(securityHeaders({ nonce, https: client.https, development: options.development }))) headers[key.toLowerCase()] = value;
 
@@ -112,10 +113,12 @@ export async function createRequestListener(options: AppOptions): Promise<Listen
       await response.body?.cancel();
       return;
     }
-    if (response.headers.has("content-length")) {
-      // A whole document (app/entry.server.tsx): one write.
-      let bytes: Buffer = Buffer.from(await response.arrayBuffer());
-      if (gzipped) {
+    // A whole document (app/entry.server.tsx), or a body that comes in one piece (a JSON
+    // answer, most data requests): one write with its length, gzipped at once if it pays.
+    const body = response.headers.has("content-length") ? Buffer.from(await response.arrayBuffer()) : await wholeOrStream(response.body);
+    if (Buffer.isBuffer(body)) {
+      let bytes = body;
+      if (gzipped && bytes.length >= COMPRESSION_THRESHOLD) {
         bytes = await gzip(bytes);
         headers["content-encoding"] = "gzip";
       }
@@ -123,13 +126,12 @@ export async function createRequestListener(options: AppOptions): Promise<Listen
       head(res, response, headers).end(bytes);
       return;
     }
-    // A stream (data requests, exports): passed on as it comes, gzipped on the way if asked.
+    // A longer stream (exports): passed on as it comes, gzipped on the way if asked.
     if (gzipped) headers["content-encoding"] = "gzip";
     head(res, response, headers);
-    const source = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>);
     try {
-      if (gzipped) await pipeline(source, createGzip(), res);
-      else await pipeline(source, res);
+      if (gzipped) await pipeline(body, createGzip(), res);
+      else await pipeline(body, res);
     } catch {
       // The reader went away; nothing more to send.
     }
