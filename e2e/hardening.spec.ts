@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { BASE_URL, createUser, signInAs, withDatabase } from "./support.ts";
+import { BASE_URL, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
 
 const PAGES = ["/", "/login", "/signup", "/healthz", "/no-such-page", "/favicon.svg"];
 
@@ -99,7 +99,21 @@ test("an unknown page gets a friendly 404 without internals", async ({ page }) =
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "We could not find that page" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Go to the home page" })).toBeVisible();
+  await expect(page.getByText("There is no page at this address.")).toBeVisible();
   expect(await page.content()).not.toMatch(/\bat .*\.(js|ts):\d+/);
+  expect(await page.content()).not.toContain("No route matches");
+});
+
+test("a signed-in person on an unknown page keeps the site's header: still signed in, with a way on", async ({ browser }) => {
+  const context = await browser.newContext();
+  await signInAs(context, await userIdByEmail("lena@customer.example"));
+  const page = await context.newPage();
+  const response = await page.goto("/c/reporting-beta/no-such-thing/here");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "We could not find that page" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Notifications/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Sign in" })).toHaveCount(0);
+  await context.close();
 });
 
 test("a signed-out visitor asking for a signed-in page is sent to sign in, with a relative way back", async ({ request }) => {

@@ -52,8 +52,8 @@ export const PAGES: [route: string, ...paths: string[]][] = [
   ["people.$userId.tsx", "/people/:person"],
 ];
 
-/** Routes with no page of their own: downloads, redirects, health. */
-export const NOT_PAGES = ["logout.tsx", "account_.email.tsx", "notifications_.$id.tsx"];
+/** Routes with no page of their own: downloads, redirects, health, and any unknown address (the 404 page, checked in hardening.spec.ts). */
+export const NOT_PAGES = ["logout.tsx", "account_.email.tsx", "notifications_.$id.tsx", "$.tsx"];
 
 export const READERS = [
   { name: "anonymous", email: null },
