@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { demoIds } from "./pages.ts";
 import { BASE_URL, addParticipant, createActiveCommunity, createUser, signInAs, userIdByEmail, withDatabase } from "./support.ts";
 
 
@@ -81,6 +82,26 @@ for (const javaScriptEnabled of [true, false]) {
     await replierContext.close();
   });
 }
+
+test("a refused reply is said at the reply form, where the writer is looking, and keeps what was typed", async ({ browser }) => {
+  const replier = await createUser({ displayName: "Rhea Refused" });
+  await addParticipant("reporting-beta", replier.userId);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await signInAs(context, replier.userId);
+  const page = await context.newPage();
+  // The demo's longest thread: its reply form is far below the top of the page.
+  await page.goto(`/c/reporting-beta/t/${(await demoIds()).thread}`);
+  // Only spaces: the browser's `required` lets it through, the server refuses it.
+  const box = page.getByLabel(/^Your (reply|answer)$/);
+  await box.fill("   ");
+  await page.getByRole("button", { name: /^Post (reply|my answer)$/ }).click();
+  const refusal = page.locator("#reply-form").getByRole("alert");
+  await expect(refusal).toHaveText("Write your reply");
+  await expect(refusal).toBeInViewport();
+  await expect(page.locator("main > [role=alert]")).toHaveCount(0);
+  await expect(box).toHaveValue("   ");
+  await context.close();
+});
 
 test("a masked prompt hides other answers until the participant has answered", async ({ browser }) => {
   const first = await createUser({ displayName: "Mika First" });

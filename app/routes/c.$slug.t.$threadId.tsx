@@ -169,6 +169,11 @@ export default function ThreadPage() {
   const replyBox = useRef<HTMLTextAreaElement>(null);
   const pendingReply = navigation.state === "submitting" && navigation.formData?.get("intent") === "reply" ? String(navigation.formData.get("body") ?? "") : null;
   const asked = new URLSearchParams(location.search).has("asked");
+  // A refused reply is said at the reply form, where its writer is; other refusals at the top.
+  // (Without JavaScript the page comes back at its top, so the top is where the eye is.)
+  const lastIntent = useRef<string | null>(null);
+  if (navigation.formData) lastIntent.current = String(navigation.formData.get("intent"));
+  const replyRefused = lastIntent.current === "reply";
 
   // Open at the first unread reply (the page already starts there; this brings it into view).
   useEffect(() => {
@@ -197,7 +202,7 @@ export default function ThreadPage() {
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <CommunityHeader header={page.header} back={page.idea ? { to: `/c/${page.slug}/ideas`, label: `Ideas in ${page.communityName}` } : undefined} />
       <PhaseBanner box={page.box} closedOn={page.closedOn} />
-      <ActionError data={actionData} />
+      {replyRefused ? null : <ActionError data={actionData} />}
       {asked ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-800">
           Your follow-up is sent privately. The participant is told, and it waits in your open follow-ups until they answer.
@@ -293,6 +298,7 @@ export default function ThreadPage() {
             Markdown works. To quote part of a post, select it and press Quote. Type @ and a name to mention a member.
           </p>
           <ImageFields slug={page.slug} idPrefix="reply" />
+          {replyRefused ? <ActionError data={actionData} /> : null}
           <Button disabled={pendingReply !== null}>{pendingReply !== null ? "Posting…" : page.maskedUntilAnswered ? "Post my answer" : "Post reply"}</Button>
         </Form>
       ) : page.box.phase === "active" ? (
