@@ -202,6 +202,17 @@ for (const reader of SIGNED_IN) {
   });
 }
 
+test("a row's confirmation in a table that scrolls sideways opens within the screen", async ({ browser }) => {
+  const page = await phonePage(browser, "maya@cohort.example");
+  await page.goto("/c/reporting-beta/members");
+  const invitations = page.locator("section", { has: page.getByRole("heading", { name: "Invitations" }) });
+  await invitations.getByText("Withdraw…").first().click();
+  const confirm = invitations.getByRole("button", { name: /^Withdraw invitation to / }).first();
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toBeInViewport({ ratio: 1 });
+  await page.context().close();
+});
+
 test("the phone menu opens and signs out without JavaScript", async ({ browser }) => {
   const page = await phonePage(browser, "ada@cohort.example", { javaScriptEnabled: false });
   await page.goto("/");

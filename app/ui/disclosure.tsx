@@ -4,7 +4,8 @@ import { useEffect, useRef, type ReactNode } from "react";
 /**
  * A `<details>` menu: it opens and closes without JavaScript (the summary is a button to
  * the browser and to the keyboard), and with JavaScript it also closes on Escape (focus
- * goes back to its toggle), on a click or tap outside it, and when the page changes.
+ * goes back to its toggle), on a click or tap outside it, and when the page changes, and
+ * what it opens is scrolled into view.
  */
 export function Disclosure({ summary, label, className, summaryClassName, children }: {
   summary: ReactNode;
@@ -46,11 +47,18 @@ function useDismissableDetails() {
     const onPointerDown = (event: PointerEvent) => {
       if (details.open && event.target instanceof Node && !details.contains(event.target)) details.open = false;
     };
+    // What opens is brought into view: in a table that scrolls sideways on a phone, a row's
+    // confirmation would otherwise open past the screen's edge.
+    const onToggle = () => {
+      if (details.open) details.lastElementChild?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    };
     document.addEventListener("keydown", onKeyDown);
     document.addEventListener("pointerdown", onPointerDown);
+    details.addEventListener("toggle", onToggle);
     return () => {
       document.removeEventListener("keydown", onKeyDown);
       document.removeEventListener("pointerdown", onPointerDown);
+      details.removeEventListener("toggle", onToggle);
     };
   }, []);
 
