@@ -41,6 +41,9 @@ import pg from "pg";
 import { SCALE_SHAPE } from "../db/scale-shape.ts";
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 1_000_000);
+// The growth budget compares the large database with a thousand-post one, and the two would
+// share their fixture and image files if they were the same size.
+if (!(POSTS > 1000)) throw new Error(`BENCH_POSTS must be more than 1,000 (the small database's size); it is ${process.env.BENCH_POSTS}.`);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 40);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
