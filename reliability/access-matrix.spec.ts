@@ -64,6 +64,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   "signup.tsx": { path: () => ({ active: "/signup" }), get: [200, 302, 302, 302, 302, 302, 302, 302] },
   "logout.tsx": { path: () => ({ active: "/logout" }), get: [302, 302, 302, 302, 302, 302, 302, 302] },
   "healthz.ts": { path: () => ({ active: "/healthz" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
+  // Any address no route claims: the not-found page for everyone, signed in or not.
+  "$.tsx": { path: () => ({ active: "/no-such-page" }), get: [404, 404, 404, 404, 404, 404, 404, 404] },
   "invitations.$token.tsx": { path: () => ({ active: "/invitations/not-a-real-token" }), get: [404, 404, 404, 404, 404, 404, 404, 404] },
   "unsubscribe.$token.tsx": { path: () => ({ active: "/unsubscribe/not-a-real-token" }), get: [200, 200, 200, 200, 200, 200, 200, 200] },
   "account.tsx": { path: () => ({ active: "/account" }), get: SIGNED_IN },
