@@ -107,9 +107,9 @@ test("shortening a live community warns with the member count, and the reminder 
   await expect(maya).toHaveURL(`/c/${slug}`);
   await expect(timeBox(maya)).toContainText(/Open · closes in (19|20) minutes/);
 
-  // The reminder job, run now: "closes in 19 minutes", never "48 hours".
-  const { sent } = await withDatabase((db) => sendReminders(db));
-  expect(sent).toContain(`${slug}:closes-soon`);
+  // The reminder job, run now: "closes in 19 minutes", never "48 hours". The server's own
+  // minute job may have claimed it first, so the notification below is what is checked.
+  await withDatabase((db) => sendReminders(db));
   const page = await (await browser.newContext()).newPage();
   await signInAs(page.context(), ann.userId);
   await page.goto("/notifications");
