@@ -2,7 +2,6 @@ import { createRequest } from "@remix-run/node-fetch-server";
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { createGzip } from "node:zlib";
@@ -10,7 +9,7 @@ import { now } from "#app/lib/clock.ts";
 import { hasSessionCookie, isAllowedOrigin, securityHeaders } from "#app/lib/security.ts";
 import { cspNonce } from "./csp-nonce.ts";
 import { clientOf, parseTrustProxy, type Client } from "./client-address.ts";
-import { COMPRESSION_THRESHOLD, gzip, isCompressible, shouldCompress } from "./compression.ts";
+import { gzip, isCompressible, shouldCompress } from "./compression.ts";
 import { readFormBody, refuseTarget, type Refusal } from "./request-body.ts";
 import { wholeOrStream } from "./response-body.ts";
 import { loadStaticFiles, staticAnswer } from "./static-files.ts";
@@ -106,7 +105,7 @@ export async function createRequestListener(options: AppOptions): Promise<Listen
     if (hasSessionCookie(req.headers.cookie) && !ownPrivateCaching) headers["cache-control"] = "no-store";
     else headers["cache-control"] ??= "no-cache";
     const method = req.method ?? "GET";
-    const gzipped = compress && response.body !== null && shouldCompress(method, req.headers["accept-encoding"], response.status, response.headers);
+    const gzips = (length: number | null) => compress && shouldCompress(method, req.headers["accept-encoding"], response.status, response.headers, length);
     if (compress && isCompressible(response.headers.get("content-type"))) headers.vary = "Accept-Encoding";
     if (!response.body || method === "HEAD") {
       head(res, response, headers).end();
@@ -118,7 +117,7 @@ export async function createRequestListener(options: AppOptions): Promise<Listen
     const body = response.headers.has("content-length") ? Buffer.from(await response.arrayBuffer()) : await wholeOrStream(response.body);
     if (Buffer.isBuffer(body)) {
       let bytes = body;
-      if (gzipped && bytes.length >= COMPRESSION_THRESHOLD) {
+      if (gzips(bytes.length)) {
         bytes = await gzip(bytes);
         headers["content-encoding"] = "gzip";
       }
@@ -127,6 +126,7 @@ export async function createRequestListener(options: AppOptions): Promise<Listen
       return;
     }
     // A longer stream (exports): passed on as it comes, gzipped on the way if asked.
+    const gzipped = gzips(null);
     if (gzipped) headers["content-encoding"] = "gzip";
     head(res, response, headers);
     try {

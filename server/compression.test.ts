@@ -14,6 +14,9 @@ describe("compression", () => {
   test("small, binary, already encoded, no-transform, HEAD and 304 answers are left alone", () => {
     const html = { "content-type": "text/html" };
     expect(shouldCompress("GET", "gzip", 200, headers({ ...html, "content-length": "500" }))).toBe(false);
+    // A body without a Content-Length, read whole first (server/response-body.ts): its size decides.
+    expect(shouldCompress("GET", "gzip", 200, headers(html), 500)).toBe(false);
+    expect(shouldCompress("GET", "gzip", 200, headers(html), 5000)).toBe(true);
     expect(shouldCompress("GET", "gzip", 200, headers({ "content-type": "image/png", "content-length": "50000" }))).toBe(false);
     expect(shouldCompress("GET", "gzip", 200, headers({ ...html, "content-encoding": "br" }))).toBe(false);
     expect(shouldCompress("GET", "gzip", 200, headers({ ...html, "cache-control": "no-transform" }))).toBe(false);

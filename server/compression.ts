@@ -29,13 +29,13 @@ export function acceptsGzip(acceptEncoding: string | string[] | undefined): bool
   return false;
 }
 
-/** Whether this response, for this request, should be sent gzipped. */
-export function shouldCompress(method: string, acceptEncoding: string | string[] | undefined, status: number, headers: Headers): boolean {
+/** Whether this response, for this request, should be sent gzipped; `length` is the body's size when known without a Content-Length. */
+export function shouldCompress(method: string, acceptEncoding: string | string[] | undefined, status: number, headers: Headers, length: number | null = null): boolean {
   if (method === "HEAD" || status === 204 || status === 304) return false;
   if (headers.has("content-encoding") || /no-transform/i.test(headers.get("cache-control") ?? "")) return false;
   if (!isCompressible(headers.get("content-type"))) return false;
-  const length = headers.get("content-length");
-  if (length !== null && Number(length) < COMPRESSION_THRESHOLD) return false;
+  const size = length ?? (headers.has("content-length") ? Number(headers.get("content-length")) : null);
+  if (size !== null && size < COMPRESSION_THRESHOLD) return false;
   return acceptsGzip(acceptEncoding);
 }
 
