@@ -49,6 +49,8 @@ test("a leader adds a poll to a prompt; a participant sees no results, in the pa
   await lead.reload();
   await expect(lead.getByRole("heading", { name: "How often do you export?" })).toBeVisible();
   await expect(lead.getByRole("link", { name: "Change the poll (until the first answer)" })).toHaveCount(0);
+  // Where the link was, the leader reads why.
+  await expect(lead.locator("#poll")).toContainText("Members have started answering this poll; it can no longer change.");
 
   const voterContext = await browser.newContext();
   await signInAs(voterContext, voter.userId);
@@ -56,6 +58,7 @@ test("a leader adds a poll to a prompt; a participant sees no results, in the pa
   await page.goto(`/c/${slug}/t/${threadId}`);
   await expect(page.getByTestId("poll-results-hidden")).toHaveText("You will see the results once you have answered.");
   await expect(page.getByTestId("poll-results")).toHaveCount(0);
+  await expect(page.locator("#poll")).not.toContainText("it can no longer change");
   // Nothing of the results leaves the server: not in the HTML, not in the data Remix loads
   // (single fetch serves it at `.data`; the old `?_data=` gets a bare 400, tested below).
   const legacy = await page.request.get(`/c/${slug}/t/${threadId}?_data=routes%2Fc.%24slug.t.%24threadId`);

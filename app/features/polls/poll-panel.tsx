@@ -37,6 +37,8 @@ export function PollPanel({ poll, slug, threadId, error }: { poll: PollView; slu
           <Link to={`${pollPath(slug, threadId)}#change-poll`} className="text-sm">
             Change the poll (until the first answer)
           </Link>
+        ) : poll.editRefusal ? (
+          <p className="text-sm text-slate-500">{poll.editRefusal}</p>
         ) : null}
       </div>
       <ActionError data={fetcher.data ?? error} />

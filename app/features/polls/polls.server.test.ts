@@ -147,7 +147,10 @@ describe.each(testEngines())("polls on %s", (engine) => {
     const { slug, threadId, a, b, leader, read, optionIds } = await setUp();
     const change: PollCreate = { question: "How often do you export reports?", options: ["Daily", "Weekly", "Monthly", "Never"], choice: "multiple", allowOther: false, results: "always" };
     expect((await read(leader)).canEdit).toBe(true);
+    expect((await read(leader)).editRefusal).toBeNull();
     expect((await read(a)).canEdit).toBe(false);
+    // A member who may not change polls is told nothing about changing them.
+    expect((await read(a)).editRefusal).toBeNull();
     expect((await refusalOf(editPoll(t.db, a, slug, threadId, change))).message).toBe("Only moderators and discussion leaders can do this.");
     await editPoll(t.db, leader, slug, threadId, change);
     const changed = await read(a);
@@ -176,6 +179,9 @@ describe.each(testEngines())("polls on %s", (engine) => {
     // Once anyone answered, the poll stays as it is.
     await answerPoll(t.db, b, slug, threadId, { choices: [{ optionId: options[0]!, rank: null }], other: null });
     expect((await read(leader)).canEdit).toBe(false);
+    // The leader is told why, in the words the refusal uses.
+    expect((await read(leader)).editRefusal).toBe("Members have started answering this poll; it can no longer change.");
+    expect((await read(b)).editRefusal).toBeNull();
     expect((await refusalOf(editPoll(t.db, leader, slug, threadId, change))).message).toBe("Members have started answering this poll; it can no longer change.");
     expect((await read(b)).options.map((o) => o.id)).toEqual(options);
   });

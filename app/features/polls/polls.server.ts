@@ -57,6 +57,9 @@ export async function createPoll(db: Db, actor: Actor, slug: string, threadId: s
   return { pollId };
 }
 
+/** Why a poll with answers cannot change: said to whoever tries, and shown where the change would be offered. */
+const POLL_ANSWERED = "Members have started answering this poll; it can no longer change.";
+
 /**
  * Change a poll (question, options, switches) until its first answer: a typo or a missing
  * option is fixed before anyone answered; after that the poll is what members answered, and
@@ -73,7 +76,7 @@ export async function editPoll(db: Db, actor: Actor, slug: string, threadId: str
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("poll_options").where("poll_id", "=", poll.id).execute();
     const answered = await trx.selectFrom("poll_answers").select("user_id").where("poll_id", "=", poll.id).limit(1).executeTakeFirst();
-    if (answered) throw new Refusal(409, "Members have started answering this poll; it can no longer change.");
+    if (answered) throw new Refusal(409, POLL_ANSWERED);
     await trx
       .updateTable("polls")
       .set({ question: input.question, multiple: input.choice === "single" ? 0 : 1, ranked: input.choice === "ranked" ? 1 : 0, allow_other: input.allowOther ? 1 : 0, ...switchesOf(input.results) })
@@ -187,6 +190,8 @@ export interface PollView {
   canAnswer: boolean;
   /** Whoever may add a poll may change it, until its first answer. */
   canEdit: boolean;
+  /** Why one who may add a poll cannot change this one (it has answers), for them alone. */
+  editRefusal: string | null;
   /** Why this reader cannot answer, when they are a member who cannot now. */
   answerRefusal: string | null;
   /** Null when this reader may not see them: nothing of them leaves the server. */
@@ -210,8 +215,7 @@ export async function pollForThread(db: Db, actor: Actor, view: CommunityView, t
   const answer = decide(actor, "poll.answer", view);
   const threadRefusal = thread.removed === "moderator" ? "A moderator hid this thread; its poll takes no answers." : thread.locked_at !== null ? "This thread is locked; its poll takes no new answers." : null;
   const staffView = can(actor, "dashboard.view", view);
-  const canEdit =
-    can(actor, "poll.create", view) && (await db.selectFrom("poll_answers").select("user_id").where("poll_id", "=", poll.id).limit(1).executeTakeFirst()) === undefined;
+  const answered = can(actor, "poll.create", view) ? (await db.selectFrom("poll_answers").select("user_id").where("poll_id", "=", poll.id).limit(1).executeTakeFirst()) !== undefined : null;
   let staff: PollView["staff"] = null;
   if (staffView) {
     const [choices, answerers] = await Promise.all([
@@ -233,7 +237,8 @@ export async function pollForThread(db: Db, actor: Actor, view: CommunityView, t
     options,
     mine: mineAnswer ? { choices: mineChoices.map((c) => ({ optionId: c.option_id, rank: c.rank })), other: mineAnswer.other_text } : null,
     canAnswer: answer.allowed && threadRefusal === null,
-    canEdit,
+    canEdit: answered === false,
+    editRefusal: answered ? POLL_ANSWERED : null,
     answerRefusal: view.membership ? (threadRefusal ?? (answer.allowed ? null : answer.message)) : null,
     tally: seeResults.allowed ? await resultsOf(db, poll, options) : null,
     resultsHiddenBecause: seeResults.allowed ? null : seeResults.message,
