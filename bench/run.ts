@@ -8,7 +8,9 @@
  * - a minimal Remix app (bench/reference: the same Remix, React, future flags and document
  *   strategy, served by Remix's Express adapter as remix-serve does), built now into
  *   bench/.data/reference; its page renders 50 posts sized to match each Cohort page's HTML,
- *   and it has an empty resource route;
+ *   it has an empty resource route, and an action that reads a vote's form and writes
+ *   nothing (the least a vote through Remix's data request can cost, reported beside the
+ *   vote's budget);
  * - a bare node:http server sending Cohort's thread-page bytes (bench/reference/bare.ts).
  * With BENCH_POSTGRES=postgres://user@host:port the same Cohort pair also runs on PostgreSQL
  * (databases scale and scale_small, seeded on first use), reported beside SQLite. With
@@ -364,6 +366,19 @@ async function main() {
     targets.push({ group, role: "reference", label: `minimal Remix page, 50 posts (${group} size)`, server: reference, path: matched.path, bytes: matched.bytes });
   }
   targets.push({ group: "floor", role: "reference", label: "minimal Remix empty resource route", server: reference, path: "/empty" });
+  // The least a vote can cost through Remix: an action that reads the same form and writes nothing.
+  const voteForm = (intent: string) => new URLSearchParams({ intent, ideaId: "i1", via: "js" }).toString();
+  const voteHeaders = { "content-type": "application/x-www-form-urlencoded", origin: reference.base };
+  const answer = await fetch(`${reference.base}/vote.data`, { method: "POST", headers: voteHeaders, body: voteForm("vote") });
+  if (answer.status !== 200) throw new Error(`minimal Remix action: ${answer.status}`);
+  targets.push({
+    group: "vote",
+    role: "reference",
+    label: "minimal Remix action (reads the form, writes nothing)",
+    server: reference,
+    path: "/vote.data",
+    requests: ["vote", "unvote"].map((intent) => ({ method: "POST", path: "/vote.data", headers: voteHeaders, body: voteForm(intent) })),
+  });
 
   const thread = targets.find((t) => t.group === "thread" && t.role === "cohort-sqlite")!;
   mkdirSync("bench/.data", { recursive: true });
@@ -460,6 +475,18 @@ async function main() {
     console.log(`  thread page / bare node:http sending its bytes: ${bareRatio.value.toFixed(2)}× (rounds ${bareRatio.range})`);
     const refBare = ratio(find("thread", "reference")!, find("thread", "bare")!);
     console.log(`  minimal Remix page / bare node:http: ${refBare.value.toFixed(2)}× (rounds ${refBare.range})`);
+  }
+  if (has("vote", "floor")) {
+    const least = ratio(find("vote", "reference")!, find("floor", "reference")!);
+    console.log(`  minimal Remix action / minimal Remix empty route: ${least.value.toFixed(2)}× (rounds ${least.range}): the most any action reaches against its floor`);
+    for (const engine of engines) {
+      const vote = ratio(find("vote", `cohort-${engine}`)!, find("vote", "reference")!);
+      const idle = ratio(find("vote", "reference")!, find("floor", `cohort-${engine}`)!);
+      console.log(
+        `  [${engineName(engine)}] casting a vote / minimal Remix action: ${vote.value.toFixed(2)}× (rounds ${vote.range}); ` +
+          `minimal Remix action / Cohort's floor: ${idle.value.toFixed(2)}× (a vote that did nothing, against the vote budget's 0.5×)`,
+      );
+    }
   }
   if (has("thread", "images")) {
     for (const engine of engines) {
