@@ -259,6 +259,18 @@ const PAGES = [
 ] as const;
 
 /** The targets one Cohort server (role "cohort", "cohort-small", "before", …) contributes. */
+/**
+ * A vote and its taking back, as the vote button sends them with JavaScript (Remix's data
+ * request for the route's action); one is sent first, and it must answer 200.
+ */
+async function votePair(base: string, path: string, ideaId: string, cookie: string | undefined, what: string): Promise<autocannon.Request[]> {
+  const form = (intent: string) => new URLSearchParams({ intent, ideaId, via: "js" }).toString();
+  const headers = { "content-type": "application/x-www-form-urlencoded", origin: base, ...(cookie ? { cookie } : {}) };
+  const sample = await fetch(`${base}${path}`, { method: "POST", headers, body: form("unvote") });
+  if (sample.status !== 200) throw new Error(`${what}: ${sample.status}`);
+  return ["vote", "unvote"].map((intent) => ({ method: "POST", path, headers, body: form(intent) }));
+}
+
 async function cohortTargets(server: Server, fixture: Fixture, role: string, label: string): Promise<Target[]> {
   const cookies = {
     participant: await signIn(server.base, fixture.participant, fixture.password),
@@ -269,23 +281,8 @@ async function cohortTargets(server: Server, fixture: Fixture, role: string, lab
     const cookie = cookies[page.who];
     const path = page.path(fixture);
     if (page.group === "vote") {
-      // As the vote button sends it with JavaScript: Remix's data request for the route's action.
-      const form = (intent: string) => new URLSearchParams({ intent, ideaId: fixture.idea, via: "js" }).toString();
-      const headers = { "content-type": "application/x-www-form-urlencoded", cookie, origin: server.base };
-      const sample = await fetch(`${server.base}${path}`, { method: "POST", headers, body: form("unvote") });
-      if (sample.status !== 200) throw new Error(`${label} ${page.name}: ${sample.status}`);
-      targets.push({
-        group: page.group,
-        role,
-        label: `${label} ${page.name}`,
-        server,
-        path,
-        cookie,
-        requests: [
-          { method: "POST", path, headers, body: form("vote") },
-          { method: "POST", path, headers, body: form("unvote") },
-        ],
-      });
+      const requests = await votePair(server.base, path, fixture.idea, cookie, `${label} ${page.name}`);
+      targets.push({ group: page.group, role, label: `${label} ${page.name}`, server, path, cookie, requests });
       continue;
     }
     const html = await body(`${server.base}${path}`, cookie);
@@ -367,18 +364,8 @@ async function main() {
   }
   targets.push({ group: "floor", role: "reference", label: "minimal Remix empty resource route", server: reference, path: "/empty" });
   // The least a vote can cost through Remix: an action that reads the same form and writes nothing.
-  const voteForm = (intent: string) => new URLSearchParams({ intent, ideaId: "i1", via: "js" }).toString();
-  const voteHeaders = { "content-type": "application/x-www-form-urlencoded", origin: reference.base };
-  const answer = await fetch(`${reference.base}/vote.data`, { method: "POST", headers: voteHeaders, body: voteForm("vote") });
-  if (answer.status !== 200) throw new Error(`minimal Remix action: ${answer.status}`);
-  targets.push({
-    group: "vote",
-    role: "reference",
-    label: "minimal Remix action (reads the form, writes nothing)",
-    server: reference,
-    path: "/vote.data",
-    requests: ["vote", "unvote"].map((intent) => ({ method: "POST", path: "/vote.data", headers: voteHeaders, body: voteForm(intent) })),
-  });
+  const label = "minimal Remix action (reads the form, writes nothing)";
+  targets.push({ group: "vote", role: "reference", label, server: reference, path: "/vote.data", requests: await votePair(reference.base, "/vote.data", "i1", undefined, label) });
 
   const thread = targets.find((t) => t.group === "thread" && t.role === "cohort-sqlite")!;
   mkdirSync("bench/.data", { recursive: true });
