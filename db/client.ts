@@ -118,13 +118,62 @@ export function openSqlite(path: string): DatabaseHandle {
   return { db, engine: "sqlite", location: file, close: () => db.destroy() };
 }
 
+/**
+ * Kysely sends every query as an unnamed statement, which PostgreSQL parses and plans anew
+ * each time: on a thread page that was three quarters of the database server's CPU, on the
+ * same cores as the app. A name per SQL text lets each connection parse once and keep the
+ * plan. Queries with parameters are named (the rest go through the simple protocol, as
+ * before); names are given to the first `limit` texts a process sees (each connection holds at
+ * most that many statements); later texts run unnamed, as before.
+ *
+ * A statement kept by a connection fails once ("cached plan must not change result type")
+ * if a table it reads changes shape while the app runs; such a connection is closed rather
+ * than returned to the pool, so the next query prepares afresh. Migrations run before the
+ * app serves (server/main.ts), so this happens only when a schema is changed under it.
+ */
+export function nameStatements(pool: pg.Pool, limit = 300): pg.Pool {
+  const names = new Map<string, string>();
+  const named = new WeakSet<pg.PoolClient>();
+  const stale = new WeakSet<pg.PoolClient>();
+  const nameFor = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < limit) names.set(text, (name = `cohort_${names.size}`));
+    return name;
+  };
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  pool.connect = (async () => {
+    const client = await connect();
+    // The pool gives each lending a new release function; a connection that met a changed
+    // table is closed when it comes back.
+    const release = client.release.bind(client);
+    client.release = ((destroy?: boolean | Error) => release(destroy ?? stale.has(client))) as typeof client.release;
+    if (named.has(client)) return client;
+    named.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
+    client.query = ((text: unknown, values?: unknown[]) => {
+      // Without parameters pg uses the simple protocol, which also carries migrations'
+      // scripts of several commands; a prepared statement holds one.
+      const name = typeof text === "string" && Array.isArray(values) && values.length > 0 ? nameFor(text) : undefined;
+      if (!name) return query(text, values);
+      return query({ name, text, values }).catch((error: { code?: string }) => {
+        if (error.code === "0A000") stale.add(client);
+        throw error;
+      });
+    }) as typeof client.query;
+    return client;
+  }) as typeof pool.connect;
+  return pool;
+}
+
 export function openPostgres(url: string, options: { schema?: string; max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 10,
-    // A per-schema search path lets tests run in a throwaway schema of a shared database.
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-  });
+  const pool = nameStatements(
+    new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      // A per-schema search path lets tests run in a throwaway schema of a shared database.
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    }),
+  );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safe = new URL(url);
   safe.password = "";

@@ -20,7 +20,8 @@ export function testEngines(): Engine[] {
   return process.env.TEST_DATABASE_URL ? ["sqlite", "postgres"] : ["sqlite"];
 }
 
-export async function createTestDatabase(engine: Engine, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+/** `connections` (PostgreSQL) sizes the pool; one makes every query meet the same connection. */
+export async function createTestDatabase(engine: Engine, options: { migrate?: boolean; connections?: number } = {}): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
   if (engine === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "cohort-test-"));
@@ -42,7 +43,7 @@ export async function createTestDatabase(engine: Engine, options: { migrate?: bo
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const handle = openPostgres(url, { schema, max: 20 });
+  const handle = openPostgres(url, { schema, max: options.connections ?? 20 });
   if (migrate) await migrateToLatest(handle.db, handle.schema);
   return {
     ...handle,
