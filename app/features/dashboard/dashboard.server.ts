@@ -21,6 +21,9 @@ export function median(values: number[]): number | null {
 async function perDay(db: Db, communityId: string, from: number, to: number) {
   const days = Math.max(1, Math.min(120, Math.ceil((to - from) / DAY)));
   const bucket = (column: string) => sql<number>`cast((${sql.ref(column)} - ${from}) / ${DAY} as integer)`;
+  // Grouped by the column's name: PostgreSQL cannot tell that the same expression with its
+  // own parameters in GROUP BY is the one selected, and refuses the query.
+  const day = sql.ref("day");
   const [threads, replies] = await Promise.all([
     db
       .selectFrom("threads")
@@ -28,7 +31,7 @@ async function perDay(db: Db, communityId: string, from: number, to: number) {
       .where("community_id", "=", communityId)
       .where("created_at", ">=", from)
       .where("created_at", "<", to)
-      .groupBy([bucket("threads.created_at"), "threads.kind"])
+      .groupBy([day, "threads.kind"])
       .execute(),
     db
       .selectFrom("replies")
@@ -37,7 +40,7 @@ async function perDay(db: Db, communityId: string, from: number, to: number) {
       .where("threads.community_id", "=", communityId)
       .where("replies.created_at", ">=", from)
       .where("replies.created_at", "<", to)
-      .groupBy(bucket("replies.created_at"))
+      .groupBy(day)
       .execute(),
   ]);
   const series = Array.from({ length: days }, (_, day) => ({ day, start: from + day * DAY, posts: 0, ideas: 0 }));
